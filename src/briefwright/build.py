@@ -1,0 +1,155 @@
+"""The pipeline: outline → checked citations → notes → HTML → PDF, for one brief or many.
+
+`check_brief` runs the stages that need no rendering (and never imports
+WeasyPrint); `build_brief` runs them all and writes `build/<slug>.pdf`
+atomically; `build_briefs` builds several, one failure not stopping the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .citations import CitationError, FormattedCitations, find_style, format_citations
+from .corpus import Corpus, load_corpus
+from .errors import BriefwrightError, Position, Problem, ProblemLog
+from .outline import Outline, load_outline
+from .prose import CiteGroup
+from .render import Theme, TemplateProblem, brief_context, environment, find_theme, render_html
+from .resolve import Resolver
+from .workspace import Workspace, write_atomically
+
+
+@dataclass
+class BuildOptions:
+    output: Path | None = None   # a PDF path (one brief) or a folder
+    html: bool = False           # also write the HTML beside the PDF
+    paper: str = "a4"
+
+
+@dataclass
+class CheckedBrief:
+    """An outline whose citations all resolved, with its theme and style."""
+
+    outline: Outline
+    notes: list[CiteGroup]
+    theme: Theme
+    style: Path
+    warnings: list[Problem]
+
+
+@dataclass
+class BuildResult:
+    outline: Path
+    pdf: Path | None = None
+    html: Path | None = None
+    pages: int = 0
+    notes: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    error: BriefwrightError | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Pipeline:
+    """One workspace's corpus and resolver, shared by every brief of a run."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.corpus: Corpus = load_corpus(workspace)
+        self.resolver = Resolver(self.corpus)
+
+    def check(self, outline_path: Path) -> CheckedBrief:
+        """Load an outline and resolve every citation; raise `ProblemsFound` listing all problems."""
+        outline = load_outline(outline_path, self.workspace.root)
+        log = ProblemLog()
+        notes = self.resolver.resolve(outline, log)
+        theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace))
+        style = _located(log, outline, "style", lambda: find_style(outline.style, self.workspace))
+        log.raise_if_errors()
+        return CheckedBrief(outline, notes, theme, style, log.warnings)
+
+    def build(self, outline_path: Path, options: BuildOptions) -> BuildResult:
+        """Build one brief into a PDF (and HTML on request); nothing is written on error."""
+        from .pdf import render_pdf  # imports WeasyPrint, which only building needs
+
+        result, clock = BuildResult(outline_path), time.perf_counter()
+        checked = self.check(outline_path)
+        result.warnings, result.notes = checked.warnings, len(checked.notes)
+        result.seconds["check"] = _lap(clock)
+        citations = format_citations(checked.notes, self.corpus, checked.style)
+        result.seconds["citations"] = _lap(clock, result.seconds)
+        html = self.html(checked, citations, options.paper)
+        result.seconds["html"] = _lap(clock, result.seconds)
+        rendered = render_pdf(html, checked.theme, self.workspace.root, options.paper)
+        result.seconds["pdf"] = _lap(clock, result.seconds)
+        result.pages = rendered.pages
+        result.warnings += [_misplaced_warning(outline_path, *m) for m in rendered.misplaced]
+        result.pdf = self.output_path(outline_path, options)
+        write_atomically(result.pdf, rendered.data)
+        if options.html:
+            result.html = result.pdf.with_suffix(".html")
+            write_atomically(result.html, html.encode("utf-8"))
+        return result
+
+    def html(self, checked: CheckedBrief, citations: FormattedCitations, paper: str = "a4") -> str:
+        stylesheet = checked.theme.find("brief.css")
+        if stylesheet is None:
+            raise TemplateProblem(f"theme {checked.theme.name!r} has no brief.css")
+        context = brief_context(checked.outline, citations, stylesheet.read_text(encoding="utf-8"), paper)
+        return render_html(environment(checked.theme), context)
+
+    def output_path(self, outline_path: Path, options: BuildOptions) -> Path:
+        target = options.output
+        if target is None:
+            return self.workspace.build / f"{outline_path.stem}.pdf"
+        if target.is_dir() or target.suffix.lower() != ".pdf":
+            return target / f"{outline_path.stem}.pdf"
+        return target
+
+
+def check_briefs(workspace: Workspace, outlines: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
+    """Check each outline; return (path, checked brief or the error) for every one."""
+    pipeline = Pipeline(workspace)
+    results = []
+    for path in outlines:
+        try:
+            results.append((path, pipeline.check(path)))
+        except BriefwrightError as error:
+            results.append((path, error))
+    return results
+
+
+def build_briefs(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions,
+                 on_result: Callable[[BuildResult], None] = lambda result: None) -> list[BuildResult]:
+    """Build each outline; a failing brief is reported and the others still build."""
+    pipeline = Pipeline(workspace)
+    results = []
+    for path in outlines:
+        try:
+            result = pipeline.build(path, options)
+        except BriefwrightError as error:
+            result = BuildResult(path, error=error)
+        results.append(result)
+        on_result(result)
+    return results
+
+
+def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):
+    """Run `find`; log its error at the outline's `key:` (or the outline itself)."""
+    try:
+        return find()
+    except (CitationError, TemplateProblem) as error:
+        log.error(outline.positions.get(key, Position(outline.path, 1, 1)), error.message)
+        return None
+
+
+def _misplaced_warning(outline_path: Path, note: int, call_page: int | None, note_page: int | None) -> Problem:
+    return Problem(Position(outline_path), f"note {note} is printed on page {note_page} but its call is on "
+                   f"page {call_page}: a note must begin on the page of its call", "warning")
+
+
+def _lap(start: float, earlier: dict[str, float] | None = None) -> float:
+    return time.perf_counter() - start - sum((earlier or {}).values())
+

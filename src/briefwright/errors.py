@@ -1,0 +1,110 @@
+"""The exception tree, and problems located at `file:line:col`.
+
+Every user mistake ends as a `BriefwrightError` (a `click.ClickException`, exit
+status 1): the CLI prints its message and no traceback. Stages that check input
+collect `Problem`s in a `ProblemLog` so that one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+
+def display_path(path: Path | str) -> str:
+    """Return `path` relative to the working directory when it lies below it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in an input file; line and column count from 1."""
+
+    path: Path
+    line: int = 0
+    column: int = 0
+
+    def shifted(self, columns: int) -> "Position":
+        """Return the position `columns` characters further along the line."""
+        return Position(self.path, self.line, self.column + columns)
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line:
+            where += f":{self.line}:{self.column or 1}"
+        return where
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning about the input, printed as `file:line:col: error: …`."""
+
+    position: Position
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.severity}: {self.message}"
+
+
+class BriefwrightError(click.ClickException):
+    """A problem caused by the user's input or workspace: exit 1, no traceback."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class ProblemsFound(BriefwrightError):
+    """Raised once a stage has collected one or more errors."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = sum(p.severity == "error" for p in problems)
+        summary = f"{errors} error{'s' if errors != 1 else ''}; nothing written"
+        super().__init__("\n".join(map(str, problems)) + os.linesep + summary)
+
+    def format_message(self) -> str:
+        return self.message
+
+
+@dataclass
+class ProblemLog:
+    """Collects the problems of a run so they can all be reported together."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, position: Position, message: str) -> None:
+        self.problems.append(Problem(position, message, "error"))
+
+    def warning(self, position: Position, message: str) -> None:
+        self.problems.append(Problem(position, message, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        """Raise `ProblemsFound` (errors and warnings, in order) if any error was logged."""
+        if self.errors:
+            raise ProblemsFound(sorted(self.problems, key=_reading_order))
+
+    def extend(self, other: "ProblemLog") -> None:
+        self.problems.extend(other.problems)
+
+
+def _reading_order(problem: Problem) -> tuple:
+    pos = problem.position
+    return (str(pos.path), pos.line, pos.column)

@@ -1,0 +1,341 @@
+"""Outlines: briefs/<slug>.yaml read into typed objects that remember where each value stands.
+
+The keys an outline may use are listed once, in `OUTLINE_KEYS`, `AUTHOR_KEYS`,
+`SECTION_KEYS` and `QUOTE_KEYS`; `outline-format.md` (and the README) describe
+them. `load_outline` reports every problem it finds, then raises once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Callable
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from . import yamlnodes
+from .errors import Position, ProblemLog, ProblemsFound, Problem
+from .prose import CiteGroup, ParsedProse, parse_prose
+from .quotes import Passage
+from .workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
+
+OUTLINE_KEYS = {
+    "title": "the brief's title (required)",
+    "subtitle": "a line under the title, e.g. 'Policy brief'",
+    "date": "publication date, YYYY-MM-DD; printed and stored in the PDF (never defaults to today)",
+    "authors": "a list of names, or of {name, affiliation}",
+    "publisher": "the issuing institute",
+    "classification": "a banner printed on every page, e.g. 'For official use'",
+    "template": "the theme, e.g. policy-brief (default)",
+    "style": "a CSL style id (default chicago-notes-bibliography) or a path to a .csl file",
+    "summary": "the key points: a list of prose items",
+    "sections": "the body (required): a list of {heading, body}",
+    "recommendations": "a numbered list of prose items",
+    "keywords": "a list of words for the PDF's metadata",
+    "lang": "the language of the brief (default en), for hyphenation",
+}
+AUTHOR_KEYS = {"name": "the author's name", "affiliation": "their programme or institution"}
+SECTION_KEYS = {"heading": "the section's heading", "body": "a list of blocks"}
+QUOTE_KEYS = {
+    "quote": "the source id",
+    "text": "the words quoted (with … for omissions, [ ] for insertions)",
+    "from": "the first words of the passage",
+    "to": "the last words of the passage",
+    "paragraph": "a paragraph number",
+    "paragraphs": "a paragraph range, e.g. 6-7",
+    "speaker": "who is quoted, printed as the attribution",
+    "occurrence": "which occurrence, where the text occurs more than once",
+}
+TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style"}
+DEFAULT_THEME = "policy-brief"
+DEFAULT_STYLE = "chicago-notes-bibliography"
+
+
+@dataclass
+class Prose:
+    """A prose string with its citations; `where(offset)` gives a position inside it."""
+
+    text: str
+    parsed: ParsedProse
+    where: Callable[[int], Position]
+
+    @property
+    def citations(self) -> list[CiteGroup]:
+        return [s for s in self.parsed.segments if isinstance(s, CiteGroup)]
+
+
+@dataclass
+class Author:
+    name: str
+    affiliation: str | None = None
+
+
+@dataclass
+class Quote:
+    """A block quotation pulled from a source by text, by first and last words, or by paragraph."""
+
+    key: str
+    position: Position
+    text: str | None = None
+    from_words: str | None = None
+    to_words: str | None = None
+    paragraphs: tuple[int, int] | None = None
+    speaker: str | None = None
+    occurrence: int | None = None
+    positions: dict[str, Position] = field(default_factory=dict)
+    passage: Passage | None = None   # set by resolution
+    note: CiteGroup | None = None    # set by resolution
+
+
+@dataclass
+class BulletList:
+    items: list[Prose]
+
+
+Block = Prose | Quote | BulletList
+
+
+@dataclass
+class Section:
+    heading: str
+    body: list[Block]
+
+
+@dataclass
+class Outline:
+    path: Path
+    title: str
+    sections: list[Section]
+    subtitle: str | None = None
+    date: dt.date | None = None
+    authors: list[Author] = field(default_factory=list)
+    publisher: str | None = None
+    classification: str | None = None
+    template: str = DEFAULT_THEME
+    style: str = DEFAULT_STYLE
+    summary: list[Prose] = field(default_factory=list)
+    recommendations: list[Prose] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    lang: str = "en"
+    positions: dict[str, Position] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    def prose(self):
+        """Yield every prose item and quotation in reading order (the order of the notes)."""
+        yield from self.summary
+        for section in self.sections:
+            for block in section.body:
+                if isinstance(block, BulletList):
+                    yield from block.items
+                else:
+                    yield block
+        yield from self.recommendations
+
+
+def load_outline(path: Path, folder: Path) -> Outline:
+    """Read and check the outline at `path` (which must lie inside `folder`)."""
+    try:
+        data = read_inside(path, folder, MAX_OUTLINE_BYTES)
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnsafePath as error:
+        raise ProblemsFound([Problem(Position(path), error.message)]) from None
+    except UnicodeDecodeError as error:
+        raise ProblemsFound([Problem(Position(path), f"not UTF-8 text (byte {error.start})")]) from None
+    root = yamlnodes.compose(text, path)
+    log = ProblemLog()
+    reader = _OutlineReader(path, log, text)
+    outline = reader.outline(root)
+    log.raise_if_errors()
+    return outline
+
+
+class _OutlineReader(yamlnodes.NodeReader):
+    """Turns the node tree of an outline into an `Outline`, logging every problem."""
+
+    def outline(self, root: Node | None) -> Outline | None:
+        if root is None:
+            self.log.error(Position(self.path, 1, 1), "the outline is empty: it needs at least title: and sections:")
+            return None
+        fields = self.mapping(root, "an outline")
+        if fields is None:
+            return None
+        self._unknown_keys(fields, OUTLINE_KEYS, "outline")
+        for required in ("title", "sections"):
+            if required not in fields:
+                self.error(root, f"the outline has no '{required}:' ({OUTLINE_KEYS[required]})")
+        outline = Outline(self.path, "", [])
+        outline.positions = {k: self.at(v) for k, (_, v) in fields.items()}
+        for key, (_, node) in fields.items():
+            if key in TEXT_KEYS:
+                value = self.text(node, key)
+            elif key in OUTLINE_KEYS:
+                value = getattr(self, f"_read_{key}")(node)
+            else:
+                continue
+            if value is not None:
+                setattr(outline, key, value)
+        return outline
+
+    def _unknown_keys(self, fields: dict, known: dict, what: str) -> None:
+        for name, (key_node, _) in fields.items():
+            if name not in known:
+                guess = get_close_matches(str(name), known, n=1)
+                hint = f" (did you mean '{guess[0]}'?)" if guess else f"; known keys: {', '.join(known)}"
+                self.error(key_node, f"unknown key '{name}' in the {what}{hint}")
+
+    # -- top-level keys ----------------------------------------------------
+
+    def _read_date(self, node):
+        return self.iso_date(node, "date")
+
+    def _read_lang(self, node):
+        value = self.text(node, "lang")
+        if value and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+            self.error(node, f"lang must be a language tag such as en or en-GB, not {value!r}")
+            return None
+        return value
+
+    def _read_template(self, node):
+        value = self.text(node, "template")
+        if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value) or value and ".." in value:
+            self.error(node, f"template must be a theme name such as policy-brief, not a path ({value!r})")
+            return None
+        return value
+
+    def _read_keywords(self, node):
+        items = self.sequence(node, "keywords")
+        return None if items is None else [k for k in (self.text(i, "a keyword") for i in items) if k]
+
+    def _read_authors(self, node):
+        items = self.sequence(node, "authors")
+        return None if items is None else [a for a in map(self._author, items) if a]
+
+    def _author(self, node) -> Author | None:
+        if isinstance(node, ScalarNode):
+            name = self.text(node, "an author")
+            return Author(name) if name else None
+        fields = self.mapping(node, "an author")
+        if fields is None:
+            return None
+        self._unknown_keys(fields, AUTHOR_KEYS, "author")
+        if "name" not in fields:
+            self.error(node, "an author needs a 'name:'")
+            return None
+        affiliation = fields.get("affiliation")
+        return Author(self.text(fields["name"][1], "name") or "",
+                      self.text(affiliation[1], "affiliation") if affiliation else None)
+
+    def _read_summary(self, node):
+        return self._prose_list(node, "summary")
+
+    def _read_recommendations(self, node):
+        return self._prose_list(node, "recommendations")
+
+    def _read_sections(self, node):
+        items = self.sequence(node, "sections")
+        if items is None:
+            return None
+        if not items:
+            self.error(node, "sections: needs at least one section")
+        return [s for s in map(self._section, items) if s]
+
+    # -- sections and blocks -------------------------------------------------
+
+    def _section(self, node) -> Section | None:
+        fields = self.mapping(node, "a section")
+        if fields is None:
+            return None
+        self._unknown_keys(fields, SECTION_KEYS, "section")
+        if "heading" not in fields:
+            self.error(node, "a section needs a 'heading:'")
+        heading = self.text(fields["heading"][1], "heading") if "heading" in fields else ""
+        body = []
+        if "body" not in fields:
+            self.error(node, "a section needs a 'body:' list of paragraphs and quotations")
+        else:
+            blocks = self.sequence(fields["body"][1], "body") or []
+            body = [b for b in map(self._block, blocks) if b]
+        return Section(heading or "", body)
+
+    def _block(self, node) -> Block | None:
+        if isinstance(node, MappingNode):
+            fields = self.mapping(node, "a block")
+            if "quote" in fields:
+                return self._quote(node, fields)
+            if "list" in fields:
+                self._unknown_keys(fields, {"list": "a bulleted list"}, "list block")
+                items = self._prose_list(fields["list"][1], "list")
+                return BulletList(items) if items is not None else None
+            self.error(node, "a body block is a prose string, a 'quote:' mapping or a 'list:'")
+            return None
+        return self._prose(node, "a body paragraph")
+
+    def _quote(self, node, fields) -> Quote | None:
+        self._unknown_keys(fields, QUOTE_KEYS, "quotation")
+        key = self.text(fields["quote"][1], "quote (a source id)")
+        quote = Quote(key or "", self.at(fields["quote"][1]))
+        quote.positions = {k: self.at(v) for k, (_, v) in fields.items()}
+        for name, attribute in (("text", "text"), ("from", "from_words"), ("to", "to_words")):
+            if name in fields:
+                setattr(quote, attribute, self._quotation_text(fields[name][1], name))
+        if "speaker" in fields:
+            quote.speaker = self.text(fields["speaker"][1], "speaker")
+        if "occurrence" in fields:
+            quote.occurrence = self.integer(fields["occurrence"][1], "occurrence")
+        if "paragraph" in fields:
+            number = self.integer(fields["paragraph"][1], "paragraph")
+            quote.paragraphs = (number, number) if number else None
+        if "paragraphs" in fields:
+            quote.paragraphs = self._paragraph_range(fields["paragraphs"][1])
+        self._check_quote_form(node, fields)
+        return quote if key else None
+
+    def _check_quote_form(self, node, fields) -> None:
+        forms = [f for f in (("text",), ("from", "to"), ("paragraph",), ("paragraphs",))
+                 if any(k in fields for k in f)]
+        if len(forms) != 1:
+            self.error(node, "a quotation takes exactly one of: text:, from: with to:, paragraph:, paragraphs:")
+        elif forms[0] == ("from", "to") and not all(k in fields for k in forms[0]):
+            self.error(node, "from: and to: go together: give the first and the last words of the passage")
+        if "occurrence" in fields and forms and forms[0][0].startswith("paragraph"):
+            self.error(fields["occurrence"][0], "occurrence: applies to text: or from:, not to a paragraph")
+
+    def _quotation_text(self, node, name: str) -> str | None:
+        value = self.text(node, name)
+        if value is not None and self.comment_follows(node):
+            self.error(node, f"{name}: the text after '#' was read as a YAML comment and dropped; "
+                       "put the quotation in double quotes")
+            return None
+        return value
+
+    def _paragraph_range(self, node) -> tuple[int, int] | None:
+        if isinstance(node, ScalarNode):
+            match = re.fullmatch(r"\s*(\d+)\s*(?:[-–—]\s*(\d+))?\s*", node.value)
+            if match and int(match[1]) >= 1:
+                first, last = int(match[1]), int(match[2] or match[1])
+                if first <= last:
+                    return first, last
+        self.error(node, "paragraphs must be a range such as 6-7 (first and last paragraph)")
+        return None
+
+    # -- prose -------------------------------------------------------------------
+
+    def _prose_list(self, node, what: str) -> list[Prose] | None:
+        items = self.sequence(node, what)
+        return None if items is None else [p for p in (self._prose(i, f"a {what} item") for i in items) if p]
+
+    def _prose(self, node, what: str) -> Prose | None:
+        text = self.text(node, what)
+        if text is None:
+            return None
+        parsed = parse_prose(text)
+        where = lambda offset, node=node: self.value_position(node, offset)  # noqa: E731
+        for offset, message in parsed.problems:
+            self.log.error(where(offset), message)
+        return Prose(text, parsed, where)

@@ -1,0 +1,177 @@
+"""Resolution: every citation of an outline checked against the corpus and located.
+
+`resolve_citations` walks the outline in reading order, verifies each printed
+quotation, evidence phrase, locator and block quotation, records the passage and
+its paragraphs on the outline's objects, numbers the notes, and reports every
+problem of the outline at once.
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+from .corpus import Corpus, Source
+from .errors import Position, ProblemLog
+from .outline import Outline, Prose, Quote
+from .prose import CiteGroup, CiteItem
+from .quotes import (Nearest, OccurrenceMissing, Passage, QuotationAmbiguous, QuotationNotFound,
+                     SourceIndex, paragraph_label)
+
+
+class Resolver:
+    """Resolves citations against one corpus, caching each source's index."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self._indexes: dict[str, SourceIndex] = {}
+
+    def index(self, source: Source) -> SourceIndex:
+        if source.id not in self._indexes:
+            self._indexes[source.id] = SourceIndex(source)
+        return self._indexes[source.id]
+
+    def resolve(self, outline: Outline, log: ProblemLog) -> list[CiteGroup]:
+        """Check and locate every citation of `outline`; return its notes in order."""
+        notes: list[CiteGroup] = []
+        for block in outline.prose():
+            groups = block.citations if isinstance(block, Prose) else [self._quote(block, log)]
+            for group in groups:
+                if group is None:
+                    continue
+                if isinstance(block, Prose):
+                    self._group(group, block, log)
+                notes.append(group)
+                group.number = len(notes)
+        return notes
+
+    # -- prose citations -----------------------------------------------------
+
+    def _group(self, group: CiteGroup, prose: Prose, log: ProblemLog) -> None:
+        for item in group.items:
+            where = prose.where(item.offset)
+            source = self._source(item.key, where, log)
+            if source is None:
+                continue
+            item.source_id = source.id
+            if item.explicit:
+                self._check_locator(item, source, where, log)
+            if item.evidence is not None:
+                passage = self._find(source, item.evidence, where, log, "evidence")
+                if passage:
+                    item.paragraphs = (passage.first, passage.last)
+        if group.quotation is not None and group.items and group.items[0].source_id:
+            self._printed_quotation(group, prose, log)
+
+    def _printed_quotation(self, group: CiteGroup, prose: Prose, log: ProblemLog) -> None:
+        item = group.items[0]
+        source = self.corpus.find(item.source_id)
+        within = item.paragraphs if item.explicit else None
+        where = prose.where(group.offset - len(group.quotation) - 2)
+        passage = self._find(source, group.quotation, where, log, "quotation", within=within)
+        if passage:
+            group.passage = passage
+            if not item.explicit and item.evidence is None:
+                item.paragraphs = (passage.first, passage.last)
+
+    def _check_locator(self, item: CiteItem, source: Source, where: Position, log: ProblemLog) -> None:
+        first, last = item.paragraphs
+        count = len(source.paragraphs)
+        if first < 1 or last > count or first > last:
+            log.error(where, f"{paragraph_label(first, last)} does not exist in {source.id}, "
+                      f"which has paragraphs 1–{count} (see: briefwright show {source.id})")
+
+    # -- block quotations ----------------------------------------------------------
+
+    def _quote(self, quote: Quote, log: ProblemLog) -> CiteGroup | None:
+        source = self._source(quote.key, quote.position, log)
+        if source is None:
+            return None
+        passage = None
+        if quote.text is not None:
+            passage = self._find(source, quote.text, quote.positions["text"], log, "quotation",
+                                 occurrence=quote.occurrence, block=True)
+        elif quote.from_words is not None and quote.to_words is not None:
+            passage = self._find_between(source, quote, log)
+        elif quote.paragraphs is not None:
+            item = CiteItem(quote.key, 0, quote.paragraphs, explicit=True)
+            where = quote.positions.get("paragraphs") or quote.positions.get("paragraph")
+            before = len(log.errors)
+            self._check_locator(item, source, where, log)
+            if len(log.errors) == before:
+                passage = self.index(source).paragraphs(*quote.paragraphs)
+        if passage is None:
+            return None
+        quote.passage = passage
+        quote.note = CiteGroup([CiteItem(quote.key, 0, (passage.first, passage.last),
+                                         source_id=source.id)], 0)
+        return quote.note
+
+    def _find_between(self, source: Source, quote: Quote, log: ProblemLog) -> Passage | None:
+        where = quote.positions["from"]
+        try:
+            return self.index(source).find_between(quote.from_words, quote.to_words, quote.occurrence)
+        except QuotationNotFound as missing:
+            log.error(where, f"no passage from {quote.from_words!r} to {quote.to_words!r} in {source.id}"
+                      + _nearest_hint(missing.nearest))
+        except QuotationAmbiguous as many:
+            log.error(where, _ambiguous_message("the passage", source, many.paragraphs, block=True))
+        except OccurrenceMissing as few:
+            log.error(quote.positions["occurrence"], _occurrence_message(source, few))
+        return None
+
+    # -- shared ------------------------------------------------------------------
+
+    def _source(self, key: str, where: Position, log: ProblemLog) -> Source | None:
+        source = self.corpus.find(key)
+        if source is None:
+            known = self.corpus.known_ids()
+            guess = get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else f"; known sources: {', '.join(known)}"
+            log.error(where, f"unknown source '{key}'{hint}")
+            return None
+        if source.entry is None:
+            log.warning(where, f"source '{key}' has no entry in seeds/sources.yaml; its note shows the file name")
+        return source
+
+    def _find(self, source: Source, words: str, where: Position, log: ProblemLog, what: str,
+              occurrence: int | None = None, within: tuple[int, int] | None = None,
+              block: bool = False) -> Passage | None:
+        try:
+            return self.index(source).find_unique(words, occurrence, within)
+        except QuotationNotFound as missing:
+            place = f" in {paragraph_label(*within)} of {source.id}" if within else f" in {source.id}"
+            log.error(where, f"{what} not found{place}: “{_shorten(words)}”" + _nearest_hint(missing.nearest))
+        except QuotationAmbiguous as many:
+            log.error(where, _ambiguous_message(f"the {what}", source, many.paragraphs, block))
+        except OccurrenceMissing as few:
+            log.error(where, _occurrence_message(source, few))
+        return None
+
+
+def resolve_citations(outline: Outline, corpus: Corpus, log: ProblemLog,
+                      resolver: Resolver | None = None) -> list[CiteGroup]:
+    """Check and locate every citation of `outline`; return its notes in reading order."""
+    return (resolver or Resolver(corpus)).resolve(outline, log)
+
+
+def _nearest_hint(nearest: Nearest | None) -> str:
+    if nearest is None:
+        return ""
+    return (f"; nearest passage: para. {nearest.paragraph} ({nearest.similarity:.0%} similar): "
+            f"“{_shorten(nearest.text, 160)}”")
+
+
+def _ambiguous_message(what: str, source: Source, paragraphs: list[int], block: bool) -> str:
+    places = ", ".join(str(p) for p in paragraphs)
+    fix = "quote more words, or add occurrence: N" if block else "quote more words so that it occurs once"
+    return f"{what} occurs {len(paragraphs)} times in {source.id} (paras. {places}): {fix}"
+
+
+def _occurrence_message(source: Source, few: OccurrenceMissing) -> str:
+    places = ", ".join(str(p) for p in few.paragraphs)
+    return f"occurrence is larger than the {few.count} occurrence(s) in {source.id} (paras. {places})"
+
+
+def _shorten(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

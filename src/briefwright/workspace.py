@@ -1,0 +1,111 @@
+"""The workspace: where seeds/, briefs/, templates/ and build/ are, and safe file access.
+
+Every file the tool reads on the user's behalf goes through `read_inside`, which
+refuses paths that leave their folder (symlinks included), anything that is not a
+regular file (FIFOs, devices), and files above a size cap.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BriefwrightError, display_path
+
+MAX_SOURCE_BYTES = 5_000_000
+MAX_OUTLINE_BYTES = 1_000_000
+MAX_CATALOG_BYTES = 2_000_000
+
+
+class UnsafePath(BriefwrightError):
+    """A path that leaves its folder, or is not a readable regular file."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folders of one briefwright workspace, all below `root`."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: Path | str = ".") -> "Workspace":
+        return cls(Path(root).resolve())
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def catalog(self) -> Path:
+        return self.seeds / "sources.yaml"
+
+    @property
+    def briefs(self) -> Path:
+        return self.root / "briefs"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def outlines(self) -> list[Path]:
+        """Return every outline in briefs/, sorted by name."""
+        if not self.briefs.is_dir():
+            raise BriefwrightError(
+                f"no briefs/ folder in {display_path(self.root)}: "
+                "run briefwright in a workspace (seeds/, briefs/), or pass -C DIR"
+            )
+        return sorted(p for p in self.briefs.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def resolve_inside(path: Path, folder: Path) -> Path:
+    """Resolve `path` (symlinks too) and refuse it unless it lies inside `folder`."""
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise UnsafePath(f"{display_path(path)}: refused: the path leaves {display_path(folder)}/")
+    return resolved
+
+
+def read_inside(path: Path, folder: Path, limit: int) -> bytes:
+    """Read a regular file inside `folder`, refusing anything unsafe or larger than `limit`."""
+    resolved = resolve_inside(path, folder)
+    try:
+        info = resolved.stat()
+    except FileNotFoundError:
+        raise UnsafePath(f"{display_path(path)}: no such file") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafePath(f"{display_path(path)}: refused: not a regular file")
+    if info.st_size > limit:
+        raise UnsafePath(
+            f"{display_path(path)}: refused: {info.st_size:,} bytes, above the limit of {limit:,}"
+        )
+    with open(resolved, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnsafePath(f"{display_path(path)}: refused: larger than {limit:,} bytes")
+    return data
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and `os.replace`.
+
+    An interrupted write leaves the previous file as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,234 @@
+"""Safe YAML reading that keeps positions: the node graph, never Python objects.
+
+Files are composed into PyYAML nodes with the pure-Python safe loader and never
+constructed, so no tag can run code. Anchors and aliases are refused (no alias
+bombs), nesting is capped (no stack overflow), and duplicate keys are errors
+naming both lines. Typed readers (`text`, `integer`, `iso_date`) turn nodes into
+values or log a problem at the node's line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Position, ProblemLog, ProblemsFound, Problem
+
+MAX_DEPTH = 40
+
+STR = "tag:yaml.org,2002:str"
+STANDARD_TAGS = {
+    STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+KIND_NAMES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "a yes/no value",
+    "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:seq": "a list",
+    "tag:yaml.org,2002:map": "a mapping",
+}
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, mark, message: str):
+        self.problem_mark = mark
+        self.message = message
+
+
+class _PositionalLoader(yaml.SafeLoader):
+    """A safe loader whose composer refuses anchors, aliases and deep nesting."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed in briefwright files")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "YAML anchors (&name) are not allowed in briefwright files")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def position(path: Path, node_or_mark) -> Position:
+    """Return the 1-based position of a node (its start) or of a YAML mark."""
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    return Position(path, mark.line + 1, mark.column + 1)
+
+
+def compose(text: str, path: Path) -> Node | None:
+    """Parse `text` into a checked node tree, or raise `ProblemsFound` saying where."""
+    try:
+        loader = _PositionalLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise ProblemsFound([Problem(position(path, mark), _describe(error, text, mark))]) from None
+    except _Refused as error:
+        raise ProblemsFound([Problem(position(path, error.problem_mark), error.message)]) from None
+    except RecursionError:
+        raise ProblemsFound([Problem(Position(path, 1, 1), "nested too deeply to read")]) from None
+    except yaml.YAMLError as error:
+        raise ProblemsFound([Problem(Position(path, 1, 1), f"not valid YAML: {error}")]) from None
+    log = ProblemLog()
+    if root is not None:
+        _check_tree(root, path, log)
+    log.raise_if_errors()
+    return root
+
+
+def _describe(error: yaml.MarkedYAMLError, text: str, mark) -> str:
+    """Turn a PyYAML parse error into one sentence, with a hint for prose items."""
+    message = f"not valid YAML: {error.problem or error.context}"
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    value = re.sub(r"^\s*(-\s+)?([\w-]+:\s+)?", "", line)
+    if value.startswith(("\"", "“", "[", "@")) or "[@" in value:
+        message += (
+            "; a prose item that begins with a quotation mark or a citation must be "
+            "quoted as a whole, e.g. '\"attains a much greater importance\"[@trt-2021] …' "
+            "(single quotes around it), or written as a block scalar (>-)"
+        )
+    return message
+
+
+def _check_tree(node: Node, path: Path, log: ProblemLog) -> None:
+    """Log non-standard tags and duplicate keys anywhere in the tree."""
+    if node.tag not in STANDARD_TAGS:
+        log.error(position(path, node), f"YAML tag {node.tag!r} is not allowed")
+    if isinstance(node, MappingNode):
+        seen: dict[str, Node] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name in seen:
+                first = seen[name].start_mark.line + 1
+                log.error(position(path, key), f"duplicate key {name!r} (first given on line {first})")
+            elif name is not None:
+                seen[name] = key
+            _check_tree(key, path, log)
+            _check_tree(value, path, log)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            _check_tree(item, path, log)
+
+
+class NodeReader:
+    """Typed access to composed nodes; every failure is logged at the node's position."""
+
+    def __init__(self, path: Path, log: ProblemLog, source_text: str = ""):
+        self.path = path
+        self.log = log
+        self.source_text = source_text
+
+    def at(self, node: Node) -> Position:
+        return position(self.path, node)
+
+    def error(self, node: Node, message: str) -> None:
+        self.log.error(self.at(node), message)
+
+    def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]] | None:
+        """Return {key: (key_node, value_node)} or log that a mapping was expected."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} must be a mapping of keys to values, not {kind(node)}")
+            return None
+        return {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{what} must be a list (items starting with '- '), not {kind(node)}")
+            return None
+        return node.value
+
+    def text(self, node: Node, what: str) -> str | None:
+        """Return a scalar's text; numbers keep the characters typed, yes/no and empty are refused."""
+        if isinstance(node, ScalarNode) and node.tag in (
+            STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"
+        ):
+            if node.tag == STR and not node.value.strip():
+                self.error(node, f"{what} is empty")
+                return None
+            return node.value
+        if isinstance(node, SequenceNode) and node.flow_style:
+            self.error(node, f"{what} was read as a list because it begins with '[': put the whole text in quotes")
+            return None
+        self.error(node, f"{what} must be text, not {kind(node)}" + _quote_hint(node))
+        return None
+
+    def integer(self, node: Node, what: str, minimum: int = 1) -> int | None:
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[0-9]+", node.value):
+            value = int(node.value)
+            if value >= minimum:
+                return value
+        self.error(node, f"{what} must be a whole number of at least {minimum}, not {node.value!r}"
+                   if isinstance(node, ScalarNode) else f"{what} must be a whole number, not {kind(node)}")
+        return None
+
+    def iso_date(self, node: Node, what: str) -> dt.date | None:
+        if isinstance(node, ScalarNode) and node.tag in (STR, "tag:yaml.org,2002:timestamp"):
+            try:
+                return dt.date.fromisoformat(node.value.strip())
+            except ValueError:
+                pass
+        shown = node.value if isinstance(node, ScalarNode) else kind(node)
+        self.error(node, f"{what} must be a date written YYYY-MM-DD (e.g. 2026-11-22), not {shown!r}")
+        return None
+
+    def comment_follows(self, node: ScalarNode) -> bool:
+        """True if a plain scalar is followed by a `#` comment on its line (YAML dropped it)."""
+        if node.style is not None or not self.source_text:
+            return False
+        rest = self.source_text[node.end_mark.index:].split("\n", 1)[0]
+        return rest.lstrip().startswith("#")
+
+    def value_position(self, node: ScalarNode, offset: int) -> Position:
+        """Return the position of character `offset` of a scalar's value, where it can be mapped.
+
+        Exact for single-line plain or quoted scalars whose typed text equals the
+        value; otherwise the scalar's own start.
+        """
+        start, end = node.start_mark, node.end_mark
+        quote = 1 if node.style in ("'", '"') else 0
+        raw = self.source_text[start.index + quote:end.index - quote] if self.source_text else ""
+        if start.line == end.line and raw == node.value:
+            return Position(self.path, start.line + 1, start.column + 1 + quote + offset)
+        return self.at(node)
+
+
+def kind(node: Node) -> str:
+    """Name what a node holds, for messages."""
+    if isinstance(node, ScalarNode):
+        return KIND_NAMES.get(node.tag, "text") + f" ({node.value!r})"
+    return KIND_NAMES.get(node.tag, "a list" if isinstance(node, SequenceNode) else "a mapping")
+
+
+def _quote_hint(node: Node) -> str:
+    if isinstance(node, ScalarNode) and node.style is None:
+        return f"; write \"{node.value}\" in quotes if you mean the text"
+    return ""
+
+
+def items(node: MappingNode) -> Iterator[tuple[Node, Node]]:
+    yield from node.value
