@@ -1,0 +1,56 @@
+"""Shared fixtures: a temporary copy of the repository's workspace, and outline helpers."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefwright.corpus import load_corpus
+from briefwright.workspace import Workspace
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch) -> Workspace:
+    """A copy of the repository's seeds/ and briefs/ in a temporary folder (the working directory)."""
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(REPO / "briefs", tmp_path / "briefs")
+    (tmp_path / "templates").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return Workspace.at(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    return load_corpus(Workspace.at(REPO))
+
+
+@pytest.fixture
+def write_outline(workspace: Workspace):
+    """Write an outline (dedented YAML) into briefs/ and return its path."""
+
+    def write(text: str, name: str = "test.yaml") -> Path:
+        path = workspace.briefs / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
+
+
+MINIMAL = """
+title: "A test brief"
+sections:
+  - heading: Background
+    body:
+      - {body}
+"""
+
+
+def minimal(body: str) -> str:
+    """A valid outline whose only body block is `body` (a YAML value on one line)."""
+    return MINIMAL.format(body=body)
