@@ -7,6 +7,7 @@ atomically; `build_briefs` builds several, one failure not stopping the others.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -62,8 +63,8 @@ class Pipeline:
 
     def check(self, outline_path: Path) -> CheckedBrief:
         """Load an outline and resolve every citation; raise `ProblemsFound` listing all problems."""
-        outline = load_outline(outline_path, self.workspace.root)
         log = ProblemLog()
+        outline = load_outline(outline_path, self.workspace.root, log)
         notes = self.resolver.resolve(outline, log)
         theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace))
         style = _located(log, outline, "style", lambda: find_style(outline.style, self.workspace))
@@ -82,7 +83,7 @@ class Pipeline:
         result.seconds["citations"] = _lap(clock, result.seconds)
         html = self.html(checked, citations, options.paper)
         result.seconds["html"] = _lap(clock, result.seconds)
-        rendered = render_pdf(html, checked.theme, self.workspace.root, options.paper)
+        rendered = render_pdf(html, checked.theme, self.workspace.root, options.paper, _epoch(checked.outline))
         result.seconds["pdf"] = _lap(clock, result.seconds)
         result.pages = rendered.pages
         result.warnings += [_misplaced_warning(outline_path, *m) for m in rendered.misplaced]
@@ -148,6 +149,14 @@ def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):
 def _misplaced_warning(outline_path: Path, note: int, call_page: int | None, note_page: int | None) -> Problem:
     return Problem(Position(outline_path), f"note {note} is printed on page {note_page} but its call is on "
                    f"page {call_page}: a note must begin on the page of its call", "warning")
+
+
+def _epoch(outline: Outline) -> int:
+    """The outline's date as seconds since 1970 (UTC midnight), or 0 when it has none."""
+    if outline.date is None:
+        return 0
+    return int(dt.datetime(outline.date.year, outline.date.month, outline.date.day,
+                           tzinfo=dt.timezone.utc).timestamp())
 
 
 def _lap(start: float, earlier: dict[str, float] | None = None) -> float:

@@ -138,8 +138,13 @@ class Outline:
         yield from self.recommendations
 
 
-def load_outline(path: Path, folder: Path) -> Outline:
-    """Read and check the outline at `path` (which must lie inside `folder`)."""
+def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Outline:
+    """Read and check the outline at `path` (which must lie inside `folder`).
+
+    Problems go to `log`, so that the caller can add those it finds later and
+    report all at once; without a log, any error raises `ProblemsFound` here.
+    An unreadable or unparsable file always raises at once.
+    """
     try:
         data = read_inside(path, folder, MAX_OUTLINE_BYTES)
         text = data.decode("utf-8").removeprefix("\ufeff")
@@ -148,10 +153,10 @@ def load_outline(path: Path, folder: Path) -> Outline:
     except UnicodeDecodeError as error:
         raise ProblemsFound([Problem(Position(path), f"not UTF-8 text (byte {error.start})")]) from None
     root = yamlnodes.compose(text, path)
-    log = ProblemLog()
-    reader = _OutlineReader(path, log, text)
-    outline = reader.outline(root)
-    log.raise_if_errors()
+    own_log = log if log is not None else ProblemLog()
+    outline = _OutlineReader(path, own_log, text).outline(root)
+    if log is None or outline is None:
+        own_log.raise_if_errors()
     return outline
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -85,8 +87,13 @@ class RenderedPdf:
     misplaced: list[tuple[int, int | None, int | None]] = field(default_factory=list)  # (note, call page, note page)
 
 
-def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4") -> RenderedPdf:
-    """Lay out `html` and write the PDF; fail on any refused URL or WeasyPrint warning."""
+def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
+               epoch: int = 0) -> RenderedPdf:
+    """Lay out `html` and write the PDF; fail on any refused URL or WeasyPrint warning.
+
+    `epoch` (seconds, normally the outline's date) stands in for the clock
+    wherever a tool would write the time: fontTools stamps font subsets with it.
+    """
     theme_base = workspace_root / "templates" / theme.name
     fetcher = LocalFetcher(theme, theme_base, workspace_root)
     fonts = FontConfiguration()
@@ -95,10 +102,11 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4")
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        document = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=[page_size], font_config=fonts)
-        identifier = hashlib.sha256(html.encode("utf-8") + paper.encode()).hexdigest()[:32].encode()
-        data = document.write_pdf(pdf_identifier=identifier)
+        with _fixed_clock(epoch):
+            document = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=[page_size], font_config=fonts)
+            identifier = hashlib.sha256(html.encode("utf-8") + paper.encode()).hexdigest()[:32].encode()
+            data = document.write_pdf(pdf_identifier=identifier)
     finally:
         logger.removeHandler(collector)
     problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
@@ -107,6 +115,19 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4")
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
     return RenderedPdf(data, len(document.pages), misplaced_notes(document))
+
+
+@contextmanager
+def _fixed_clock(epoch: int):
+    """Set SOURCE_DATE_EPOCH (unless the user set it) for the tools that would read the clock."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def _about_refused(message: str, refused: list[str]) -> bool:

@@ -1,0 +1,147 @@
+"""The HTML of the example brief: structure, exact quotations, notes, and escaping of hostile text."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from briefwright.build import Pipeline
+from briefwright.citations import format_citations
+from briefwright.quotes import normalise
+from briefwright.workspace import Workspace
+
+from .conftest import EXAMPLE, REPO, minimal
+
+
+class Elements(HTMLParser):
+    """Collects elements with their attributes and text (enough for structural assertions)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.found = [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": "", "children": []}
+        if self.stack:
+            self.stack[-1]["children"].append(element)
+        self.found.append(element)
+        if tag not in ("meta", "br", "img", "link", "hr"):
+            self.stack.append(element)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        for element in self.stack:
+            element["text"] += data
+
+    def all(self, tag=None, cls=None):
+        return [e for e in self.found if (tag is None or e["tag"] == tag)
+                and (cls is None or cls in e["attrs"].get("class", "").split())]
+
+
+def render(path, workspace: Workspace) -> str:
+    pipeline = Pipeline(workspace)
+    checked = pipeline.check(path)
+    return pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style))
+
+
+@pytest.fixture(scope="module")
+def example():
+    workspace = Workspace.at(REPO)
+    pipeline = Pipeline(workspace)
+    return pipeline, pipeline.check(EXAMPLE), Elements(render(EXAMPLE, workspace))
+
+
+def text_without_notes(element) -> str:
+    """The element's text, less the text of the footnotes inside it."""
+    text = element["text"]
+    for child in element["children"]:
+        if "fn" in child["attrs"].get("class", "").split():
+            text = text.replace(child["text"], "", 1)
+        else:
+            for grandchild in child["children"]:
+                if "fn" in grandchild["attrs"].get("class", "").split():
+                    text = text.replace(grandchild["text"], "", 1)
+    return text
+
+
+def test_the_brief_has_its_parts(example):
+    _, checked, html = example
+    assert html.all("h1")[0]["text"] == checked.outline.title
+    assert html.all("aside", "key-points") and len(html.all("aside", "key-points")[0]["children"][1]["children"]) == 4
+    assert len(html.all("section", "section")) == len(checked.outline.sections) >= 3
+    assert len(html.all("section", "recommendations")[0]["children"][1]["children"]) == len(
+        checked.outline.recommendations)
+    assert len(html.all("section", "sources")[0]["children"][1]["children"]) == 5
+    assert html.all("html")[0]["attrs"]["lang"] == "en"
+
+
+def test_one_footnote_per_note_numbered_in_order(example):
+    _, checked, html = example
+    notes = html.all("span", "fn")
+    assert [int(n["attrs"]["data-note"]) for n in notes] == list(range(1, len(checked.notes) + 1))
+
+
+def test_every_printed_quotation_is_the_source_text(example):
+    pipeline, _, html = example
+    quotations = html.all("span", "quotation")
+    assert quotations
+    for element in quotations:
+        source = pipeline.corpus.find(element["attrs"]["data-source"])
+        printed = element["text"].removeprefix("“").removesuffix("”")
+        paragraph = source.paragraph(int(element["attrs"]["data-locator"].split()[-1])).text
+        for fragment in printed.split(" … "):
+            for piece in _outside_brackets(fragment):
+                assert piece in paragraph, f"{piece!r} is not verbatim in {source.id}"
+
+
+def test_every_block_quotation_is_the_source_text(example):
+    pipeline, _, html = example
+    blocks = html.all("blockquote", "quotation")
+    assert len(blocks) >= 3
+    for block in blocks:
+        source = pipeline.corpus.find(block["attrs"]["data-source"])
+        for paragraph in (c for c in block["children"] if c["tag"] == "p"):
+            printed = text_without_notes(paragraph)
+            for fragment in printed.split(" … "):
+                for piece in _outside_brackets(fragment):
+                    assert piece in source.text, f"{piece!r} is not verbatim in {source.id}"
+
+
+def test_source_characters_are_printed_not_the_editors(workspace, write_outline):
+    path = write_outline(minimal(">-\n          He spoke of \"Pakistan's representative proposed\"[@kazimbeyli-2017]."))
+    html = render(path, workspace)
+    assert "“Pakistan’s representative proposed”" in html
+
+
+def test_yaml_values_are_data_never_templates_or_markup(workspace, write_outline):
+    path = write_outline("""
+        title: "{{ 7*7 }} <img src=\\"file:///etc/passwd\\">"
+        sections:
+          - heading: "<script>alert(1)</script>"
+            body:
+              - '<link rel="attachment" href="file:///etc/passwd"> and url(file:///etc/passwd) {% raw %}'
+    """)
+    html = render(path, workspace)
+    assert "{{ 7*7 }} &lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    assert '&lt;link rel=&quot;attachment&quot;' in html or "&lt;link rel=" in html
+    assert "<link" not in html and "<img" not in html
+
+
+def test_markdown_links_are_printed_and_unsafe_ones_are_not_links(workspace, write_outline):
+    path = write_outline(minimal("'See *this* [report](https://example.org/r) and [x](javascript:alert(1)).'"))
+    html = render(path, workspace)
+    assert '<em>this</em> <a href="https://example.org/r">report</a>' in html
+    assert "javascript:" not in html.split("<body>")[1].split("[x]")[0] and 'href="javascript' not in html
+
+
+def _outside_brackets(fragment: str) -> list[str]:
+    """The parts of a printed quotation that come from the source (insertions removed)."""
+    import re
+    return [normalise(p) and p.strip() for p in re.split(r"\[[^\]]*\]", fragment) if p.strip()]

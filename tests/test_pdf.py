@@ -1,0 +1,149 @@
+"""The printed brief: text per page, fonts, metadata, reproducible bytes, the page check, the fetcher."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from briefwright.build import BuildOptions, Pipeline
+from briefwright.pdf import PdfProblem, misplaced_notes, render_pdf
+from briefwright.render import find_theme
+from briefwright.workspace import Workspace
+
+from .conftest import EXAMPLE, REPO
+
+DATA = Path(__file__).parent / "data"
+
+
+def normalised(text: str) -> str:
+    """PDF text is lossy: fold ligatures and hyphens, drop soft breaks, collapse spaces."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2010", "-").replace("\u00ad", "")
+    text = re.sub(r"-\n(?=[a-z])", "", text)
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ws")
+    for name in ("seeds", "briefs"):
+        shutil.copytree(REPO / name, folder / name)
+    workspace = Workspace.at(folder)
+    result = Pipeline(workspace).build(folder / "briefs" / EXAMPLE.name, BuildOptions(html=True))
+    return workspace, result, PdfReader(result.pdf)
+
+
+def test_the_example_brief_is_two_to_four_pages_with_every_note_in_place(built):
+    _, result, reader = built
+    assert 2 <= len(reader.pages) <= 4 == result.pages or 2 <= result.pages <= 4
+    assert not [w for w in result.warnings if "page of its call" in w.message]
+
+
+def test_text_per_page(built):
+    _, result, reader = built
+    pages = [normalised(page.extract_text()) for page in reader.pages]
+    assert "Solidarity ahead of capability" in pages[0]
+    assert "KEY POINTS" in pages[0].upper()
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+        assert text.upper().count("PUBLIC") >= 2          # classification banner, top and bottom
+    assert "Recommendations" in pages[-1] and "SOURCES" in pages[-1].upper()
+    assert "Kazimbeyli, Yaver." in pages[-1]
+    everything = " ".join(pages)
+    assert "Məmmədyarov" in everything and "Çavuşoğlu" in everything
+
+
+def test_fonts_are_embedded(built):
+    _, _, reader = built
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            fonts[font["/BaseFont"]] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    assert any("BW-Text" in name for name in fonts) and any("BW-Sans" in name for name in fonts)
+
+
+def test_metadata(built):
+    _, _, reader = built
+    info = reader.metadata
+    assert info.title.startswith("Solidarity ahead of capability")
+    assert info.author == "Nadia Rahimli"
+    assert info.subject == "Policy brief"
+    assert "Background" in info["/Keywords"]
+    assert info["/CreationDate"].startswith("D:20261122")
+
+
+def test_identical_inputs_give_identical_bytes(built):
+    workspace, result, _ = built
+    first = result.pdf.read_bytes()
+    again = Pipeline(workspace).build(result.outline, BuildOptions(output=result.pdf.parent / "again.pdf"))
+    assert again.pdf.read_bytes() == first
+
+
+def test_the_page_check_catches_a_note_set_below_its_page():
+    """WeasyPrint 70 sets note 10 of this page on the next page: the check must say so."""
+    from weasyprint import HTML
+    document = HTML(filename=str(DATA / "footnote-defect.html")).render()
+    assert misplaced_notes(document) == [(10, 1, 2)]
+
+
+def test_the_page_check_passes_a_clean_page():
+    from weasyprint import HTML
+    html = ('<style>.fn{float:footnote}</style><p>One<span class="fn" data-note="1">note</span>'
+            ' two<span class="fn" data-note="2">note</span></p>')
+    assert misplaced_notes(HTML(string=html).render()) == []
+
+
+@pytest.fixture
+def theme():
+    return find_theme("policy-brief", Workspace.at(REPO))
+
+
+@pytest.mark.parametrize("markup, refused", [
+    ('<img src="file:///etc/passwd">', "file:///etc/passwd"),
+    ('<link rel="attachment" href="file:///etc/hostname">', "file:///etc/hostname"),
+    ('<div style="background: url(file:///etc/passwd)">x</div>', "file:///etc/passwd"),
+    ('<img src="http://127.0.0.1:9/x.png">', "http://127.0.0.1:9/x.png"),
+    ('<img src="https://example.org/x.png">', "https://example.org/x.png"),
+    ('<img src="ftp://example.org/x.png">', "ftp://example.org/x.png"),
+])
+def test_the_fetcher_refuses_anything_outside_the_workspace(theme, tmp_path, markup, refused):
+    with pytest.raises(PdfProblem, match=re.escape(refused)):
+        render_pdf(f"<p>{markup}</p>", theme, tmp_path)
+
+
+def test_no_request_is_made_for_a_network_url(theme, tmp_path):
+    import socket
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+    with pytest.raises(PdfProblem):
+        render_pdf(f'<img src="http://127.0.0.1:{port}/">', theme, tmp_path)
+    with pytest.raises(socket.timeout):
+        server.accept()
+    server.close()
+
+
+def test_a_missing_image_fails_the_build(theme, tmp_path):
+    with pytest.raises(PdfProblem, match="missing.png"):
+        render_pdf('<img src="missing.png">', theme, tmp_path)
+
+
+def test_a_workspace_file_can_be_used(theme, tmp_path):
+    (tmp_path / "templates" / "policy-brief").mkdir(parents=True)
+    shutil.copy(Path(__file__).parent.parent / "src/briefwright/themes/policy-brief/fonts/README.md",
+                tmp_path / "notes.txt")
+    rendered = render_pdf('<link rel="attachment" href="../../notes.txt"><p>x</p>', theme, tmp_path)
+    assert rendered.pages == 1
+    from pypdf import PdfReader as Reader
+    assert "notes.txt" in Reader(io.BytesIO(rendered.data)).attachments
