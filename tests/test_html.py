@@ -145,3 +145,24 @@ def _outside_brackets(fragment: str) -> list[str]:
     """The parts of a printed quotation that come from the source (insertions removed)."""
     import re
     return [normalise(p) and p.strip() for p in re.split(r"\[[^\]]*\]", fragment) if p.strip()]
+
+
+def test_a_workspace_template_replaces_one_block_and_keeps_the_rest(workspace, write_outline):
+    theme = workspace.templates / "policy-brief"
+    theme.mkdir()
+    (theme / "brief.html").write_text(
+        '{% extends "briefwright:policy-brief/brief.html" %}\n'
+        '{% block title_block %}<h1 class="ours">{{ brief.title }}</h1>{% endblock %}\n', encoding="utf-8")
+    html = Elements(render(write_outline(minimal("'Prose with \"straight\" quotes.'")), workspace))
+    assert html.all("h1", "ours")[0]["text"] == "A test brief"
+    assert html.all("section", "section")                     # the rest of the built-in template
+    assert "“straight”" in html.all("section", "section")[0]["children"][1]["text"]
+
+
+def test_a_misspelt_template_variable_is_an_error(workspace, write_outline):
+    from briefwright.render import TemplateProblem
+    theme = workspace.templates / "policy-brief"
+    theme.mkdir()
+    (theme / "brief.html").write_text("line one\n{{ brief.titel }}\n", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=r"templates/policy-brief/brief.html:2: error: .*titel"):
+        render(write_outline(minimal("'p'")), workspace)

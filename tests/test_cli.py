@@ -1,0 +1,152 @@
+"""The command line through click's CliRunner: output, exit codes, nothing written on error."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.cli import main
+
+from .conftest import minimal
+
+
+@pytest.fixture
+def run(workspace):
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_check_passes_the_example(run):
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "briefs/azerbaijan-pakistan-turkey.yaml: ok, 43 notes from 5 sources" in result.output
+
+
+def test_check_reports_every_problem_with_its_position_and_exits_1(run, write_outline):
+    write_outline(minimal("'One.[@nobody] Two.[@trt-2021, para. 400]'"), "bad.yaml")
+    result = run("check", "briefs/bad.yaml")
+    assert result.exit_code == 1
+    assert "briefs/bad.yaml:5:15: error: unknown source 'nobody'" in result.output
+    assert "briefs/bad.yaml:5:29: error: para. 400 does not exist in trt-2021" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_build_writes_the_pdf_and_html(run, workspace):
+    result = run("build", "--html")
+    assert result.exit_code == 0, result.output
+    assert "built build/azerbaijan-pakistan-turkey.pdf and build/azerbaijan-pakistan-turkey.html" in result.output
+    assert (workspace.build / "azerbaijan-pakistan-turkey.pdf").read_bytes().startswith(b"%PDF-")
+    assert not list(workspace.build.glob(".*.tmp"))
+
+
+def test_a_failing_brief_leaves_the_previous_pdf_and_others_still_build(run, workspace, write_outline):
+    workspace.build.mkdir()
+    previous = workspace.build / "broken.pdf"
+    previous.write_bytes(b"%PDF-previous")
+    write_outline(minimal("'Unknown.[@nobody]'"), "broken.yaml")
+    result = run("build")
+    assert result.exit_code == 1
+    assert previous.read_bytes() == b"%PDF-previous"
+    assert (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
+    assert "1 built, 1 failed" in result.output
+
+
+def test_bad_usage_exits_2(run):
+    assert run("build", "--paper", "a5").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+    assert run("build", "briefs/missing.yaml").exit_code == 2
+
+
+def test_every_command_explains_itself_with_an_example(run):
+    for command in ("build", "check", "sources", "show", "search"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.output, command
+
+
+def test_sources_lists_the_catalog_and_warns_about_gaps(run, workspace):
+    (workspace.seeds / "005_uncatalogued.txt").write_text("A paragraph.\n", encoding="utf-8")
+    result = run("sources")
+    assert result.exit_code == 0
+    assert re.search(r"^kazimbeyli-2017 +Kazimbeyli, “New Defense Triangle\.”  "
+                     r"\(21 paras\., seeds/001_2aadb1dbeed98bb9\.txt\)$", result.output, re.M)
+    assert "005_uncatalogued.txt: warning: no catalog entry" in result.output
+
+
+def test_an_uncatalogued_file_is_citable_by_its_stem(run, workspace, write_outline):
+    (workspace.seeds / "005_uncatalogued.txt").write_text("A paragraph of evidence.\n", encoding="utf-8")
+    write_outline(minimal("'Claim.[@005_uncatalogued \"paragraph of evidence\"]'"), "stem.yaml")
+    result = run("check", "briefs/stem.yaml")
+    assert result.exit_code == 0
+    assert "warning: source '005_uncatalogued' has no entry in seeds/sources.yaml" in result.output
+
+
+def test_show_prints_paragraph_numbers(run):
+    result = run("show", "kazimbeyli-2017", "--para", "15")
+    assert result.exit_code == 0
+    assert result.output.startswith("  15  Pakistan is the only country in the world")
+    assert run("show", "nobody").exit_code == 1
+    assert run("show", "trt-2021", "--para", "99").exit_code == 2
+
+
+def test_search_finds_words_and_offers_a_citation(run):
+    result = run("search", "the only country")
+    assert result.exit_code == 0
+    assert "kazimbeyli-2017, para. 15:" in result.output
+    assert 'cite as: "the only country"[@kazimbeyli-2017]' in result.output or \
+        "cite as: [@kazimbeyli-2017, para. 15]" in result.output
+    assert run("search", "no such words anywhere").exit_code == 1
+
+
+def test_search_within_one_source(run):
+    result = run("search", "Pakistan's representative", "--source", "kazimbeyli-2017")
+    assert "cite as: \"Pakistan’s representative\"[@kazimbeyli-2017]" in result.output
+
+
+def test_check_does_not_import_weasyprint(workspace):
+    code = ("import sys; from briefwright.cli import main; "
+            "sys.argv=['briefwright','check']; "
+            "import atexit; atexit.register(lambda: print('weasyprint' in sys.modules)); main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=workspace.root)
+    assert result.stdout.strip().endswith("False"), result.stdout + result.stderr
+
+
+def test_outside_a_workspace_the_message_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "no briefs/ folder" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_unsafe_corpus_files_are_refused(run, workspace, tmp_path):
+    outside = tmp_path.parent / "outside.txt"
+    outside.write_text("secret\n", encoding="utf-8")
+    (workspace.seeds / "link.txt").symlink_to(outside)
+    os.mkfifo(workspace.seeds / "pipe.txt")
+    (workspace.seeds / "zero.txt").symlink_to("/dev/zero")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "seeds/link.txt: error: " in result.output and "refused: the path leaves seeds/" in result.output
+    assert "seeds/pipe.txt: error: seeds/pipe.txt: refused: not a regular file" in result.output
+    assert "seeds/zero.txt: error: " in result.output
+
+
+def test_a_template_symlink_out_of_the_templates_folder_is_refused(run, workspace, tmp_path, write_outline):
+    theme = workspace.templates / "policy-brief"
+    theme.mkdir()
+    secret = tmp_path.parent / "secret.html"
+    secret.write_text("{{ brief.title }}", encoding="utf-8")
+    (theme / "brief.html").symlink_to(secret)
+    result = run("build")
+    assert result.exit_code == 1
+    assert "refused: the template leaves" in result.output
+    assert not (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
