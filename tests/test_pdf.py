@@ -147,3 +147,20 @@ def test_a_workspace_file_can_be_used(theme, tmp_path):
     assert rendered.pages == 1
     from pypdf import PdfReader as Reader
     assert "notes.txt" in Reader(io.BytesIO(rendered.data)).attachments
+
+
+def test_render_pdf_reports_the_misplaced_note(theme, tmp_path):
+    rendered = render_pdf((DATA / "footnote-defect.html").read_text(encoding="utf-8"), theme, tmp_path)
+    assert rendered.misplaced == [(10, 1, 2)]
+
+
+def test_build_warns_naming_each_misplaced_or_missing_note(workspace, monkeypatch):
+    import briefwright.pdf
+    from click.testing import CliRunner
+    from briefwright.cli import main
+    monkeypatch.setattr(briefwright.pdf, "misplaced_notes", lambda document: [(3, 1, 2), (5, 2, None)])
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0
+    assert ("briefs/azerbaijan-pakistan-turkey.yaml: warning: note 3 is printed on page 2 but its call is on "
+            "page 1: a note must begin on the page of its call") in result.output
+    assert "warning: note 5 (called on page 2) is missing from the PDF" in result.output

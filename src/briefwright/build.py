@@ -147,8 +147,14 @@ def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):
 
 
 def _misplaced_warning(outline_path: Path, note: int, call_page: int | None, note_page: int | None) -> Problem:
-    return Problem(Position(outline_path), f"note {note} is printed on page {note_page} but its call is on "
-                   f"page {call_page}: a note must begin on the page of its call", "warning")
+    if note_page is None:
+        message = f"note {note} (called on page {call_page}) is missing from the PDF: WeasyPrint dropped it"
+    elif call_page is None:
+        message = f"note {note} is printed on page {note_page} but its call is missing from the text"
+    else:
+        message = (f"note {note} is printed on page {note_page} but its call is on page {call_page}: "
+                   "a note must begin on the page of its call")
+    return Problem(Position(outline_path), message, "warning")
 
 
 def _epoch(outline: Outline) -> int:
