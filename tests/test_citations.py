@@ -31,14 +31,14 @@ def test_notes_equal_the_golden_pandoc_output(formatted):
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert golden["style"] == checked.style.name
     assert len(result.notes) == len(golden["notes"])
-    for number, (ours, theirs) in enumerate(zip(result.notes, golden["notes"]), start=1):
+    for number, (ours, theirs) in enumerate(zip(result.notes, golden["notes"], strict=True), start=1):
         assert ours == theirs["html"], f"note {number} ({theirs['citation']})"
     assert [list(entry) for entry in result.bibliography] == golden["bibliography"]
 
 
 def test_chicago_full_note_first_then_short_note(formatted):
     checked, result = formatted
-    kazimbeyli = [text for note, text in zip(checked.notes, result.notes)
+    kazimbeyli = [text for note, text in zip(checked.notes, result.notes, strict=True)
                   if note.items[0].source_id == "kazimbeyli-2017"]
     first, later = strip_tags(kazimbeyli[0]), strip_tags(kazimbeyli[1])
     assert first.startswith("Yaver Kazimbeyli, “New Defense Triangle Emerges Between Azerbaijan, Turkey, "
@@ -49,7 +49,7 @@ def test_chicago_full_note_first_then_short_note(formatted):
 def test_every_located_item_prints_its_paragraph_locator(formatted):
     checked, result = formatted
     located = 0
-    for note, html in zip(checked.notes, result.notes):
+    for note, html in zip(checked.notes, result.notes, strict=True):
         for item in note.items:
             if item.paragraphs:
                 located += 1

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 
 from briefwright.build import Pipeline
 from briefwright.citations import format_citations
-from briefwright.quotes import normalise
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO, minimal
@@ -143,8 +143,7 @@ def test_markdown_links_are_printed_and_unsafe_ones_are_not_links(workspace, wri
 
 def _outside_brackets(fragment: str) -> list[str]:
     """The parts of a printed quotation that come from the source (insertions removed)."""
-    import re
-    return [normalise(p) and p.strip() for p in re.split(r"\[[^\]]*\]", fragment) if p.strip()]
+    return [p.strip() for p in re.split(r"\[[^\]]*\]", fragment) if p.strip()]
 
 
 def test_a_workspace_template_replaces_one_block_and_keeps_the_rest(workspace, write_outline):

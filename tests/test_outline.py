@@ -110,7 +110,7 @@ def test_block_quotation_needs_exactly_one_form(write_outline, workspace):
 def test_wrong_types_name_the_expected_type(write_outline, workspace, value, expected):
     path = write_outline(f"title: {value}\n" + minimal('"p"').replace('title: "A test brief"\n', ""))
     [problem] = problems_of(path, workspace)
-    assert problem.startswith(f"briefs/test.yaml:1:") and expected in problem
+    assert problem.startswith("briefs/test.yaml:1:") and expected in problem
 
 
 @pytest.mark.parametrize("value", ["2026-13-45", "NO", "1:30", "yesterday"])

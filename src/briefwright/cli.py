@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, Pipeline, build_briefs, check_briefs
+from .build import BuildOptions, BuildResult, build_briefs, check_briefs
 from .corpus import load_corpus
-from .errors import BriefwrightError, ProblemsFound, display_path
+from .errors import BriefwrightError, display_path
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE
 from .workspace import Workspace

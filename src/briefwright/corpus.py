@@ -98,7 +98,7 @@ def load_corpus(workspace: Workspace) -> Corpus:
             log.warning(where, f"catalog entry {entry['id']!r}: its file seeds/{name} does not exist")
             continue
         corpus.sources[entry["id"]] = _read_source(entry["id"], files.pop(name), workspace, entry, log)
-    for name, path in files.items():
+    for path in files.values():
         log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
                     "its notes will show the file name until you add one")
         corpus.sources[path.stem] = _read_source(path.stem, path, workspace, None, log)

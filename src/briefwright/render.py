@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
 from .errors import BriefwrightError, display_path
-from .outline import Author, BulletList, Outline, Prose, Quote
+from .outline import BulletList, Outline, Prose, Quote
 from .prose import CiteGroup
 from .workspace import Workspace
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -229,6 +228,3 @@ def _quote_hint(node: Node) -> str:
         return f"; write \"{node.value}\" in quotes if you mean the text"
     return ""
 
-
-def items(node: MappingNode) -> Iterator[tuple[Node, Node]]:
-    yield from node.value

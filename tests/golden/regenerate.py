@@ -55,7 +55,7 @@ def main() -> None:
     assert len(notes) == len(citations), "pandoc returned a different number of notes"
     golden = {
         "style": checked.style.name,
-        "notes": [{"citation": c, "html": n} for c, n in zip(citations, notes)],
+        "notes": [{"citation": c, "html": n} for c, n in zip(citations, notes, strict=True)],
         "bibliography": [[source_id, entry] for source_id, entry in entries],
     }
     GOLDEN.write_text(json.dumps(golden, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
