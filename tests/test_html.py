@@ -165,3 +165,20 @@ def test_a_misspelt_template_variable_is_an_error(workspace, write_outline):
     (theme / "brief.html").write_text("line one\n{{ brief.titel }}\n", encoding="utf-8")
     with pytest.raises(TemplateProblem, match=r"templates/policy-brief/brief.html:2: error: .*titel"):
         render(write_outline(minimal("'p'")), workspace)
+
+
+def test_a_printed_quotation_is_paired_with_its_own_opening_mark(workspace, write_outline):
+    path = write_outline(minimal(
+        "'Officials said “according to reporting by Trend news agency. \"This first tripartite meeting”"
+        "[@kazimbeyli-2017] x.'"))
+    html = render(path, workspace)
+    assert ('<span class="quotation" data-source="kazimbeyli-2017" data-locator="para. 8">“according to '
+            'reporting by Trend news agency. &#34;This first tripartite meeting”</span>') in html
+    path = write_outline(minimal(
+        "'“\"We held very intensive consultations,\" Mammadyarov said”[@kazimbeyli-2017]'"), "nested.yaml")
+    assert '“&#34;We held very intensive consultations,&#34; Mammadyarov said”</span>' in render(path, workspace)
+
+
+def test_editors_text_is_printed_as_typed(workspace, write_outline):
+    path = write_outline(minimal("'Under Article 5(c) and clause (r) (tm), +-5 troops -- roughly.'"))
+    assert "Article 5(c) and clause (r) (tm), +-5 troops -- roughly." in render(path, workspace)

@@ -190,3 +190,11 @@ def test_a_style_path_outside_the_workspace_is_refused(write_outline, workspace)
     path = write_outline('style: ../../../etc/passwd.csl\n' + minimal('"p"'))
     [problem] = problems_of(path, workspace)
     assert "refused: the path leaves" in problem
+
+
+def test_a_plain_prose_item_that_lost_a_comment_is_warned_about(write_outline, workspace):
+    path = write_outline(minimal("Pakistan ranks #1 among partners.[@trt-2021, para. 3]"))
+    checked = Pipeline(workspace).check(path)
+    assert [str(w) for w in checked.warnings] == [
+        "briefs/test.yaml:5:9: warning: a body paragraph: YAML read the text after ' #' as a comment and "
+        "dropped it; if it belongs to the text, put the item in single quotes or a block scalar (>-)"]

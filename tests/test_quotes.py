@@ -147,3 +147,23 @@ def test_real_corpus_quirks(corpus):
     assert kaz.find_unique('"We held very intensive consultations,"').first == 8
     # a file without a final newline: its last paragraph is found
     assert SourceIndex(corpus.find("avdaliani-2020")).find_unique("emilavdaliani@yahoo.com").first == 18
+
+
+@pytest.mark.parametrize("quotation", [
+    "claimed the lives of over 2",        # source: over 20,000
+    "2 Mashahk training aircraft",        # source: 52 Mashahk
+    "0,000 Azerbaijanis",
+    "Lending a vo … normal times",        # a fragment may not cut a word at an elision either
+])
+def test_a_quotation_never_starts_or_ends_inside_a_number_or_word(quotation):
+    index = index_of("The war claimed the lives of over 20,000 Azerbaijanis. Ankara has bought 52 Mashahk "
+                     "training aircraft. Lending a voice of support in normal times is one thing.")
+    with pytest.raises(QuotationNotFound):
+        index.find_unique(quotation)
+
+
+def test_an_insertion_may_change_a_letter_at_either_end():
+    index = index_of("Pakistan is the only country in the world that does not recognize Armenia.")
+    assert index.find_unique("[T]he only country in the world").text == "[T]he only country in the world"
+    assert index.find_unique("does not recognize Armenia[’s statehood]").text == \
+        "does not recognize Armenia[’s statehood]"

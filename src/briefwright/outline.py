@@ -339,6 +339,9 @@ class _OutlineReader(yamlnodes.NodeReader):
         text = self.text(node, what)
         if text is None:
             return None
+        if self.comment_follows(node):
+            self.log.warning(self.at(node), f"{what}: YAML read the text after ' #' as a comment and dropped it; "
+                             "if it belongs to the text, put the item in single quotes or a block scalar (>-)")
         parsed = parse_prose(text)
         where = lambda offset, node=node: self.value_position(node, offset)  # noqa: E731
         for offset, message in parsed.problems:

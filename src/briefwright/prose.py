@@ -63,7 +63,7 @@ def parse_prose(text: str) -> ParsedProse:
             break
         before, quotation, quote_start = text[position:start], None, start
         if start > position and text[start - 1] in CLOSING_QUOTES:
-            opening = max(text.rfind(q, position, start - 1) for q in OPENING_QUOTES)
+            opening = _opening_quote(text, position, start - 1)
             if opening == -1:
                 parsed.problems.append((start - 1, "a quotation mark closes a quotation that was never opened"))
             else:
@@ -80,6 +80,27 @@ def parse_prose(text: str) -> ParsedProse:
     if text[position:]:
         parsed.segments.append(text[position:])
     return parsed
+
+
+def _opening_quote(text: str, start: int, closing: int) -> int:
+    """Return the index of the mark opening the quotation that `text[closing]` closes, or -1.
+
+    A curly ” pairs with its “ (counting nested pairs, so straight quotes inside
+    are the source's own); a straight " pairs with the previous straight ",
+    or failing that with the last “.
+    """
+    if text[closing] == "”":
+        depth = 0
+        for index in range(closing - 1, start - 1, -1):
+            if text[index] == "”":
+                depth += 1
+            elif text[index] == "“":
+                if depth == 0:
+                    return index
+                depth -= 1
+        return text.rfind('"', start, closing)
+    straight = text.rfind('"', start, closing)
+    return straight if straight != -1 else text.rfind("“", start, closing)
 
 
 def _closing_bracket(text: str, start: int) -> int:

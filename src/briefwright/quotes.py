@@ -33,6 +33,8 @@ PRINTED_ELLIPSIS = " … "
 PARAGRAPH_BREAK = "\n"  # joins paragraphs in the normalised view; never inside one
 LETTER_BEFORE = r"(?<![^\W\d_])"
 LETTER_AFTER = r"(?![^\W\d_])"
+DIGIT_BEFORE = r"(?<!\d)"
+DIGIT_AFTER = r"(?!\d)"
 
 
 def normalise(text: str) -> str:
@@ -283,7 +285,9 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
 
     Each text fragment is a capturing group; an elision matches anything within
     the paragraph; an insertion in the middle stands for up to 40 characters (or
-    none), one at either end needs nothing at all.
+    none), one at either end needs nothing at all. A fragment edge at either end
+    of the quotation or at an elision must not cut a word or a number; an edge
+    beside an insertion may (`[T]he`, `Pakistan[’s]`).
     """
     texts = [i for i, p in enumerate(pieces) if p.kind == "text" and normalise(p.value)]
     if not texts:
@@ -297,15 +301,26 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
             wild = rf"[^\n]{{0,{INSERTION_LIMIT}}}?"
             both = _space_before(pieces, index) and _space_after(pieces, index)
             parts.append(rf"(?: (?:{wild} )?)" if both else wild)
-        else:
+        elif normalise(piece.value):
             text = normalise(piece.value)
-            if not text:
-                continue
-            if index != texts[0] and (pieces[index - 1].kind == "insert") and _space_before(pieces, index - 1) \
-                    and _space_after(pieces, index - 1):
-                text = text.lstrip()
-            parts.append(f"({re.escape(text)})")
-    first, last = normalise(pieces[texts[0]].value), normalise(pieces[texts[-1]].value)
-    before = LETTER_BEFORE if first[0].isalpha() else ""
-    after = LETTER_AFTER if last[-1].isalpha() else ""
-    return re.compile(before + "".join(parts) + after)
+            before = _boundary_before(text[0]) if _edge(pieces, index, -1) else ""
+            after = _boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
+            parts.append(f"{before}({re.escape(text)}){after}")
+    return re.compile("".join(parts))
+
+
+def _edge(pieces: list[_Piece], index: int, step: int) -> bool:
+    """True if the fragment at `index` meets the quotation's end or an elision on that side."""
+    neighbour = index + step
+    while 0 <= neighbour < len(pieces) and pieces[neighbour].kind == "text" and not normalise(pieces[neighbour].value):
+        neighbour += step
+    return not 0 <= neighbour < len(pieces) or pieces[neighbour].kind == "gap"
+
+
+def _boundary_before(char: str) -> str:
+    """Forbid a letter before a fragment starting with a letter, a digit before a digit."""
+    return LETTER_BEFORE if char.isalpha() else DIGIT_BEFORE if char.isdigit() else ""
+
+
+def _boundary_after(char: str) -> str:
+    return LETTER_AFTER if char.isalpha() else DIGIT_AFTER if char.isdigit() else ""

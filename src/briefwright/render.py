@@ -26,8 +26,10 @@ from .prose import CiteGroup
 from .workspace import Workspace
 
 MONTHS = ("January February March April May June July August September October November December").split()
+# Emphasis, links and curly quotes; no other "typographic replacements" ((c) → ©): the
+# editor's text is printed as typed.
 _INLINE_MARKDOWN = MarkdownIt("zero", {"typographer": True}).enable(
-    ["emphasis", "link", "escape", "backticks", "smartquotes", "replacements"])
+    ["emphasis", "link", "escape", "backticks", "smartquotes"])
 _PLACEHOLDER = "\ue000{}\ue001"
 
 
