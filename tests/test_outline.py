@@ -198,3 +198,26 @@ def test_a_plain_prose_item_that_lost_a_comment_is_warned_about(write_outline, w
     assert [str(w) for w in checked.warnings] == [
         "briefs/test.yaml:5:9: warning: a body paragraph: YAML read the text after ' #' as a comment and "
         "dropped it; if it belongs to the text, put the item in single quotes or a block scalar (>-)"]
+
+
+def test_positions_inside_block_and_escaped_scalars(write_outline, workspace):
+    path = write_outline("""
+        title: "Positions"
+        summary:
+          - >-
+            First line of prose, fine.
+            Second line "attains a much bigger importance"[@trt-2021] here.
+          - 'Pakistan''s view.[@nope]'
+          - "Said \\"x\\" and [@nope2]"
+        sections:
+          - heading: One
+            body:
+              - |-
+                Literal first line.
+                Then [@nope3].
+    """)
+    problems = problems_of(path, workspace)
+    assert problems[0].startswith("briefs/test.yaml:5:17: error: quotation not found in trt-2021")
+    assert problems[1].startswith("briefs/test.yaml:6:24: error: unknown source 'nope'")
+    assert problems[2].startswith("briefs/test.yaml:7:22: error: unknown source 'nope2'")
+    assert problems[3].startswith("briefs/test.yaml:13:15: error: unknown source 'nope3'")

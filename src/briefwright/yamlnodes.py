@@ -203,17 +203,69 @@ class NodeReader:
         return rest.lstrip().startswith("#")
 
     def value_position(self, node: ScalarNode, offset: int) -> Position:
-        """Return the position of character `offset` of a scalar's value, where it can be mapped.
+        """Return the position of character `offset` of a scalar's value.
 
-        Exact for single-line plain or quoted scalars whose typed text equals the
-        value; otherwise the scalar's own start.
+        Exact for single-line scalars (plain or quoted, escapes included) and for
+        block scalars (| and >) without blank lines; otherwise the scalar's start.
         """
-        start, end = node.start_mark, node.end_mark
+        places = self._places(node) if self.source_text else None
+        if places is None or offset >= len(places):
+            return self.at(node)
+        line, column = places[offset]
+        return Position(self.path, line + 1, column + 1)
+
+    def _places(self, node: ScalarNode) -> list[tuple[int, int]] | None:
+        """(line, column) of each character of the value, or None where they cannot be mapped."""
+        if node.style in ("|", ">"):
+            return self._block_places(node)
+        if node.start_mark.line != node.end_mark.line:
+            return None
         quote = 1 if node.style in ("'", '"') else 0
-        raw = self.source_text[start.index + quote:end.index - quote] if self.source_text else ""
-        if start.line == end.line and raw == node.value:
-            return Position(self.path, start.line + 1, start.column + 1 + quote + offset)
-        return self.at(node)
+        raw = self.source_text[node.start_mark.index + quote:node.end_mark.index - quote]
+        places, decoded, index = [], "", 0
+        column = node.start_mark.column + quote
+        while index < len(raw):
+            width = _escape_width(raw, index, node.style)
+            decoded += _decode(raw[index:index + width], node.style)
+            places += [(node.start_mark.line, column + index)] * (len(decoded) - len(places))
+            index += width
+        return places if decoded == node.value else None
+
+    def _block_places(self, node: ScalarNode) -> list[tuple[int, int]] | None:
+        lines = self.source_text[node.start_mark.index:node.end_mark.index].split("\n")[1:]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if not lines or any(not line.strip() for line in lines):
+            return None
+        indent = min(len(line) - len(line.lstrip(" ")) for line in lines)
+        joiner = "\n" if node.style == "|" else " "
+        places, decoded = [], ""
+        for number, line in enumerate(lines):
+            row = node.start_mark.line + 1 + number
+            content = line[indent:]
+            if number:
+                decoded += joiner
+                places.append((row - 1, len(lines[number - 1])))
+            decoded += content
+            places += [(row, indent + i) for i in range(len(content))]
+        return places if decoded == node.value.rstrip("\n") else None
+
+
+def _escape_width(raw: str, index: int, style: str | None) -> int:
+    """How many raw characters at `index` make one character of the value."""
+    if style == "'" and raw.startswith("''", index):
+        return 2
+    if style == '"' and raw[index] == "\\" and index + 1 < len(raw):
+        return {"x": 4, "u": 6, "U": 10}.get(raw[index + 1], 2)
+    return 1
+
+
+def _decode(chunk: str, style: str | None) -> str:
+    if style == "'" and chunk == "''":
+        return "'"
+    if style == '"' and chunk.startswith("\\") and len(chunk) > 1:
+        return yaml.safe_load(f'"{chunk}"')
+    return chunk
 
 
 def kind(node: Node) -> str:
