@@ -48,16 +48,32 @@ def test_build_writes_the_pdf_and_html(run, workspace):
     assert not list(workspace.build.glob(".*.tmp"))
 
 
-def test_a_failing_brief_leaves_the_previous_pdf_and_others_still_build(run, workspace, write_outline):
+def test_an_outline_with_problems_means_nothing_is_written(run, workspace, write_outline):
     workspace.build.mkdir()
     previous = workspace.build / "broken.pdf"
     previous.write_bytes(b"%PDF-previous")
     write_outline(minimal("'Unknown.[@nobody]'"), "broken.yaml")
     result = run("build")
     assert result.exit_code == 1
+    assert "briefs/broken.yaml:5:19: error: unknown source 'nobody'" in result.output
+    assert "nothing written: 1 of 2 outlines have problems" in result.output
     assert previous.read_bytes() == b"%PDF-previous"
-    assert (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
-    assert "1 built, 1 failed" in result.output
+    assert not (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
+
+
+def test_an_unwritable_output_is_a_message_not_a_traceback(run, workspace):
+    (workspace.root / "afile").write_text("x")
+    result = run("build", "-o", "afile")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "cannot write afile/azerbaijan-pakistan-turkey.pdf" in result.output
+
+
+def test_workspace_option_works_like_git_c(workspace, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)
+    result = CliRunner().invoke(main, ["-C", str(workspace.root), "check", "briefs/azerbaijan-pakistan-turkey.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("briefs/azerbaijan-pakistan-turkey.yaml: ok")
 
 
 def test_bad_usage_exits_2(run):
@@ -127,17 +143,31 @@ def test_outside_a_workspace_the_message_says_what_to_do(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_unsafe_corpus_files_are_refused(run, workspace, tmp_path):
+def test_unsafe_corpus_files_are_refused_where_cited(run, workspace, tmp_path, write_outline):
     outside = tmp_path.parent / "outside.txt"
     outside.write_text("secret\n", encoding="utf-8")
     (workspace.seeds / "link.txt").symlink_to(outside)
     os.mkfifo(workspace.seeds / "pipe.txt")
     (workspace.seeds / "zero.txt").symlink_to("/dev/zero")
+    assert run("check", "briefs/azerbaijan-pakistan-turkey.yaml").exit_code == 0  # cites none of them
+    listing = run("sources").output
+    assert "seeds/link.txt: warning: refused: the path leaves seeds/" in listing
+    assert "seeds/pipe.txt: warning: refused: not a regular file" in listing
+    assert "seeds/zero.txt: warning: refused: the path leaves seeds/" in listing
+    write_outline(minimal("'A.[@link] B.[@pipe] C.[@zero]'"), "unsafe.yaml")
+    result = run("check", "briefs/unsafe.yaml")
+    assert result.exit_code == 1
+    assert "error: source 'link': seeds/link.txt cannot be read: refused: the path leaves seeds/" in result.output
+    assert "error: source 'pipe': seeds/pipe.txt cannot be read: refused: not a regular file" in result.output
+    assert "secret" not in result.output
+
+
+def test_a_catalog_entry_without_its_file_says_so_where_cited(run, workspace):
+    (workspace.seeds / "000_3ab759ba0c0fbbe0.txt").unlink()
     result = run("check")
     assert result.exit_code == 1
-    assert "seeds/link.txt: error: " in result.output and "refused: the path leaves seeds/" in result.output
-    assert "seeds/pipe.txt: error: seeds/pipe.txt: refused: not a regular file" in result.output
-    assert "seeds/zero.txt: error: " in result.output
+    assert ("error: source 'trt-2021': it is in the catalog, but its file seeds/000_3ab759ba0c0fbbe0.txt "
+            "does not exist") in result.output
 
 
 def test_a_template_symlink_out_of_the_templates_folder_is_refused(run, workspace, tmp_path, write_outline):

@@ -104,7 +104,7 @@ def test_block_quotation_needs_exactly_one_form(write_outline, workspace):
 
 @pytest.mark.parametrize("value, expected", [
     ("NO", "title must be text, not a yes/no value ('NO'); write \"NO\" in quotes if you mean the text"),
-    ("", "title must be text, not an empty value"),
+    ("", "title is empty"),
     ("[a, b]", "title was read as a list because it begins with '[': put the whole text in quotes"),
 ])
 def test_wrong_types_name_the_expected_type(write_outline, workspace, value, expected):
@@ -150,7 +150,7 @@ def test_deep_nesting_is_a_message_not_a_crash(write_outline, workspace):
 def test_a_huge_outline_is_refused_by_size(write_outline, workspace):
     path = write_outline('title: "x"\n# ' + "x" * 50_000_000 + "\n")
     [problem] = problems_of(path, workspace)
-    assert "refused" in problem and "above the limit" in problem
+    assert problem.startswith("briefs/test.yaml:1:1: error: refused: ") and "above the limit" in problem
 
 
 def test_a_plain_quotation_that_lost_a_comment_is_an_error(write_outline, workspace):
@@ -221,3 +221,24 @@ def test_positions_inside_block_and_escaped_scalars(write_outline, workspace):
     assert problems[1].startswith("briefs/test.yaml:6:24: error: unknown source 'nope'")
     assert problems[2].startswith("briefs/test.yaml:7:22: error: unknown source 'nope2'")
     assert problems[3].startswith("briefs/test.yaml:13:15: error: unknown source 'nope3'")
+
+
+def test_a_style_path_that_is_not_csl_is_reported_at_its_line(write_outline, workspace):
+    path = write_outline('style: seeds/sources.yaml\n' + minimal('"p"'))
+    [problem] = problems_of(path, workspace)
+    assert problem.startswith("briefs/test.yaml:1:8: error: style 'seeds/sources.yaml' is not a CSL style")
+
+
+def test_file_level_problems_have_a_position_and_no_repeated_path(write_outline, workspace):
+    path = write_outline('title: "x"\n')
+    path.write_bytes(b'title: "caf\xe9"\n')
+    assert problems_of(path, workspace) == [
+        "briefs/test.yaml:1:12: error: not UTF-8 text (byte 0xe9): save the file as UTF-8"]
+    path.write_bytes(b'title: "a\x00b"\n')
+    assert problems_of(path, workspace) == ["briefs/test.yaml:1:10: error: character U+0000 is not allowed in a YAML file"]
+
+
+def test_a_basic_iso_date_without_dashes_is_refused(write_outline, workspace):
+    path = write_outline('date: "20261122"\n' + minimal('"p"'))
+    [problem] = problems_of(path, workspace)
+    assert "date must be a date written YYYY-MM-DD" in problem

@@ -34,7 +34,8 @@ def built(tmp_path_factory):
     for name in ("seeds", "briefs"):
         shutil.copytree(REPO / name, folder / name)
     workspace = Workspace.at(folder)
-    result = Pipeline(workspace).build(folder / "briefs" / EXAMPLE.name, BuildOptions(html=True))
+    pipeline = Pipeline(workspace)
+    result = pipeline.build(pipeline.check(folder / "briefs" / EXAMPLE.name), BuildOptions(html=True))
     return workspace, result, PdfReader(result.pdf)
 
 
@@ -85,7 +86,8 @@ def test_metadata(built):
 def test_identical_inputs_give_identical_bytes(built):
     workspace, result, _ = built
     first = result.pdf.read_bytes()
-    again = Pipeline(workspace).build(result.outline, BuildOptions(output=result.pdf.parent / "again.pdf"))
+    pipeline = Pipeline(workspace)
+    again = pipeline.build(pipeline.check(result.outline), BuildOptions(output=result.pdf.parent / "again.pdf"))
     assert again.pdf.read_bytes() == first
 
 
@@ -165,3 +167,8 @@ def test_build_warns_naming_each_misplaced_or_missing_note(workspace, monkeypatc
     assert ("briefs/azerbaijan-pakistan-turkey.yaml: warning: note 3 is printed on page 2 but its call is on "
             "page 1: a note must begin on the page of its call") in result.output
     assert "warning: note 5 (called on page 2) is missing from the PDF" in result.output
+
+
+def test_a_missing_theme_asset_is_reported_as_not_found(theme, tmp_path):
+    with pytest.raises(PdfProblem, match=r"not found: file://.*/templates/policy-brief/logo\.png"):
+        render_pdf('<img src="logo.png">', theme, tmp_path)

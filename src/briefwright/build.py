@@ -71,16 +71,15 @@ class Pipeline:
         log.raise_if_errors()
         return CheckedBrief(outline, notes, theme, style, log.warnings)
 
-    def build(self, outline_path: Path, options: BuildOptions) -> BuildResult:
-        """Build one brief into a PDF (and HTML on request); nothing is written on error."""
+    def build(self, checked: CheckedBrief, options: BuildOptions) -> BuildResult:
+        """Build one checked brief into a PDF (and HTML on request); nothing is written on error."""
         from .pdf import render_pdf  # imports WeasyPrint, which only building needs
 
-        result, clock = BuildResult(outline_path), time.perf_counter()
-        checked = self.check(outline_path)
-        result.warnings, result.notes = checked.warnings, len(checked.notes)
-        result.seconds["check"] = _lap(clock)
+        outline_path = checked.outline.path
+        result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()
+        result.notes = len(checked.notes)
         citations = format_citations(checked.notes, self.corpus, checked.style)
-        result.seconds["citations"] = _lap(clock, result.seconds)
+        result.seconds["citations"] = _lap(clock)
         html = self.html(checked, citations, options.paper)
         result.seconds["html"] = _lap(clock, result.seconds)
         rendered = render_pdf(html, checked.theme, self.workspace.root, options.paper, _epoch(checked.outline))
@@ -88,10 +87,10 @@ class Pipeline:
         result.pages = rendered.pages
         result.warnings += [_misplaced_warning(outline_path, *m) for m in rendered.misplaced]
         result.pdf = self.output_path(outline_path, options)
-        write_atomically(result.pdf, rendered.data)
         if options.html:
             result.html = result.pdf.with_suffix(".html")
             write_atomically(result.html, html.encode("utf-8"))
+        write_atomically(result.pdf, rendered.data)
         return result
 
     def html(self, checked: CheckedBrief, citations: FormattedCitations, paper: str = "a4") -> str:
@@ -124,14 +123,28 @@ def check_briefs(workspace: Workspace, outlines: Iterable[Path]) -> list[tuple[P
 
 def build_briefs(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions,
                  on_result: Callable[[BuildResult], None] = lambda result: None) -> list[BuildResult]:
-    """Build each outline; a failing brief is reported and the others still build."""
+    """Check every outline, then build each; write nothing at all if any outline has a problem.
+
+    Once all outlines are sound, a brief that fails to render is reported and
+    the others still build.
+    """
     pipeline = Pipeline(workspace)
-    results = []
+    checked, failed = [], []
     for path in outlines:
         try:
-            result = pipeline.build(path, options)
+            checked.append(pipeline.check(path))
         except BriefwrightError as error:
-            result = BuildResult(path, error=error)
+            failed.append(BuildResult(path, error=error))
+    if failed:
+        for result in failed:
+            on_result(result)
+        return failed
+    results = []
+    for brief in checked:
+        try:
+            result = pipeline.build(brief, options)
+        except BriefwrightError as error:
+            result = BuildResult(brief.outline.path, warnings=list(brief.warnings), error=error)
         results.append(result)
         on_result(result)
     return results

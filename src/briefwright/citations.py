@@ -58,9 +58,12 @@ def find_style(style: str, workspace: Workspace) -> Path:
     if "/" in style or style.endswith(".csl"):
         path = workspace.root / style
         try:
-            read_inside(path, workspace.root, MAX_STYLE_BYTES)
+            data = read_inside(path, workspace.root, MAX_STYLE_BYTES)
         except UnsafePath as error:
-            raise CitationError(f"style {style!r}: {error.message}") from None
+            raise CitationError(f"style {style!r}: {error.reason}") from None
+        if not re.search(rb"<style\b[^>]*xmlns=\"http://purl.org/net/xbiblio/csl\"", data):
+            raise CitationError(f"style {style!r} is not a CSL style (a .csl file whose root is <style "
+                                "xmlns=\"http://purl.org/net/xbiblio/csl\">)")
         return path.resolve()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", style):
         raise CitationError(f"style {style!r} is neither a CSL style id nor a path to a .csl file")
@@ -117,7 +120,8 @@ def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) 
         result = subprocess.run(command, input=json.dumps(document), capture_output=True,
                                 text=True, encoding="utf-8", timeout=120)
     if result.returncode != 0:
-        raise CitationError(f"the CSL processor (pandoc) failed with {style.name}: {result.stderr.strip()}")
+        first_line = (result.stderr.strip().splitlines() or ["no message"])[0][:300]
+        raise CitationError(f"the CSL processor (pandoc) failed with the style {style.name}: {first_line}")
     return json.loads(result.stdout)
 
 

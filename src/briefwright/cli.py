@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -42,7 +43,12 @@ def main(ctx: click.Context, root: Path) -> None:
       briefwright build               build every brief into build/<slug>.pdf
       briefwright search "only country"   find words in the corpus, with a citation to paste
     """
-    ctx.obj = Workspace.at(root)
+    if root != Path("."):
+        try:
+            os.chdir(root)  # like git -C and make -C: paths on the command line are relative to DIR
+        except OSError as error:
+            raise click.BadParameter(f"{root}: {error.strerror}", param_hint="-C") from None
+    ctx.obj = Workspace.at(".")
 
 
 def _outlines(workspace: Workspace, given: tuple[Path, ...]) -> list[Path]:
@@ -72,9 +78,9 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str) -> None:
     """Build outlines into PDF briefs (default: every outline in briefs/).
 
-    Each quotation is checked against its source first; a brief with any problem
-    is not written, and the others still are. After layout every footnote is
-    checked to begin on the page of its call.
+    Every outline is checked first: if any has a problem, all problems are
+    listed and nothing is written. After layout every footnote is checked to
+    begin on the page of its call.
 
     \b
     Examples:
@@ -88,8 +94,11 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     options = BuildOptions(output=output, html=html, paper=paper.lower())
     results = build_briefs(workspace, paths, options, on_result=_report_build)
     failed = [r for r in results if r.error]
-    if len(results) > 1:
-        click.echo(f"{len(results) - len(failed)} built, {len(failed)} failed")
+    built = [r for r in results if r.pdf]
+    if failed and not built:
+        click.echo(f"nothing written: {len(failed)} of {len(paths)} outlines have problems", err=True)
+    elif len(results) > 1:
+        click.echo(f"{len(built)} built, {len(failed)} failed")
     if failed:
         raise SystemExit(1)
 
@@ -99,7 +108,6 @@ def _report_build(result: BuildResult) -> None:
         click.echo(str(warning), err=True)
     if result.error:
         click.echo(result.error.format_message(), err=True)
-        click.echo(f"{display_path(result.outline)}: not built", err=True)
         return
     extra = f" and {display_path(result.html)}" if result.html else ""
     seconds = sum(result.seconds.values())

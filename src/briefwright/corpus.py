@@ -66,6 +66,7 @@ class Corpus:
     sources: dict[str, Source] = field(default_factory=dict)
     stems: dict[str, str] = field(default_factory=dict)
     warnings: ProblemLog = field(default_factory=ProblemLog)
+    broken: dict[str, str] = field(default_factory=dict)  # id or stem → why it cannot be cited
 
     def find(self, key: str) -> Source | None:
         """Return the source with catalog id or file stem `key`."""
@@ -95,29 +96,34 @@ def load_corpus(workspace: Workspace) -> Corpus:
     for entry, where in entries:
         name = entry["file"]
         if name not in files:
+            reason = f"it is in the catalog, but its file seeds/{name} does not exist"
             log.warning(where, f"catalog entry {entry['id']!r}: its file seeds/{name} does not exist")
+            corpus.broken[entry["id"]] = reason
             continue
-        corpus.sources[entry["id"]] = _read_source(entry["id"], files.pop(name), workspace, entry, log)
+        _add_source(corpus, entry["id"], files.pop(name), workspace, entry)
     for path in files.values():
-        log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
-                    "its notes will show the file name until you add one")
-        corpus.sources[path.stem] = _read_source(path.stem, path, workspace, None, log)
+        if _add_source(corpus, path.stem, path, workspace, None):
+            log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
+                        "its notes will show the file name until you add one")
     corpus.stems = {s.stem: s.id for s in corpus.sources.values()}
-    log.raise_if_errors()
     return corpus
 
 
-def _read_source(source_id: str, path: Path, workspace: Workspace, entry, log: ProblemLog) -> Source:
+def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
+    """Read one corpus file into `corpus`; an unreadable one is a warning, and an error where cited."""
     try:
-        data = read_inside(path, workspace.seeds, MAX_SOURCE_BYTES)
-        text = data.decode("utf-8")
+        text = read_inside(path, workspace.seeds, MAX_SOURCE_BYTES).decode("utf-8")
     except UnsafePath as error:
-        log.error(Position(path), error.message)
-        text = ""
+        reason = error.reason
     except UnicodeDecodeError as error:
-        log.error(Position(path), f"not UTF-8 text (byte {error.start}); save the file as UTF-8")
-        text = ""
-    return Source(source_id, path, text.removeprefix("\ufeff"), entry)
+        reason = f"not UTF-8 text (byte {error.start}); save the file as UTF-8"
+    else:
+        corpus.sources[source_id] = Source(source_id, path, text.removeprefix("\ufeff"), entry)
+        return True
+    corpus.warnings.warning(Position(path), reason)
+    corpus.broken[source_id] = f"seeds/{path.name} cannot be read: {reason}"
+    corpus.broken[path.stem] = corpus.broken[source_id]
+    return False
 
 
 def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Position]]:
@@ -128,7 +134,7 @@ def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Posi
     try:
         text = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES).decode("utf-8")
     except (UnsafePath, UnicodeDecodeError) as error:
-        log.error(Position(path), getattr(error, "message", "not UTF-8 text"))
+        log.error(Position(path), getattr(error, "reason", "not UTF-8 text: save the file as UTF-8"))
         return []
     root = yamlnodes.compose(text, path)
     if root is None:

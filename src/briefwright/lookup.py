@@ -46,7 +46,7 @@ def search_corpus(corpus: Corpus, words: str, source_id: str | None = None) -> l
     hits = []
     for source in sources:
         passages = SourceIndex(source).find_all(words)
-        for passage in passages:
+        for passage in {(p.first, p.text): p for p in passages}.values():
             quoted = f"\"{passage.text}\"[@{source.id}]"
             citation = quoted if len(passages) == 1 else f"[@{source.id}, {passage.locator}]"
             paragraph = source.paragraph(passage.first).text.strip()

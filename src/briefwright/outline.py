@@ -149,9 +149,12 @@ def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Out
         data = read_inside(path, folder, MAX_OUTLINE_BYTES)
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnsafePath as error:
-        raise ProblemsFound([Problem(Position(path), error.message)]) from None
+        raise ProblemsFound([Problem(Position(path, 1, 1), error.reason)]) from None
     except UnicodeDecodeError as error:
-        raise ProblemsFound([Problem(Position(path), f"not UTF-8 text (byte {error.start})")]) from None
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ProblemsFound([Problem(Position(path, line, column),
+                                     f"not UTF-8 text (byte {data[error.start]:#04x}): save the file as UTF-8")]) from None
     root = yamlnodes.compose(text, path)
     own_log = log if log is not None else ProblemLog()
     outline = _OutlineReader(path, own_log, text).outline(root)

@@ -46,6 +46,7 @@ class LocalFetcher(URLFetcher):
         self.theme_base = theme_base.resolve()
         self.workspace_root = workspace_root.resolve()
         self.refused: list[str] = []
+        self.missing: list[str] = []
 
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
@@ -55,18 +56,20 @@ class LocalFetcher(URLFetcher):
         if path is None:
             self.refused.append(url)
             raise PermissionError(f"briefwright refuses {url}")
+        if not path.is_file():
+            self.missing.append(url)
+            raise FileNotFoundError(url)
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
 
     def _local_file(self, url: str) -> Path | None:
-        """Map a file URL to a regular file in the theme chain or the workspace, or None."""
+        """Map a file URL to a path in the theme chain or the workspace (None: refused)."""
         path = Path(unquote(urlsplit(url).path))
         if path.is_relative_to(self.theme_base) and ".." not in path.parts:
-            return self.theme.find(str(path.relative_to(self.theme_base)))
+            relative = str(path.relative_to(self.theme_base))
+            return self.theme.find(relative) or self.theme.folders[0] / relative
         resolved = path.resolve()
-        if resolved.is_relative_to(self.workspace_root) and resolved.is_file():
-            return resolved
-        return None
+        return resolved if resolved.is_relative_to(self.workspace_root) else None
 
 
 class _WarningCollector(logging.Handler):
@@ -111,7 +114,9 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
         logger.removeHandler(collector)
     problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
                 for url in fetcher.refused]
-    problems += [f"WeasyPrint: {m}" for m in collector.messages if not _about_refused(m, fetcher.refused)]
+    problems += [f"not found: {url}" for url in fetcher.missing]
+    problems += [f"WeasyPrint: {m}" for m in collector.messages
+                 if not _about_refused(m, fetcher.refused + fetcher.missing)]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
     return RenderedPdf(data, len(document.pages), misplaced_notes(document))

@@ -149,7 +149,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
     return {
         "brief": {
             "title": outline.title,
-            "short_title": outline.title.split(":")[0].strip(),
+            "short_title": re.split(r":\s", outline.title, maxsplit=1)[0].strip(),
             "subtitle": outline.subtitle,
             "date": long_date(outline.date) if outline.date else None,
             "date_iso": outline.date.isoformat() if outline.date else None,

@@ -123,6 +123,9 @@ class Resolver:
 
     def _source(self, key: str, where: Position, log: ProblemLog) -> Source | None:
         source = self.corpus.find(key)
+        if source is None and key in self.corpus.broken:
+            log.error(where, f"source '{key}': {self.corpus.broken[key]}")
+            return None
         if source is None:
             known = self.corpus.known_ids()
             guess = get_close_matches(key, known, n=1)
@@ -162,13 +165,14 @@ def _nearest_hint(nearest: Nearest | None) -> str:
 
 
 def _ambiguous_message(what: str, source: Source, paragraphs: list[int], block: bool) -> str:
-    places = ", ".join(str(p) for p in paragraphs)
+    places = ", ".join(str(p) for p in sorted(set(paragraphs)))
     fix = "quote more words, or add occurrence: N" if block else "quote more words so that it occurs once"
-    return f"{what} occurs {len(paragraphs)} times in {source.id} (paras. {places}): {fix}"
+    label = "para." if len(set(paragraphs)) == 1 else "paras."
+    return f"{what} occurs {len(paragraphs)} times in {source.id} ({label} {places}): {fix}"
 
 
 def _occurrence_message(source: Source, few: OccurrenceMissing) -> str:
-    places = ", ".join(str(p) for p in few.paragraphs)
+    places = ", ".join(str(p) for p in sorted(set(few.paragraphs)))
     return f"occurrence is larger than the {few.count} occurrence(s) in {source.id} (paras. {places})"
 
 

@@ -23,6 +23,10 @@ MAX_CATALOG_BYTES = 2_000_000
 class UnsafePath(BriefwrightError):
     """A path that leaves its folder, or is not a readable regular file."""
 
+    def __init__(self, path: Path, reason: str):
+        self.reason = reason
+        super().__init__(f"{display_path(path)}: {reason}")
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -68,7 +72,7 @@ def resolve_inside(path: Path, folder: Path) -> Path:
     """Resolve `path` (symlinks too) and refuse it unless it lies inside `folder`."""
     resolved = Path(path).resolve()
     if not resolved.is_relative_to(folder.resolve()):
-        raise UnsafePath(f"{display_path(path)}: refused: the path leaves {display_path(folder)}/")
+        raise UnsafePath(path, f"refused: the path leaves {display_path(folder)}/")
     return resolved
 
 
@@ -78,18 +82,20 @@ def read_inside(path: Path, folder: Path, limit: int) -> bytes:
     try:
         info = resolved.stat()
     except FileNotFoundError:
-        raise UnsafePath(f"{display_path(path)}: no such file") from None
+        raise UnsafePath(path, "no such file") from None
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafePath(f"{display_path(path)}: refused: not a regular file")
+        raise UnsafePath(path, "refused: not a regular file")
     if info.st_size > limit:
-        raise UnsafePath(
-            f"{display_path(path)}: refused: {info.st_size:,} bytes, above the limit of {limit:,}"
-        )
+        raise UnsafePath(path, f"refused: {info.st_size:,} bytes, above the limit of {limit:,}")
     with open(resolved, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise UnsafePath(f"{display_path(path)}: refused: larger than {limit:,} bytes")
+        raise UnsafePath(path, f"refused: larger than {limit:,} bytes")
     return data
+
+
+class OutputError(BriefwrightError):
+    """An output file cannot be written."""
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -97,6 +103,13 @@ def write_atomically(path: Path, data: bytes) -> None:
 
     An interrupted write leaves the previous file as it was.
     """
+    try:
+        _write_atomically(path, data)
+    except OSError as error:
+        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}") from None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

@@ -84,6 +84,9 @@ def compose(text: str, path: Path) -> Node | None:
             root = loader.get_single_node()
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as error:
+        where = _offset_position(path, text, error.position)
+        raise ProblemsFound([Problem(where, f"character U+{error.character:04X} is not allowed in a YAML file")]) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise ProblemsFound([Problem(position(path, mark), _describe(error, text, mark))]) from None
@@ -98,6 +101,11 @@ def compose(text: str, path: Path) -> Node | None:
         _check_tree(root, path, log)
     log.raise_if_errors()
     return root
+
+
+def _offset_position(path: Path, text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    return Position(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _describe(error: yaml.MarkedYAMLError, text: str, mark) -> str:
@@ -170,6 +178,9 @@ class NodeReader:
                 self.error(node, f"{what} is empty")
                 return None
             return node.value
+        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~"):
+            self.error(node, f"{what} is empty")
+            return None
         if isinstance(node, SequenceNode) and node.flow_style:
             self.error(node, f"{what} was read as a list because it begins with '[': put the whole text in quotes")
             return None
@@ -186,7 +197,8 @@ class NodeReader:
         return None
 
     def iso_date(self, node: Node, what: str) -> dt.date | None:
-        if isinstance(node, ScalarNode) and node.tag in (STR, "tag:yaml.org,2002:timestamp"):
+        if isinstance(node, ScalarNode) and node.tag in (STR, "tag:yaml.org,2002:timestamp") \
+                and re.fullmatch(r"\d{4}-\d{2}-\d{2}", node.value.strip()):
             try:
                 return dt.date.fromisoformat(node.value.strip())
             except ValueError:
