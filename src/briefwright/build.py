@@ -71,6 +71,16 @@ class Pipeline:
         log.raise_if_errors()
         return CheckedBrief(outline, notes, theme, style, log.warnings)
 
+    def check_all(self, outline_paths: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
+        """Check each outline; return (path, checked brief or its error) for every one."""
+        results = []
+        for path in outline_paths:
+            try:
+                results.append((path, self.check(path)))
+            except BriefwrightError as error:
+                results.append((path, error))
+        return results
+
     def build(self, checked: CheckedBrief, options: BuildOptions) -> BuildResult:
         """Build one checked brief into a PDF (and HTML on request); nothing is written on error."""
         from .pdf import render_pdf  # imports WeasyPrint, which only building needs
@@ -111,14 +121,7 @@ class Pipeline:
 
 def check_briefs(workspace: Workspace, outlines: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
     """Check each outline; return (path, checked brief or the error) for every one."""
-    pipeline = Pipeline(workspace)
-    results = []
-    for path in outlines:
-        try:
-            results.append((path, pipeline.check(path)))
-        except BriefwrightError as error:
-            results.append((path, error))
-    return results
+    return Pipeline(workspace).check_all(outlines)
 
 
 def build_briefs(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions,
@@ -129,12 +132,9 @@ def build_briefs(workspace: Workspace, outlines: Iterable[Path], options: BuildO
     the others still build.
     """
     pipeline = Pipeline(workspace)
-    checked, failed = [], []
-    for path in outlines:
-        try:
-            checked.append(pipeline.check(path))
-        except BriefwrightError as error:
-            failed.append(BuildResult(path, error=error))
+    outcomes = pipeline.check_all(outlines)
+    checked = [outcome for _, outcome in outcomes if isinstance(outcome, CheckedBrief)]
+    failed = [BuildResult(path, error=outcome) for path, outcome in outcomes if isinstance(outcome, BriefwrightError)]
     if failed:
         for result in failed:
             on_result(result)
