@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .corpus import Corpus
 from .errors import BriefwrightError
-from .prose import CiteGroup, CiteItem
+from .prose import CiteGroup
 from .quotes import paragraph_label
 from .workspace import UnsafePath, Workspace, read_inside
 
@@ -92,7 +92,8 @@ def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> For
     """Format every note and the bibliography of the cited sources with `style`."""
     cited = sorted({item.source_id for note in notes for item in note.items})
     entries = [corpus.find(source_id).csl for source_id in cited]
-    answer = run_citeproc([[_citation(item) for item in note.items] for note in notes], entries, style)
+    answer = run_citeproc([[_citation_dict(i.source_id, i.paragraphs) for i in note.items] for note in notes],
+                          entries, style)
     return FormattedCitations(_notes(answer), _bibliography(answer))
 
 
@@ -123,10 +124,6 @@ def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) 
         first_line = (result.stderr.strip().splitlines() or ["no message"])[0][:300]
         raise CitationError(f"the CSL processor (pandoc) failed with the style {style.name}: {first_line}")
     return json.loads(result.stdout)
-
-
-def _citation(item: CiteItem) -> dict:
-    return _citation_dict(item.source_id, item.paragraphs)
 
 
 def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None) -> dict:

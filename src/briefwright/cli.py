@@ -15,6 +15,7 @@ from .corpus import load_corpus
 from .errors import BriefwrightError, display_path
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE
+from .quotes import parse_paragraph_range
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
@@ -192,14 +193,12 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
 def _paragraph_range(para: str | None, count: int) -> tuple[int, int]:
     if para is None:
         return 1, count
-    try:
-        first, _, last = para.replace("–", "-").partition("-")
-        first, last = int(first), int(last or first)
-    except ValueError:
-        raise click.BadParameter(f"{para!r} is not N or N-M", param_hint="--para") from None
-    if not 1 <= first <= last <= count:
+    paragraphs = parse_paragraph_range(para)
+    if paragraphs is None:
+        raise click.BadParameter(f"{para!r} is not N or N-M", param_hint="--para")
+    if paragraphs[1] > count:
         raise click.BadParameter(f"the source has paragraphs 1–{count}", param_hint="--para")
-    return first, last
+    return paragraphs
 
 
 @main.command(context_settings=CONTEXT)

@@ -31,10 +31,6 @@ class Position:
     line: int = 0
     column: int = 0
 
-    def shifted(self, columns: int) -> "Position":
-        """Return the position `columns` characters further along the line."""
-        return Position(self.path, self.line, self.column + columns)
-
     def __str__(self) -> str:
         where = display_path(self.path)
         if self.line:
@@ -100,9 +96,6 @@ class ProblemLog:
         """Raise `ProblemsFound` (errors and warnings, in order) if any error was logged."""
         if self.errors:
             raise ProblemsFound(sorted(self.problems, key=_reading_order))
-
-    def extend(self, other: "ProblemLog") -> None:
-        self.problems.extend(other.problems)
 
 
 def _reading_order(problem: Problem) -> tuple:

@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from . import yamlnodes
 from .errors import Position, ProblemLog, ProblemsFound, Problem
 from .prose import CiteGroup, ParsedProse, parse_prose
-from .quotes import Passage
+from .quotes import Passage, parse_paragraph_range
 from .workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
 
 OUTLINE_KEYS = {
@@ -49,7 +49,7 @@ QUOTE_KEYS = {
     "speaker": "who is quoted, printed as the attribution",
     "occurrence": "which occurrence, where the text occurs more than once",
 }
-TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style"}
+TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template"}
 DEFAULT_THEME = "policy-brief"
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -209,13 +209,6 @@ class _OutlineReader(yamlnodes.NodeReader):
             return None
         return value
 
-    def _read_template(self, node):
-        value = self.text(node, "template")
-        if value and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", value) or value and ".." in value:
-            self.error(node, f"template must be a theme name such as policy-brief, not a path ({value!r})")
-            return None
-        return value
-
     def _read_keywords(self, node):
         items = self.sequence(node, "keywords")
         return None if items is None else [k for k in (self.text(i, "a keyword") for i in items) if k]
@@ -323,12 +316,9 @@ class _OutlineReader(yamlnodes.NodeReader):
         return value
 
     def _paragraph_range(self, node) -> tuple[int, int] | None:
-        if isinstance(node, ScalarNode):
-            match = re.fullmatch(r"\s*(\d+)\s*(?:[-–—]\s*(\d+))?\s*", node.value)
-            if match and int(match[1]) >= 1:
-                first, last = int(match[1]), int(match[2] or match[1])
-                if first <= last:
-                    return first, last
+        paragraphs = parse_paragraph_range(node.value) if isinstance(node, ScalarNode) else None
+        if paragraphs:
+            return paragraphs
         self.error(node, "paragraphs must be a range such as 6-7 (first and last paragraph)")
         return None
 

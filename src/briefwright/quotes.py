@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
@@ -67,6 +66,15 @@ def _normalised_chars(raw: str):
 def paragraph_label(first: int, last: int) -> str:
     """Return the locator text for a paragraph range: `para. 7` or `paras. 7–8`."""
     return f"para. {first}" if first == last else f"paras. {first}–{last}"
+
+
+def parse_paragraph_range(text: str) -> tuple[int, int] | None:
+    """Read `7`, `7-8` or `7–8` as (first, last); None unless 1 <= first <= last."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:[-–—]\s*(\d+))?\s*", text)
+    if not match:
+        return None
+    first, last = int(match[1]), int(match[2] or match[1])
+    return (first, last) if 1 <= first <= last else None
 
 
 @dataclass(frozen=True)
@@ -135,14 +143,12 @@ class SourceIndex:
     def __init__(self, source: Source):
         self.source = source
         chars, self.paragraph_of, self.starts, self.ends = [], [], [], []
-        self.paragraph_offsets: list[int] = []
         for paragraph in source.paragraphs:
             if chars:
                 chars.append(PARAGRAPH_BREAK)
                 self.paragraph_of.append(paragraph.number - 1)
                 self.starts.append(len(source.paragraph(paragraph.number - 1).text))
                 self.ends.append(self.starts[-1])
-            self.paragraph_offsets.append(len(chars))
             raw = paragraph.text
             lead = len(raw) - len(raw.lstrip())
             for char, start, end in _normalised_chars(raw.strip()):
@@ -151,9 +157,6 @@ class SourceIndex:
                 self.starts.append(start + lead)
                 self.ends.append(end + lead)
         self.text = "".join(chars)
-
-    def paragraph_at(self, offset: int) -> int:
-        return bisect_right(self.paragraph_offsets, offset)
 
     def printed(self, start: int, end: int) -> tuple[str, ...]:
         """Return the source characters behind normalised span [start, end), per paragraph."""

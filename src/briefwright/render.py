@@ -71,7 +71,7 @@ class Theme:
 def find_theme(name: str, workspace: Workspace) -> Theme:
     """Return the theme `name`: the workspace's folder, the built-in one, or both."""
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
-        raise TemplateProblem(f"template {name!r}: a theme is named by a plain name, not a path")
+        raise TemplateProblem(f"template must be a theme name such as policy-brief, not a path ({name!r})")
     folders = [f for f in (workspace.templates / name, builtin_themes() / name) if f.is_dir()]
     if folders and not folders[0].resolve().is_relative_to((folders[0].parent).resolve()):
         raise TemplateProblem(f"template {name!r}: refused: the theme folder leaves {display_path(folders[0].parent)}")
