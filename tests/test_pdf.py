@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefwright.build import BuildOptions, Pipeline
-from briefwright.pdf import PdfProblem, misplaced_notes, render_pdf
+from briefwright.pdf import PdfProblem, note_pages, render_pdf
 from briefwright.render import find_theme
 from briefwright.workspace import Workspace
 
@@ -91,18 +91,11 @@ def test_identical_inputs_give_identical_bytes(built):
     assert again.pdf.read_bytes() == first
 
 
-def test_the_page_check_catches_a_note_set_below_its_page():
-    """WeasyPrint 70 sets note 10 of this page on the next page: the check must say so."""
+def test_the_page_check_reads_calls_and_notes_page_by_page():
     from weasyprint import HTML
-    document = HTML(filename=str(DATA / "footnote-defect.html")).render()
-    assert misplaced_notes(document) == [(10, 1, 2)]
-
-
-def test_the_page_check_passes_a_clean_page():
-    from weasyprint import HTML
-    html = ('<style>.fn{float:footnote}</style><p>One<span class="fn" data-note="1">note</span>'
-            ' two<span class="fn" data-note="2">note</span></p>')
-    assert misplaced_notes(HTML(string=html).render()) == []
+    html = ('<style>.fn{float:footnote} .next{break-before:page}</style><p>One<span class="fn" data-note="1">'
+            'note</span></p><p class="next">Two<span class="fn" data-note="2">note</span></p>')
+    assert note_pages(HTML(string=html).render()) == {1: (1, 1), 2: (2, 2)}
 
 
 @pytest.fixture
@@ -152,21 +145,17 @@ def test_a_workspace_file_can_be_used(theme, tmp_path):
     assert "notes.txt" in Reader(io.BytesIO(rendered.data)).attachments
 
 
-def test_render_pdf_reports_the_misplaced_note(theme, tmp_path):
-    rendered = render_pdf((DATA / "footnote-defect.html").read_text(encoding="utf-8"), theme, tmp_path)
-    assert rendered.misplaced == [(10, 1, 2)]
-
-
-def test_build_warns_naming_each_misplaced_or_missing_note(workspace, monkeypatch):
+def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(workspace, monkeypatch):
     import briefwright.pdf
     from click.testing import CliRunner
     from briefwright.cli import main
-    monkeypatch.setattr(briefwright.pdf, "misplaced_notes", lambda document: [(3, 1, 2), (5, 2, None)])
+    monkeypatch.setattr(briefwright.pdf, "note_pages", lambda document: {3: (1, 2), 5: (2, None), 6: (None, 2)})
     result = CliRunner().invoke(main, ["build"])
-    assert result.exit_code == 0
-    assert ("briefs/azerbaijan-pakistan-turkey.yaml: warning: note 3 is printed on page 2 but its call is on "
-            "page 1: a note must begin on the page of its call") in result.output
-    assert "warning: note 5 (called on page 2) is missing from the PDF" in result.output
+    assert result.exit_code == 1
+    assert "note 3, called on page 1, would be printed on page 2: it could not be set on the page" in result.output
+    assert "note 5, called on page 2, is missing from the PDF" in result.output
+    assert "note 6 is printed on page 2 but its call is missing from the text" in result.output
+    assert not (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
 
 
 def test_a_missing_theme_asset_is_reported_as_not_found(theme, tmp_path):

@@ -28,6 +28,7 @@ class BuildOptions:
     output: Path | None = None   # a PDF path (one brief) or a folder
     html: bool = False           # also write the HTML beside the PDF
     paper: str = "a4"
+    pdf_variant: str | None = None   # "ua-1" or "a-3b"; None: the outline's pdf_variant, if any
 
 
 @dataclass
@@ -48,6 +49,9 @@ class BuildResult:
     html: Path | None = None
     pages: int = 0
     notes: int = 0
+    passes: int = 0
+    typography: list[str] = field(default_factory=list)
+    note_pages: dict[int, int | None] = field(default_factory=dict)  # {note: the page of its call and text}
     warnings: list[Problem] = field(default_factory=list)
     error: BriefwrightError | None = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -83,7 +87,7 @@ class Pipeline:
 
     def build(self, checked: CheckedBrief, options: BuildOptions) -> BuildResult:
         """Build one checked brief into a PDF (and HTML on request); nothing is written on error."""
-        from .pdf import render_pdf  # imports WeasyPrint, which only building needs
+        from .pdf import PdfOptions, render_pdf  # imports WeasyPrint, which only building needs
 
         outline_path = checked.outline.path
         result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()
@@ -92,10 +96,13 @@ class Pipeline:
         result.seconds["citations"] = _lap(clock)
         html = self.html(checked, citations, options.paper)
         result.seconds["html"] = _lap(clock, result.seconds)
-        rendered = render_pdf(html, checked.theme, self.workspace.root, options.paper, _epoch(checked.outline))
+        pdf_options = PdfOptions(options.paper, options.pdf_variant or checked.outline.pdf_variant,
+                                 _epoch(checked.outline), self._attachments(checked.outline))
+        rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
         result.seconds["pdf"] = _lap(clock, result.seconds)
-        result.pages = rendered.pages
-        result.warnings += [_misplaced_warning(outline_path, *m) for m in rendered.misplaced]
+        result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
+        result.note_pages = {n: call for n, (call, _) in rendered.layout.notes.items()}
+        result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
         result.pdf = self.output_path(outline_path, options)
         if options.html:
             result.html = result.pdf.with_suffix(".html")
@@ -109,6 +116,14 @@ class Pipeline:
             raise TemplateProblem(f"theme {checked.theme.name!r} has no brief.css")
         context = brief_context(checked.outline, citations, stylesheet.read_text(encoding="utf-8"), paper)
         return render_html(environment(checked.theme), context)
+
+    def _attachments(self, outline: Outline) -> tuple[tuple[Path, str], ...]:
+        """What a PDF/A carries for provenance: the outline, and its lock where one exists."""
+        files = [(outline.path, "The outline this brief was built from")]
+        lock = outline.path.with_suffix(".lock")
+        if lock.is_file():
+            files.append((lock, "The lock: hashes of every input and the resolved passage of every citation"))
+        return tuple(files)
 
     def output_path(self, outline_path: Path, options: BuildOptions) -> Path:
         target = options.output
@@ -157,17 +172,6 @@ def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):
     except (CitationError, TemplateProblem) as error:
         log.error(outline.positions.get(key, Position(outline.path, 1, 1)), error.message)
         return None
-
-
-def _misplaced_warning(outline_path: Path, note: int, call_page: int | None, note_page: int | None) -> Problem:
-    if note_page is None:
-        message = f"note {note} (called on page {call_page}) is missing from the PDF: WeasyPrint dropped it"
-    elif call_page is None:
-        message = f"note {note} is printed on page {note_page} but its call is missing from the text"
-    else:
-        message = (f"note {note} is printed on page {note_page} but its call is on page {call_page}: "
-                   "a note must begin on the page of its call")
-    return Problem(Position(outline_path), message, "warning")
 
 
 def _epoch(outline: Outline) -> int:

@@ -14,7 +14,7 @@ from .build import BuildOptions, BuildResult, build_briefs, check_briefs
 from .corpus import load_corpus
 from .errors import BriefwrightError, display_path
 from .lookup import catalog_rows, search_corpus
-from .outline import DEFAULT_STYLE
+from .outline import DEFAULT_STYLE, PDF_VARIANTS
 from .quotes import parse_paragraph_range
 from .workspace import Workspace
 
@@ -75,25 +75,35 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
               show_default=True, help="Paper size.")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
+              help="ua-1: a tagged, accessible PDF/UA-1. a-3b: an archival PDF/A-3b carrying its outline "
+                   "(and lock). Default: the outline's pdf_variant, else a plain PDF.")
+@click.option("--report", is_flag=True, help="Print each brief's pages, notes per page, layout passes and "
+                                              "typographic findings.")
 @click.pass_obj
-def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str) -> None:
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str,
+          pdf_variant: str | None, report: bool) -> None:
     """Build outlines into PDF briefs (default: every outline in briefs/).
 
     Every outline is checked first: if any has a problem, all problems are
     listed and nothing is written. After layout every footnote is checked to
-    begin on the page of its call.
+    begin on the page of its call (the layout is repaired where one does not,
+    and the build fails if it cannot be), and the pages are checked for widows,
+    orphans, stranded headings, split boxes, hyphenation and overfull lines.
 
     \b
     Examples:
       briefwright build
-      briefwright build briefs/defence-triangle.yaml --html
+      briefwright build briefs/defence-triangle.yaml --html --report
       briefwright build briefs/defence-triangle.yaml -o out/brief.pdf --paper letter
+      briefwright build --pdf-variant a-3b -o archive/
     """
     paths = _outlines(workspace, outlines)
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
-    options = BuildOptions(output=output, html=html, paper=paper.lower())
-    results = build_briefs(workspace, paths, options, on_result=_report_build)
+    options = BuildOptions(output=output, html=html, paper=paper.lower(), pdf_variant=pdf_variant)
+    on_result = _report_build_in_full if report else _report_build
+    results = build_briefs(workspace, paths, options, on_result=on_result)
     failed = [r for r in results if r.error]
     built = [r for r in results if r.pdf]
     if failed and not built:
@@ -112,8 +122,23 @@ def _report_build(result: BuildResult) -> None:
         return
     extra = f" and {display_path(result.html)}" if result.html else ""
     seconds = sum(result.seconds.values())
+    passes = "1 layout pass" if result.passes == 1 else f"{result.passes} layout passes"
     click.echo(f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
-               f"{result.notes} notes ({seconds:.1f} s)")
+               f"{result.notes} notes, {passes} ({seconds:.1f} s)")
+
+
+def _report_build_in_full(result: BuildResult) -> None:
+    """The build line, then a page-by-page account: notes, and typographic findings."""
+    _report_build(result)
+    if result.error:
+        return
+    for page in range(1, result.pages + 1):
+        notes = [n for n, call in result.note_pages.items() if call == page]
+        listed = f"notes {notes[0]}–{notes[-1]}" if len(notes) > 1 else f"note {notes[0]}" if notes else "no notes"
+        click.echo(f"  page {page}: {listed}")
+    timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
+    click.echo(f"  every note on the page of its call; {timing}")
+    click.echo(f"  typography: {len(result.typography)} findings" + ("" if result.typography else ", all clear"))
 
 
 @main.command(context_settings=CONTEXT)

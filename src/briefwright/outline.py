@@ -36,7 +36,9 @@ OUTLINE_KEYS = {
     "recommendations": "a numbered list of prose items",
     "keywords": "a list of words for the PDF's metadata",
     "lang": "the language of the brief (default en), for hyphenation",
+    "pdf_variant": "ua-1 (tagged, accessible PDF/UA-1) or a-3b (archival PDF/A-3b carrying the outline)",
 }
+PDF_VARIANTS = ("ua-1", "a-3b")
 AUTHOR_KEYS = {"name": "the author's name", "affiliation": "their programme or institution"}
 SECTION_KEYS = {"heading": "the section's heading", "body": "a list of blocks"}
 QUOTE_KEYS = {
@@ -120,6 +122,7 @@ class Outline:
     recommendations: list[Prose] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     lang: str = "en"
+    pdf_variant: str | None = None
     positions: dict[str, Position] = field(default_factory=dict)
 
     @property
@@ -206,6 +209,13 @@ class _OutlineReader(yamlnodes.NodeReader):
         value = self.text(node, "lang")
         if value and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
             self.error(node, f"lang must be a language tag such as en or en-GB, not {value!r}")
+            return None
+        return value
+
+    def _read_pdf_variant(self, node):
+        value = self.text(node, "pdf_variant")
+        if value is not None and value not in PDF_VARIANTS:
+            self.error(node, f"pdf_variant must be one of {', '.join(PDF_VARIANTS)}, not {value!r}")
             return None
         return value
 

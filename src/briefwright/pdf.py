@@ -11,26 +11,31 @@ input: the PDF identifier is derived from the HTML and dates come from the outli
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import mimetypes
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, ParentBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import weasyprint_fix
 from .errors import BriefwrightError
 from .render import Theme
+from .typography import Fault, fallback_fonts, find_faults
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
 
 
 class PdfProblem(BriefwrightError):
@@ -87,29 +92,48 @@ class _WarningCollector(logging.Handler):
 class RenderedPdf:
     data: bytes
     pages: int
-    misplaced: list[tuple[int, int | None, int | None]] = field(default_factory=list)  # (note, call page, note page)
+    layout: Layout                   # the laid-out document, its passes, time and note pages
+    typography: list[str] = field(default_factory=list)  # what the typographic check found, page by page
+
+    @property
+    def passes(self) -> int:
+        return self.layout.passes
 
 
-def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
-               epoch: int = 0) -> RenderedPdf:
-    """Lay out `html` and write the PDF; fail on any refused URL or WeasyPrint warning.
+@dataclass(frozen=True)
+class PdfOptions:
+    paper: str = "a4"
+    variant: str | None = None        # None, "ua-1" or "a-3b" (see PDF_VARIANTS)
+    epoch: int = 0                    # seconds since 1970: the outline's date stands in for the clock
+    attachments: tuple[tuple[Path, str], ...] = ()  # (file, description) embedded in a PDF/A
 
-    `epoch` (seconds, normally the outline's date) stands in for the clock
-    wherever a tool would write the time: fontTools stamps font subsets with it.
+
+PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b"}
+
+
+def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOptions = PdfOptions()) -> RenderedPdf:
+    """Lay out `html` with every note on its call's page and write the PDF.
+
+    Fails on any refused URL or WeasyPrint warning, and on a note that cannot be
+    set on the page of its call in `MAX_PASSES` layouts.
     """
+    weasyprint_fix.apply()
     theme_base = workspace_root / "templates" / theme.name
     fetcher = LocalFetcher(theme, theme_base, workspace_root)
-    fonts = FontConfiguration()
-    page_size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher, font_config=fonts)
+    fonts = _DeclaredFonts()
+    variant = PDF_VARIANTS.get(options.variant or "")
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with _fixed_clock(epoch):
-            document = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[page_size], font_config=fonts)
-            identifier = hashlib.sha256(html.encode("utf-8") + paper.encode()).hexdigest()[:32].encode()
-            data = document.write_pdf(pdf_identifier=identifier)
+        with _fixed_clock(options.epoch):
+            page_size = CSS(string=f"@page {{ size: {PAPER_SIZES[options.paper]}; }}",
+                            url_fetcher=fetcher, font_config=fonts)
+            source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
+            layout = lay_out(source, {"stylesheets": [page_size], "font_config": fonts, "pdf_variant": variant})
+            identifier = hashlib.sha256(html.encode("utf-8") + repr(options).encode()).hexdigest()[:32].encode()
+            data = layout.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant,
+                                             attachments=_attachments(options, fetcher))
     finally:
         logger.removeHandler(collector)
     problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
@@ -117,9 +141,108 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
     problems += [f"not found: {url}" for url in fetcher.missing]
     problems += [f"WeasyPrint: {m}" for m in collector.messages
                  if not _about_refused(m, fetcher.refused + fetcher.missing)]
+    problems += [_misplaced_message(note, call, page, layout.passes)
+                 for note, (call, page) in layout.notes.items() if call != page]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
-    return RenderedPdf(data, len(document.pages), misplaced_notes(document))
+    faults = layout.faults + fallback_fonts({f.family for f in layout.document.fonts.values()}, fonts.declared)
+    return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults])
+
+
+class _DeclaredFonts(FontConfiguration):
+    """A font configuration that remembers the families the stylesheets declare with @font-face."""
+
+    def __init__(self):
+        super().__init__()
+        self.declared: set[str] = set()
+
+    def add_font_face(self, rule_descriptors, url_fetcher):
+        self.declared.add(rule_descriptors.get("font_family"))
+        return super().add_font_face(rule_descriptors, url_fetcher)
+
+
+@dataclass
+class Layout:
+    document: object                  # weasyprint.Document
+    passes: int
+    seconds: float
+    notes: dict[int, tuple[int | None, int | None]]
+    faults: list[Fault]
+
+
+def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -> Layout:
+    """Lay out `source` until every note begins on the page of its call, then mend typography.
+
+    After a layout with a misplaced note, the innermost block holding its call
+    (a paragraph, list item or quotation) starts a new page, so the call moves to
+    the page where its note can stand. Once every note is in place, typographic
+    faults that carry a repair (see `typography`) are mended. Each round of
+    repairs costs one more layout; an element is repaired once at most, and
+    there are at most `MAX_PASSES` layouts.
+    """
+    start, repaired = time.perf_counter(), set()
+    passes, limit = 0, max_passes or MAX_PASSES
+    while True:
+        passes += 1
+        document = source.render(**render_options)
+        notes = note_pages(document)
+        misplaced = {n for n, (call, page) in notes.items() if call != page}
+        faults = [] if misplaced else find_faults(document.pages)
+        if misplaced:
+            repairs = [(element, "break-before: page") for element in _blocks_holding_calls(document, misplaced)]
+        else:
+            repairs = [(fault.element, fault.repair) for fault in faults if fault.repair]
+        repairs = [(element, css) for element, css in repairs if (id(element), css) not in repaired]
+        if passes == limit or not repairs:
+            break
+        for element, css in repairs:
+            repaired.add((id(element), css))
+            element.set("style", "; ".join(filter(None, [element.get("style"), css])))
+    faults = [fault for fault in faults if fault.message]
+    return Layout(document, passes, time.perf_counter() - start, notes, faults)
+
+
+def _blocks_holding_calls(document, wanted: set[int]) -> list:
+    """Return the elements of the innermost block boxes holding the calls of the `wanted` notes."""
+    found: dict[int, object] = {}
+
+    def walk(box, holder):
+        if isinstance(box, BlockBox) and box.element is not None and "::" not in (box.element_tag or "::"):
+            holder = box.element
+        tag, element = getattr(box, "element_tag", None), getattr(box, "element", None)
+        if isinstance(tag, str) and tag.endswith("::footnote-call") and element is not None:
+            note = int(element.get("data-note") or 0)
+            if note in wanted and holder is not None:
+                found.setdefault(note, holder)
+        if isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, holder)
+
+    for page in document.pages:
+        for child in page._page_box.children:
+            if not isinstance(child, FootnoteAreaBox):
+                walk(child, None)
+    return list({id(element): element for element in found.values()}.values())
+
+
+def _attachments(options: PdfOptions, fetcher: URLFetcher) -> list:
+    """The files a PDF/A carries, dated by the outline (not the clock) so the bytes repeat."""
+    if options.variant != "a-3b":
+        return []
+    from weasyprint import Attachment
+
+    when = dt.datetime.fromtimestamp(options.epoch, dt.timezone.utc)
+    return [Attachment(url=path.resolve().as_uri(), url_fetcher=fetcher, name=path.name, description=description,
+                       created=when, modified=when, relationship="Source")
+            for path, description in options.attachments]
+
+
+def _misplaced_message(note: int, call: int | None, page: int | None, passes: int) -> str:
+    if call is None:
+        return f"note {note} is printed on page {page} but its call is missing from the text"
+    where = "is missing from the PDF" if page is None else f"would be printed on page {page}"
+    return (f"note {note}, called on page {call}, {where}: it could not be set on the page of its call "
+            f"in {passes} layouts; shorten the note or the text around it")
 
 
 @contextmanager
@@ -164,6 +287,3 @@ def note_pages(document) -> dict[int, tuple[int | None, int | None]]:
     return {n: (calls.get(n), notes.get(n)) for n in sorted(calls.keys() | notes.keys())}
 
 
-def misplaced_notes(document) -> list[tuple[int, int | None, int | None]]:
-    """Return (note, call page, note page) for every note not on the page of its call."""
-    return [(n, call, note) for n, (call, note) in note_pages(document).items() if call != note]

@@ -1,0 +1,272 @@
+"""Print quality: every note on the page of its call (stress corpus), typography checks, PDF/UA and PDF/A."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
+
+import briefwright.pdf
+from briefwright import weasyprint_fix
+from briefwright.build import BuildOptions, Pipeline
+from briefwright.citations import format_citations
+from briefwright.pdf import PdfProblem, lay_out, render_pdf
+from briefwright.render import builtin_themes, find_theme
+from briefwright.typography import fallback_fonts, find_faults
+from briefwright.workspace import Workspace
+
+from .conftest import EXAMPLE, REPO
+
+DATA = Path(__file__).parent / "data"
+STRESS = Path(__file__).parent / "stress"
+THEMES = sorted(p.name for p in builtin_themes().iterdir() if (p / "brief.html").is_file())
+
+
+@pytest.fixture
+def unrepaired(monkeypatch):
+    """WeasyPrint's own line layout, without `weasyprint_fix`, for the duration of a test."""
+    from weasyprint.layout import block
+    weasyprint_fix.apply()
+    monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.original)
+
+
+def defect_page() -> HTML:
+    return HTML(string=(DATA / "footnote-defect.html").read_text(encoding="utf-8"))
+
+
+# -- notes on the page of their call ------------------------------------------------
+
+def test_the_repair_applies_to_the_pinned_weasyprint():
+    assert weasyprint_fix.apply() is True
+
+
+def test_unrepaired_weasyprint_sets_note_10_a_page_late_and_the_check_sees_it(unrepaired):
+    layout = lay_out(defect_page(), {}, max_passes=1)
+    assert layout.notes[10] == (1, 2)
+
+
+def test_further_layout_passes_mend_what_the_repair_would(unrepaired):
+    layout = lay_out(defect_page(), {})
+    assert layout.passes >= 2
+    assert all(call == page for call, page in layout.notes.values()), layout.notes
+
+
+def test_the_repaired_layout_places_every_note_in_one_pass():
+    weasyprint_fix.apply()
+    layout = lay_out(defect_page(), {})
+    assert layout.passes == 1
+    assert all(call == page for call, page in layout.notes.values())
+
+
+def test_a_note_that_cannot_be_placed_fails_the_build_naming_it(unrepaired, monkeypatch, tmp_path):
+    monkeypatch.setattr(briefwright.pdf, "MAX_PASSES", 1)
+    theme = Pipeline(Workspace.at(REPO)).check(EXAMPLE).theme
+    with pytest.raises(PdfProblem, match="note 10, called on page 1, would be printed on page 2"):
+        render_pdf((DATA / "footnote-defect.html").read_text(encoding="utf-8"), theme, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def stress(tmp_path_factory) -> Pipeline:
+    """The repository's corpus plus the stand-in sources, and the stress outlines."""
+    root = tmp_path_factory.mktemp("stress")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    for text in (STRESS / "seeds").glob("*.txt"):
+        shutil.copy(text, root / "seeds" / text.name)
+    with open(root / "seeds" / "sources.yaml", "a", encoding="utf-8") as catalog:
+        catalog.write("\n" + (STRESS / "seeds" / "catalog-extra.yaml").read_text(encoding="utf-8"))
+    shutil.copytree(STRESS / "briefs", root / "briefs")
+    return Pipeline(Workspace.at(root))
+
+
+def render(pipeline: Pipeline, outline: Path, theme: str | None = None):
+    checked = pipeline.check(outline)
+    if theme:
+        checked.theme = find_theme(theme, pipeline.workspace)
+    html = pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style))
+    return render_pdf(html, checked.theme, pipeline.workspace.root)
+
+
+def calls_in_last_lines(document) -> int:
+    """How many pages end their text with a line holding a note's call."""
+    count = 0
+    for page in document.pages:
+        flow = next(c for c in page._page_box.children if not isinstance(c, FootnoteAreaBox))
+        lines = [box for box in flow.descendants() if isinstance(box, LineBox)]
+        if lines and any(str(getattr(b, "element_tag", "")).endswith("::footnote-call")
+                         for b in lines[-1].descendants()):
+            count += 1
+    return count
+
+
+STRESS_OUTLINES = sorted(p.stem for p in (STRESS / "briefs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("name", STRESS_OUTLINES)
+def test_every_stress_outline_sets_every_note_on_the_page_of_its_call(stress, name, theme):
+    rendered = render(stress, stress.workspace.briefs / f"{name}.yaml", theme)
+    notes = rendered.layout.notes
+    assert notes and all(call == page for call, page in notes.values()), notes
+    assert rendered.typography == []
+    per_page = [sum(call == page for call, _ in notes.values()) for page in range(1, rendered.pages + 1)]
+    document = rendered.layout.document
+    # each outline really is the case it is named for
+    if name == "dozen-notes":
+        assert max(per_page) >= 12, per_page
+    elif name == "sixty-notes":
+        assert len(notes) == 60
+    elif name == "last-lines":
+        assert calls_in_last_lines(document) >= 1
+    elif name == "long-note":
+        longest = max(box.margin_height() for page in document.pages for child in page._page_box.children
+                      if isinstance(child, FootnoteAreaBox) for box in child.children)
+        assert longest > document.pages[0]._page_box.height / 2
+
+
+# -- typography --------------------------------------------------------------------
+
+def faults_of(html: str) -> list[str]:
+    return [fault.message for fault in find_faults(HTML(string=html).render().pages)]
+
+
+PAGE = "<style>@page { size: 120mm 80mm; margin: 10mm } body { font: 10pt/14pt serif } {}</style>"
+
+
+def test_a_widow_is_found():
+    filler = "<p style='height: 44mm'></p>"
+    text = " ".join(["word"] * 50)
+    faults = faults_of(PAGE.replace("{}", "p { orphans: 1; widows: 1 }") + filler + f"<p>{text}</p>")
+    assert any("widow" in f or "orphan" in f for f in faults), faults
+
+
+def test_a_heading_alone_at_the_foot_of_a_page_is_found():
+    html = (PAGE.replace("{}", "h2 { break-after: auto; margin: 0 }") + "<div style='height: 52mm'></div>"
+            "<h2>Stranded</h2><p style='break-inside: avoid'>" + " ".join(["text"] * 40) + "</p>")
+    assert any("the heading 'Stranded' stands alone" in f for f in faults_of(html))
+
+
+def test_an_overfull_line_is_found():
+    html = PAGE.replace("{}", "") + "<p>see https://example.org/" + "a" * 120 + "</p>"
+    assert any("overfull line in the text" in f for f in faults_of(html))
+
+
+def test_a_box_kept_together_split_although_it_fits_is_found():
+    html = (PAGE.replace("{}", "") + "<p style='height: 40mm'></p><blockquote style='margin: 0'>"
+            + " ".join(["quoted"] * 60) + "</blockquote>")
+    assert any("a block quotation beginning 'quoted quoted" in f for f in faults_of(html))
+    mended = lay_out(HTML(string=html), {})
+    assert mended.passes == 2 and mended.faults == []
+
+
+def test_runs_of_hyphenated_lines_are_mended_by_another_pass():
+    words = " ".join(["internationalisation", "responsibilities", "characteristically"] * 12)
+    html = (f"<html lang=en><style>@page {{ size: 60mm 200mm; margin: 5mm }} p {{ hyphens: auto; "
+            f"text-align: justify; font: 10pt serif }}</style><p>{words}</p></html>")
+    first = lay_out(HTML(string=html), {}, max_passes=1)
+    assert any("hyphenated lines in a row" in f.message for f in first.faults)
+    mended = lay_out(HTML(string=html), {})
+    assert mended.passes == 2
+    assert not any("hyphenated" in f.message for f in mended.faults)
+
+
+def test_text_in_a_font_the_theme_does_not_declare_is_a_fault():
+    assert fallback_fonts({"BW Text", "DejaVu Sans"}, {"BW Text", "BW Sans"})[0].message.startswith(
+        "text set in 'DejaVu Sans'")
+    assert fallback_fonts({"BW Text"}, {"BW Text", "BW Sans"}) == []
+
+
+def test_the_themes_fonts_hold_every_character_the_corpus_needs(tmp_path):
+    theme = Pipeline(Workspace.at(REPO)).check(EXAMPLE).theme
+    css = (theme.find("brief.css")).read_text(encoding="utf-8")
+    text = "Məmmədyarov Çavuşoğlu İlham ş ğ ç — – “quoted” ‘single’ … é ü ö"
+    html = f"<style>{css}</style><p>{text}</p><h2>{text}</h2>"
+    rendered = render_pdf(html, theme, tmp_path)
+    assert rendered.typography == []
+
+
+# -- the example brief: fonts, accessible and archival variants -----------------------
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory):
+    root = tmp_path_factory.mktemp("variants")
+    for name in ("seeds", "briefs"):
+        shutil.copytree(REPO / name, root / name)
+    outline = root / "briefs" / EXAMPLE.name
+    outline.with_suffix(".lock").write_text('{"lock": "stand-in for the lock of issue 3"}\n', encoding="utf-8")
+    pipeline = Pipeline(Workspace.at(root))
+    checked = pipeline.check(outline)
+    built = {}
+    for variant in ("ua-1", "a-3b"):
+        built[variant] = pipeline.build(checked, BuildOptions(output=root / f"{variant}.pdf", pdf_variant=variant))
+    return built
+
+
+def test_every_font_is_embedded_and_comes_from_the_theme(variants):
+    listing = subprocess.run(["pdffonts", str(variants["ua-1"].pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    assert listing
+    for row in listing:
+        columns = row.split()
+        assert "BW-" in columns[0], row
+        assert columns[-5] == "yes", row  # emb
+
+
+def test_a_ua_1_brief_is_tagged_with_language_title_and_structure(variants):
+    import pikepdf
+    with pikepdf.open(variants["ua-1"].pdf) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "en"
+        assert bool(root.MarkInfo.Marked)
+        assert bool(root.ViewerPreferences.DisplayDocTitle)
+        roles = structure_roles(root.StructTreeRoot.K)
+        assert {"/H1", "/H2", "/L", "/LI", "/BlockQuote", "/P", "/Link"} <= roles, roles
+        assert b"pdfuaid:part" in root.Metadata.read_bytes()
+    info = subprocess.run(["pdfinfo", str(variants["ua-1"].pdf)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+
+
+def structure_roles(node, roles=None) -> set[str]:
+    import pikepdf
+    roles = set() if roles is None else roles
+    if isinstance(node, pikepdf.Array):
+        for child in node:
+            structure_roles(child, roles)
+    elif isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            roles.add(str(node.S))
+        if "/K" in node:
+            structure_roles(node.K, roles)
+    return roles
+
+
+def test_an_a_3b_brief_carries_its_outline_and_lock(variants):
+    import pikepdf
+    result = variants["a-3b"]
+    with pikepdf.open(result.pdf) as pdf:
+        files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+        assert files[EXAMPLE.name] == result.outline.read_bytes()
+        assert files[EXAMPLE.with_suffix(".lock").name] == result.outline.with_suffix(".lock").read_bytes()
+        metadata = pdf.Root.Metadata.read_bytes()
+        assert b"pdfaid:part" in metadata and b"3" in metadata
+        associated = {(str(spec.UF), str(spec.AFRelationship)) for spec in pdf.Root.AF}
+        assert associated == {(EXAMPLE.name, "/Source"), (EXAMPLE.with_suffix(".lock").name, "/Source")}
+
+
+def test_archival_and_accessible_briefs_pass_qpdf_and_repeat_byte_for_byte(variants):
+    for result in variants.values():
+        subprocess.run(["qpdf", "--check", str(result.pdf)], capture_output=True, check=True)
+    pipeline = Pipeline(Workspace.at(variants["a-3b"].pdf.parent))
+    again = pipeline.build(pipeline.check(variants["a-3b"].outline),
+                           BuildOptions(output=variants["a-3b"].pdf.with_name("again.pdf"), pdf_variant="a-3b"))
+    assert again.pdf.read_bytes() == variants["a-3b"].pdf.read_bytes()
+
+
+def test_pdf_variant_in_the_outline_is_checked(write_outline):
+    from .conftest import minimal
+    path = write_outline(minimal("Text.") + "pdf_variant: pdf/x-4\n")
+    with pytest.raises(Exception, match=r"test.yaml:\d+:14: error: pdf_variant must be one of ua-1, a-3b"):
+        Pipeline(Workspace.at(path.parent.parent)).check(path)
