@@ -26,5 +26,9 @@ $(STAMP): pyproject.toml
 golden: $(STAMP)
 	$(BIN)/python tests/golden/regenerate.py
 
+# Regenerate the reference pictures of the example brief's pages (look at them before committing).
+references: $(STAMP)
+	$(BIN)/python tests/visual/regenerate.py
+
 clean:
 	rm -rf build $(VENV) src/*.egg-info

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Check what briefwright needs outside Python: Python 3.11+, Pango (for WeasyPrint) and
-# HarfBuzz's subsetter (WeasyPrint embeds fonts seven times faster with it).
+# HarfBuzz's subsetter (WeasyPrint embeds fonts seven times faster with it); and what the
+# tests read PDFs with: poppler-utils (pdftoppm, pdffonts, pdfinfo) and qpdf.
 # As root on a Debian-like system, install what is missing with apt; otherwise say what to install.
 set -e
 PYTHON=${1:-python3}
@@ -17,10 +18,12 @@ has() {  # has LIBRARY...: all the shared libraries are installed
 missing=""
 has pango-1.0 pangoft2-1.0 || missing="libpango-1.0-0 libpangoft2-1.0-0"
 has harfbuzz-subset || missing="$missing libharfbuzz-subset0"
+command -v pdftoppm >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v qpdf >/dev/null 2>&1 || missing="$missing qpdf"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing system libraries for WeasyPrint: apt-get install$missing"
+    echo "Installing system packages for WeasyPrint and the tests: apt-get install$missing"
     apt-get update -qq >/dev/null
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
@@ -30,4 +33,5 @@ if ! has pango-1.0 pangoft2-1.0; then
     exit 1
 fi
 has harfbuzz-subset || echo "note: install libharfbuzz-subset0 (harfbuzz on Homebrew) to make PDF writing about seven times faster." >&2
+command -v pdftoppm >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1 || echo "note: the tests need poppler-utils and qpdf (Debian/Ubuntu package names)." >&2
 exit 0
