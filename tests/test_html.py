@@ -57,15 +57,18 @@ def example():
     return pipeline, pipeline.check(EXAMPLE), Elements(render(EXAMPLE, workspace))
 
 
+NOTE_CLASSES = {"fn", "fn-call"}  # the note, and the call that links to it
+
+
 def text_without_notes(element) -> str:
-    """The element's text, less the text of the footnotes inside it."""
+    """The element's text, less the text of the footnotes (and their calls) inside it."""
     text = element["text"]
     for child in element["children"]:
-        if "fn" in child["attrs"].get("class", "").split():
+        if NOTE_CLASSES & set(child["attrs"].get("class", "").split()):
             text = text.replace(child["text"], "", 1)
         else:
             for grandchild in child["children"]:
-                if "fn" in grandchild["attrs"].get("class", "").split():
+                if NOTE_CLASSES & set(grandchild["attrs"].get("class", "").split()):
                     text = text.replace(grandchild["text"], "", 1)
     return text
 
@@ -85,6 +88,13 @@ def test_one_footnote_per_note_numbered_in_order(example):
     _, checked, html = example
     notes = html.all("span", "fn")
     assert [int(n["attrs"]["data-note"]) for n in notes] == list(range(1, len(checked.notes) + 1))
+
+
+def test_each_call_links_to_its_note(example):
+    _, checked, html = example
+    calls = html.all("a", "fn-call")
+    assert [(c["attrs"]["href"], c["text"]) for c in calls] == [
+        (f"#note-{n}", str(n)) for n in range(1, len(checked.notes) + 1)]
 
 
 def test_every_printed_quotation_is_the_source_text(example):

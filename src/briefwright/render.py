@@ -194,8 +194,9 @@ def _quote_view(quote: Quote, notes: list[str]) -> QuoteView:
 
 
 def note_html(group: CiteGroup, notes: list[str]) -> Markup:
-    """The footnote, placed inline at its call (WeasyPrint floats it to the page foot)."""
-    return Markup('<span class="fn" id="note-{0}" data-note="{0}">{1}</span>').format(
+    """The call, a link to its note; then the note, inline (WeasyPrint floats it to the page foot)."""
+    return Markup('<a class="fn-call" href="#note-{0}" id="call-{0}">{0}</a>'
+                  '<span class="fn" id="note-{0}" data-note="{0}">{1}</span>').format(
         group.number, Markup(notes[group.number - 1]))
 
 
