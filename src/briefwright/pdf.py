@@ -1,7 +1,8 @@
 """The PDF stage: HTML to PDF with WeasyPrint, the only module that imports it.
 
-Every resource goes through `LocalFetcher`: it serves the theme's files (workspace
-theme folder first, then the built-in one) and regular files inside the
+Every resource goes through `LocalFetcher`: it serves the theme's files (the
+theme chain's folders, most derived theme first, each workspace folder before
+the built-in one) and regular files inside the
 workspace, answers `data:` URLs, and refuses everything else, network URLs
 above all. Any refusal, and any warning WeasyPrint logs (a missing image, a bad
 stylesheet), fails the build. After layout, `misplaced_notes` checks that each
@@ -20,17 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import BriefwrightError
-from .render import Theme
+from .themes import Theme
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
 
 class PdfProblem(BriefwrightError):
@@ -90,9 +90,10 @@ class RenderedPdf:
     misplaced: list[tuple[int, int | None, int | None]] = field(default_factory=list)  # (note, call page, note page)
 
 
-def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
-               epoch: int = 0) -> RenderedPdf:
+def render_pdf(html: str, theme: Theme, workspace_root: Path, epoch: int = 0) -> RenderedPdf:
     """Lay out `html` and write the PDF; fail on any refused URL or WeasyPrint warning.
+
+    Paper size and margins come from the HTML's own stylesheet (the theme's settings).
 
     `epoch` (seconds, normally the outline's date) stands in for the clock
     wherever a tool would write the time: fontTools stamps font subsets with it.
@@ -100,15 +101,14 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
     theme_base = workspace_root / "templates" / theme.name
     fetcher = LocalFetcher(theme, theme_base, workspace_root)
     fonts = FontConfiguration()
-    page_size = CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher, font_config=fonts)
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
         with _fixed_clock(epoch):
             document = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[page_size], font_config=fonts)
-            identifier = hashlib.sha256(html.encode("utf-8") + paper.encode()).hexdigest()[:32].encode()
+                font_config=fonts)
+            identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
             data = document.write_pdf(pdf_identifier=identifier)
     finally:
         logger.removeHandler(collector)
