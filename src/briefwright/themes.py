@@ -346,7 +346,14 @@ def unknown_setting_message(name: str, where: str, extra: dict | None = None) ->
 @dataclass(frozen=True)
 class Setting:
     value: str | bool | None
-    origin: str          # "default", a file:line, or "--paper"
+    source: str | Position = "default"     # "default", "--paper", or where the value is written
+
+    @property
+    def origin(self) -> str:
+        """Where the value comes from, for people (built-in files as briefwright:THEME/FILE)."""
+        if isinstance(self.source, Position):
+            return f"{origin_label(self.source.path)}:{self.source.line}:{self.source.column}"
+        return self.source
 
 
 @dataclass(frozen=True)
@@ -383,12 +390,12 @@ def resolve_settings(theme: Theme, overrides: dict[str, Declared] | None = None,
     `ProblemsFound` without a log); a bad value leaves the one below it in place.
     """
     own = log if log is not None else ProblemLog()
-    values = {name: Setting(spec.default, "default") for name, spec in SETTINGS.items()}
+    values = {name: Setting(spec.default) for name, spec in SETTINGS.items()}
     declared = [item for layer in reversed(theme.layers) for item in layer.settings]
     declared += list((overrides or {}).items())
     for name, item in declared:
         try:
-            values[name] = Setting(check_value(name, item.value), str(item.position))
+            values[name] = Setting(check_value(name, item.value), item.position)
         except ValueError as error:
             own.error(item.position, str(error))
     settings = ThemeSettings(values)
@@ -402,8 +409,7 @@ def _check_logo(theme: Theme, settings: ThemeSettings, log: ProblemLog) -> None:
     logo = settings["logo"]
     if not logo:
         return
-    origin = settings.values["logo"].origin
-    where = _position_of(origin)
+    where = settings.values["logo"].source
     try:
         found = theme.locate(logo)
     except TemplateProblem as error:
@@ -412,12 +418,6 @@ def _check_logo(theme: Theme, settings: ThemeSettings, log: ProblemLog) -> None:
     if found is None:
         searched = ", ".join(origin_label(f) + "/" for f in theme.folders)
         log.error(where, f"logo {logo!r} not found in the theme folders ({searched})")
-
-
-def _position_of(origin: str) -> Position:
-    """Turn an origin 'file:line:column' back into a Position."""
-    match = re.fullmatch(r"(.*?):(\d+):(\d+)", origin)
-    return Position(Path(match[1]), int(match[2]), int(match[3])) if match else Position(Path(origin))
 
 
 # -- listing and creating themes ---------------------------------------------------
