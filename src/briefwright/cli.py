@@ -12,7 +12,7 @@ import click
 from . import __version__
 from .build import BuildOptions, BuildResult, build_briefs, check_briefs
 from .corpus import load_corpus
-from .errors import BriefwrightError, display_path
+from .errors import BriefwrightError, ProblemLog, display_path
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE
 from .quotes import parse_paragraph_range
@@ -295,8 +295,10 @@ def templates_show(workspace: Workspace, theme_name: str) -> None:
     Example:
       briefwright templates show briefing-note
     """
-    theme = find_theme(theme_name, workspace)
-    settings = resolve_settings(theme)
+    log = ProblemLog()
+    theme = find_theme(theme_name, workspace, log)
+    settings = resolve_settings(theme, log=log)
+    log.raise_if_errors()
     click.echo(f"{theme.name}: " + " → ".join(f"{layer.name} ({layer.origin})" for layer in theme.layers))
     width = max(map(len, settings.values))
     for name, setting in settings.values.items():

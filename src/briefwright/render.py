@@ -72,7 +72,8 @@ def render_html(env: jinja2.Environment, context: dict, template: str = "brief.h
         raise TemplateProblem(f"{display_path(error.filename or error.name)}:{error.lineno}: "
                               f"error: template syntax: {error.message}") from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateProblem(f"template {error.name!r} not found in the theme") from None
+        raise TemplateProblem(f"template {error.name!r} not found in the theme or the themes it extends "
+                              "(a theme that extends none must have its own brief.html)") from None
     except jinja2.UndefinedError as error:
         raise TemplateProblem(f"{_template_position(error)}error: {error.message}") from None
     except RecursionError:

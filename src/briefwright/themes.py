@@ -197,7 +197,8 @@ class Theme:
             candidate = folder / relative
             if candidate.is_symlink() or candidate.exists():
                 if not candidate.resolve().is_relative_to(folder.resolve()):
-                    raise TemplateProblem(f"{display_path(candidate)}: refused: the path leaves {display_path(folder)}/")
+                    shown = f"{origin_label(folder)}/{relative}"
+                    raise TemplateProblem(f"{shown}: refused: the path leaves {origin_label(folder)}/")
                 if candidate.is_file():
                     return candidate
         return None
