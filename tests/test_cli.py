@@ -64,7 +64,7 @@ def test_an_outline_with_problems_means_nothing_is_written(run, workspace, write
 
 def test_an_unwritable_output_is_a_message_not_a_traceback(run, workspace):
     (workspace.root / "afile").write_text("x")
-    result = run("build", "-o", "afile")
+    result = run("build", "briefs/azerbaijan-pakistan-turkey.yaml", "-o", "afile")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "cannot write afile/azerbaijan-pakistan-turkey.pdf" in result.output

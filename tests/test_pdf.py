@@ -162,7 +162,7 @@ def test_build_warns_naming_each_misplaced_or_missing_note(workspace, monkeypatc
     from click.testing import CliRunner
     from briefwright.cli import main
     monkeypatch.setattr(briefwright.pdf, "misplaced_notes", lambda document: [(3, 1, 2), (5, 2, None)])
-    result = CliRunner().invoke(main, ["build"])
+    result = CliRunner().invoke(main, ["build", "briefs/azerbaijan-pakistan-turkey.yaml"])
     assert result.exit_code == 0
     assert ("briefs/azerbaijan-pakistan-turkey.yaml: warning: note 3 is printed on page 2 but its call is on "
             "page 1: a note must begin on the page of its call") in result.output

@@ -32,7 +32,7 @@ def problems(excinfo) -> list[str]:
 
 def root_variables(html: str) -> dict[str, str]:
     """The custom properties of the last :root rule (the settings, added after the theme's CSS)."""
-    block = re.findall(r":root \{(.*?)\}", html, re.S)[-1]
+    block = re.findall(r":root \{(.*?)\}", html, re.DOTALL)[-1]
     return dict(re.findall(r"--([\w-]+): ([^;]+);", block))
 
 
@@ -173,8 +173,8 @@ def test_theme_yaml_errors_point_at_theme_yaml(workspace, write_outline):
     with pytest.raises(ProblemsFound) as excinfo:
         Pipeline(workspace).check(write_outline("template: house\n" + minimal("'p'")))
     assert problems(excinfo) == [
-        "templates/house/theme.yaml:2:10: error: margins must be one to four lengths such as \"25mm 22mm\" "
-        "(mm, cm, in, pt), not 'wide'",
+        ("templates/house/theme.yaml:2:10: error: margins must be one to four lengths such as \"25mm 22mm\" "
+         "(mm, cm, in, pt), not 'wide'"),
         "templates/house/theme.yaml:3:1: error: unknown setting 'margin' in theme.yaml (did you mean 'margins'?)",
     ]
 

@@ -19,8 +19,8 @@ from .errors import BriefwrightError, Position, Problem, ProblemLog
 from .outline import Outline, load_outline
 from .prose import CiteGroup
 from .render import brief_context, environment, render_html
-from .themes import Theme, TemplateProblem, ThemeSettings, find_theme, resolve_settings
 from .resolve import Resolver
+from .themes import TemplateProblem, Theme, ThemeSettings, find_theme, resolve_settings
 from .workspace import Workspace, write_atomically
 
 

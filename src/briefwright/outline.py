@@ -17,12 +17,12 @@ from typing import Callable
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import yamlnodes
-from .yamlnodes import Declared
-from .errors import Position, ProblemLog, ProblemsFound, Problem
+from .errors import Position, Problem, ProblemLog, ProblemsFound
 from .prose import CiteGroup, ParsedProse, parse_prose
 from .quotes import Passage, parse_paragraph_range
 from .themes import SETTINGS, unknown_setting_message
 from .workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
+from .yamlnodes import Declared
 
 OUTLINE_KEYS = {
     "title": "the brief's title (required)",

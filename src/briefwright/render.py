@@ -22,9 +22,9 @@ from .citations import FormattedCitations
 from .errors import display_path
 from .outline import BulletList, Outline, Prose, Quote
 from .prose import CiteGroup
-from .themes import Theme, TemplateProblem, ThemeSettings, builtin_themes, find_theme
+from .themes import TemplateProblem, Theme, ThemeSettings, builtin_themes, find_theme
 
-__all__ = ["Theme", "TemplateProblem", "builtin_themes", "find_theme", "environment", "render_html", "brief_context"]
+__all__ = ["TemplateProblem", "Theme", "brief_context", "builtin_themes", "environment", "find_theme", "render_html"]
 
 MONTHS = ("January February March April May June July August September October November December").split()
 # Emphasis, links and curly quotes; no other "typographic replacements" ((c) → ©): the

@@ -366,7 +366,7 @@ class ThemeSettings:
     def __getitem__(self, name: str):
         return self.values[name].value
 
-    def overridden(self, name: str, value, origin: str) -> "ThemeSettings":
+    def overridden(self, name: str, value, origin: str) -> ThemeSettings:
         """Return a copy with `name` set to `value` (already checked), coming from `origin`."""
         if value is None:
             return self
@@ -504,7 +504,7 @@ def _brief_html(name: str, base: str, theme: Theme) -> str:
 
 def _block_source(theme: Theme, block: str) -> str | None:
     """The text of `{% block NAME %}…{% endblock %}` in the first brief.html of the chain that has it."""
-    pattern = re.compile(r"\{%-?\s*block\s+" + block + r"\b.*?%\}.*?\{%-?\s*endblock\s*-?%\}", re.S)
+    pattern = re.compile(r"\{%-?\s*block\s+" + block + r"\b.*?%\}.*?\{%-?\s*endblock\s*-?%\}", re.DOTALL)
     for folder in theme.folders:
         path = folder / "brief.html"
         if path.is_file() and (match := pattern.search(path.read_text(encoding="utf-8"))):

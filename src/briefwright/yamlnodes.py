@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Position, ProblemLog, ProblemsFound, Problem
+from .errors import Position, Problem, ProblemLog, ProblemsFound
 
 MAX_DEPTH = 40
 
