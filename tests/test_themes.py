@@ -307,11 +307,14 @@ def test_templates_init_then_build_works(run, workspace, write_outline):
     theme_yaml = (folder / "theme.yaml").read_text(encoding="utf-8")
     assert "extends: briefing-note" in theme_yaml
     assert '# accent: "#8c3b1f"' in theme_yaml and "# notes: \"endnotes\"" in theme_yaml
+    assert "# text_font: '\"BW Text\", serif'" in theme_yaml
     brief_html = (folder / "brief.html").read_text(encoding="utf-8")
     assert '{% extends "briefing-note/brief.html" %}' in brief_html
     assert '{# title_block\n{% block title_block %}\n  <div class="masthead">' in brief_html   # briefing-note's own
-    assert "{# colophon\n{%- block colophon %}{% endblock -%}\n#}" in brief_html           # policy-brief's
+    assert "{# colophon\n{% block colophon %}\n  <p class=\"disclaimer\">" in brief_html    # an example
     write_outline("template: my-institute\n" + minimal("'One.[@trt-2021, para. 3]'"))
+    html = render(workspace.briefs / "test.yaml", workspace)
+    assert html.startswith("<!DOCTYPE html>")              # the generated comments print nothing
     built = run("build", "briefs/test.yaml")
     assert built.exit_code == 0, built.output
     assert "Key facts" not in built.output and (workspace.build / "test.pdf").is_file()

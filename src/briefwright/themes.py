@@ -484,16 +484,22 @@ def _yaml_value(value) -> str:
         return "~"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if '"' in value and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 USUAL_BLOCKS = ("title_block", "key_points", "colophon")
+# What to show for a block that is empty in the theme being extended.
+EXAMPLE_BLOCKS = {"colophon": ("{% block colophon %}\n"
+                               "  <p class=\"disclaimer\">The views expressed are the author’s own.</p>\n"
+                               "{% endblock %}")}
 
 
 def _brief_html(name: str, base: str, theme: Theme) -> str:
     head = (f'{{#- The {name} theme\'s page template. It extends {base}\'s: every block not\n'
             f'    replaced here comes from {base}, so fixes to {base} reach this theme too.\n'
-            '    To change a block, remove the {# and #} around its copy below and edit it.\n'
+            '    To change a block, delete the comment lines around its copy below and edit it.\n'
             '    All blocks: head, furniture, title_block, key_points, section, quotation,\n'
             '    recommendations, endnotes, sources, colophon (see the README). -#}\n'
             f'{{% extends "{base}/brief.html" %}}\n')
@@ -508,7 +514,8 @@ def _block_source(theme: Theme, block: str) -> str | None:
     for folder in theme.folders:
         path = folder / "brief.html"
         if path.is_file() and (match := pattern.search(path.read_text(encoding="utf-8"))):
-            return match[0]
+            empty = re.fullmatch(r"\{%-?\s*block\s+\w+\s*-?%\}\s*\{%-?\s*endblock\s*-?%\}", match[0])
+            return EXAMPLE_BLOCKS.get(block, match[0]) if empty else match[0]
     return None
 
 
