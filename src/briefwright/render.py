@@ -1,11 +1,14 @@
 """Rendering: the resolved outline, its notes and sources, through a Jinja theme to HTML.
 
-Themes are folders of templates, CSS and assets. The workspace's
-`templates/<theme>/` is searched before the built-in theme of the same name, and
-`briefwright:<theme>/<file>` always names the built-in file (so a workspace
-template can extend it and replace single blocks). Autoescaping is always on and
-undefined variables are errors; values from the outline are data, never
-templates. `brief_context` is the one place that builds what templates see.
+Themes (folders, `extends` chains, settings) are found by `themes.py`; this
+module builds the Jinja environment of a theme chain and the context its
+templates see. Templates are searched along the chain, most derived theme
+first and the workspace's `templates/<theme>/` before the built-in folder;
+`briefwright:<theme>/<file>` always names the built-in file and
+`<theme>/<file>` that theme's file (so a template can extend either and
+replace single blocks). Autoescaping is always on and undefined variables are
+errors; values from the outline are data, never templates. `brief_context` is
+the one place that builds what templates see.
 """
 
 from __future__ import annotations
