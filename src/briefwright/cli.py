@@ -254,12 +254,11 @@ def templates_list(workspace: Workspace) -> None:
     Example:
       briefwright templates list
     """
-    themes = list_themes(workspace)
-    width = max(len(t.name) for t in themes)
-    for theme in themes:
-        extends = f"extends {theme.extends}" if theme.extends else "-"
-        line = f"{theme.name:<{width}}  {theme.origin:<9}  {extends:<24}"
-        click.echo(f"{line}  {theme.description}".rstrip() if theme.description else line.rstrip())
+    rows = [(t.name, t.origin, f"extends {t.extends}" if t.extends else "-", t.description or "")
+            for t in list_themes(workspace)]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip())
 
 
 @templates.command("init", context_settings=CONTEXT)

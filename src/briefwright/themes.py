@@ -220,7 +220,8 @@ class Theme:
             try:
                 text = read_inside(path, path.parent, MAX_THEME_BYTES * 10).decode("utf-8")
             except (UnsafePath, UnicodeDecodeError) as error:
-                raise TemplateProblem(f"{display_path(path)}: {getattr(error, 'reason', 'not UTF-8 text')}") from None
+                shown = f"{origin_label(path.parent)}/{path.name}"   # the link, not its target
+                raise TemplateProblem(f"{shown}: {getattr(error, 'reason', 'not UTF-8 text')}") from None
             parts.append(f"/* {origin_label(path)} */\n{text}")
         return "\n".join(parts)
 
