@@ -17,10 +17,9 @@ EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch) -> Workspace:
-    """A copy of the repository's seeds/ and briefs/ in a temporary folder (the working directory)."""
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    shutil.copytree(REPO / "briefs", tmp_path / "briefs")
-    (tmp_path / "templates").mkdir()
+    """A copy of the repository's seeds/, briefs/ and templates/ in a temporary folder (the working directory)."""
+    for name in ("seeds", "briefs", "templates"):
+        shutil.copytree(REPO / name, tmp_path / name)
     monkeypatch.chdir(tmp_path)
     return Workspace.at(tmp_path)
 

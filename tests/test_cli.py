@@ -45,6 +45,7 @@ def test_build_writes_the_pdf_and_html(run, workspace):
     assert result.exit_code == 0, result.output
     assert "built build/azerbaijan-pakistan-turkey.pdf and build/azerbaijan-pakistan-turkey.html" in result.output
     assert (workspace.build / "azerbaijan-pakistan-turkey.pdf").read_bytes().startswith(b"%PDF-")
+    assert (workspace.build / "azerbaijan-pakistan-economy.pdf").read_bytes().startswith(b"%PDF-")  # the institute's
     assert not list(workspace.build.glob(".*.tmp"))
 
 
@@ -56,14 +57,14 @@ def test_an_outline_with_problems_means_nothing_is_written(run, workspace, write
     result = run("build")
     assert result.exit_code == 1
     assert "briefs/broken.yaml:5:19: error: unknown source 'nobody'" in result.output
-    assert "nothing written: 1 of 2 outlines have problems" in result.output
+    assert "nothing written: 1 of 3 outlines have problems" in result.output
     assert previous.read_bytes() == b"%PDF-previous"
     assert not (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
 
 
 def test_an_unwritable_output_is_a_message_not_a_traceback(run, workspace):
     (workspace.root / "afile").write_text("x")
-    result = run("build", "-o", "afile")
+    result = run("build", "briefs/azerbaijan-pakistan-turkey.yaml", "-o", "afile")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "cannot write afile/azerbaijan-pakistan-turkey.pdf" in result.output
@@ -77,7 +78,7 @@ def test_workspace_option_works_like_git_c(workspace, tmp_path, monkeypatch):
 
 
 def test_bad_usage_exits_2(run):
-    assert run("build", "--paper", "a5").exit_code == 2
+    assert run("build", "--paper", "tabloid").exit_code == 2
     assert run("frobnicate").exit_code == 2
     assert run("build", "briefs/missing.yaml").exit_code == 2
 

@@ -150,7 +150,7 @@ def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(worksp
     from click.testing import CliRunner
     from briefwright.cli import main
     monkeypatch.setattr(briefwright.pdf, "note_pages", lambda document: {3: (1, 2), 5: (2, None), 6: (None, 2)})
-    result = CliRunner().invoke(main, ["build"])
+    result = CliRunner().invoke(main, ["build", "briefs/azerbaijan-pakistan-turkey.yaml"])
     assert result.exit_code == 1
     assert "note 3, called on page 1, would be printed on page 2: it could not be set on the page" in result.output
     assert "note 5, called on page 2, is missing from the PDF" in result.output

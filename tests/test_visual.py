@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from briefwright.build import BuildOptions, Pipeline
-from briefwright.render import builtin_themes, find_theme
+from briefwright.render import builtin_themes
 from briefwright.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,10 +31,10 @@ def build_example(folder: Path, theme: str) -> Path:
     """Build the example brief in `theme` inside `folder` (a fresh workspace) and return the PDF."""
     for name in ("seeds", "briefs"):
         shutil.copytree(REPO / name, folder / name, dirs_exist_ok=True)
+    outline = folder / "briefs" / f"example--{theme}.yaml"
+    outline.write_text(f"template: {theme}\n" + EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     pipeline = Pipeline(Workspace.at(folder))
-    checked = pipeline.check(folder / "briefs" / EXAMPLE.name)
-    checked.theme = find_theme(theme, pipeline.workspace)
-    return pipeline.build(checked, BuildOptions(output=folder / f"{theme}.pdf")).pdf
+    return pipeline.build(pipeline.check(outline), BuildOptions(output=folder / f"{theme}.pdf")).pdf
 
 
 def page_pictures(pdf: Path) -> list[Image.Image]:

@@ -18,8 +18,9 @@ from .corpus import Corpus, load_corpus
 from .errors import BriefwrightError, Position, Problem, ProblemLog
 from .outline import Outline, load_outline
 from .prose import CiteGroup
-from .render import Theme, TemplateProblem, brief_context, environment, find_theme, render_html
+from .render import brief_context, environment, render_html
 from .resolve import Resolver
+from .themes import TemplateProblem, Theme, ThemeSettings, find_theme, resolve_settings
 from .workspace import Workspace, write_atomically
 
 
@@ -27,7 +28,7 @@ from .workspace import Workspace, write_atomically
 class BuildOptions:
     output: Path | None = None   # a PDF path (one brief) or a folder
     html: bool = False           # also write the HTML beside the PDF
-    paper: str = "a4"
+    paper: str | None = None     # overrides the theme's paper setting
     pdf_variant: str | None = None   # "ua-1" or "a-3b"; None: the outline's pdf_variant, if any
 
 
@@ -40,6 +41,7 @@ class CheckedBrief:
     theme: Theme
     style: Path
     warnings: list[Problem]
+    settings: ThemeSettings = field(default_factory=ThemeSettings)
 
 
 @dataclass
@@ -70,10 +72,11 @@ class Pipeline:
         log = ProblemLog()
         outline = load_outline(outline_path, self.workspace.root, log)
         notes = self.resolver.resolve(outline, log)
-        theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace))
+        theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace, log))
+        settings = resolve_settings(theme, outline.theme, log) if theme else None
         style = _located(log, outline, "style", lambda: find_style(outline.style, self.workspace))
         log.raise_if_errors()
-        return CheckedBrief(outline, notes, theme, style, log.warnings)
+        return CheckedBrief(outline, notes, theme, style, log.warnings, settings)
 
     def check_all(self, outline_paths: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
         """Check each outline; return (path, checked brief or its error) for every one."""
@@ -94,9 +97,10 @@ class Pipeline:
         result.notes = len(checked.notes)
         citations = format_citations(checked.notes, self.corpus, checked.style)
         result.seconds["citations"] = _lap(clock)
-        html = self.html(checked, citations, options.paper)
+        settings = checked.settings.overridden("paper", options.paper, "--paper")
+        html = self.html(checked, citations, settings)
         result.seconds["html"] = _lap(clock, result.seconds)
-        pdf_options = PdfOptions(options.paper, options.pdf_variant or checked.outline.pdf_variant,
+        pdf_options = PdfOptions(options.pdf_variant or checked.outline.pdf_variant,
                                  _epoch(checked.outline), self._attachments(checked.outline))
         rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
         result.seconds["pdf"] = _lap(clock, result.seconds)
@@ -110,11 +114,12 @@ class Pipeline:
         write_atomically(result.pdf, rendered.data)
         return result
 
-    def html(self, checked: CheckedBrief, citations: FormattedCitations, paper: str = "a4") -> str:
-        stylesheet = checked.theme.find("brief.css")
-        if stylesheet is None:
-            raise TemplateProblem(f"theme {checked.theme.name!r} has no brief.css")
-        context = brief_context(checked.outline, citations, stylesheet.read_text(encoding="utf-8"), paper)
+    def html(self, checked: CheckedBrief, citations: FormattedCitations,
+             settings: ThemeSettings | None = None) -> str:
+        """Render the brief's HTML: the theme chain's CSS, base first, then the settings as CSS."""
+        settings = settings or checked.settings
+        stylesheet = checked.theme.read_stylesheets() + "\n" + settings.css()
+        context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name)
         return render_html(environment(checked.theme), context)
 
     def _attachments(self, outline: Outline) -> tuple[tuple[Path, str], ...]:

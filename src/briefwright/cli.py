@@ -12,10 +12,11 @@ import click
 from . import __version__
 from .build import BuildOptions, BuildResult, build_briefs, check_briefs
 from .corpus import load_corpus
-from .errors import BriefwrightError, display_path
+from .errors import BriefwrightError, ProblemLog, display_path
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE, PDF_VARIANTS
 from .quotes import parse_paragraph_range
+from .themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
@@ -43,6 +44,7 @@ def main(ctx: click.Context, root: Path) -> None:
       briefwright check               verify every quotation of every brief
       briefwright build               build every brief into build/<slug>.pdf
       briefwright search "only country"   find words in the corpus, with a citation to paste
+      briefwright templates list      the themes, built-in and yours
     """
     if root != Path("."):
         try:
@@ -73,8 +75,8 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Where to write: a .pdf path for one outline, or a folder. Default: build/.")
 @click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
-@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
-              show_default=True, help="Paper size.")
+@click.option("--paper", type=click.Choice(list(PAPER_SIZES), case_sensitive=False),
+              help="Paper size, overriding the theme's paper setting (default a4).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
               help="ua-1: a tagged, accessible PDF/UA-1. a-3b: an archival PDF/A-3b carrying its outline "
                    "(and lock). Default: the outline's pdf_variant, else a plain PDF.")
@@ -101,7 +103,8 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     paths = _outlines(workspace, outlines)
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
-    options = BuildOptions(output=output, html=html, paper=paper.lower(), pdf_variant=pdf_variant)
+    options = BuildOptions(output=output, html=html, paper=paper.lower() if paper else None,
+                           pdf_variant=pdf_variant)
     on_result = _report_build_in_full if report else _report_build
     results = build_briefs(workspace, paths, options, on_result=on_result)
     failed = [r for r in results if r.error]
@@ -251,3 +254,85 @@ def search(workspace: Workspace, text: str, source_id: str | None) -> None:
     if not hits:
         click.echo(f"no passage contains {text!r}", err=True)
         raise SystemExit(1)
+
+
+@main.group(context_settings=CONTEXT)
+def templates() -> None:
+    """List, create and inspect themes (the built-in ones and those in templates/).
+
+    \b
+    Examples:
+      briefwright templates list
+      briefwright templates init my-institute --from policy-brief
+      briefwright templates show my-institute
+    """
+
+
+@templates.command("list", context_settings=CONTEXT)
+@click.pass_obj
+def templates_list(workspace: Workspace) -> None:
+    """List the themes found: name, where each comes from, what it extends.
+
+    Origin is built-in (inside briefwright), workspace (templates/NAME/) or
+    both (the workspace's files replace the built-in ones of the same name).
+
+    \b
+    Example:
+      briefwright templates list
+    """
+    rows = [(t.name, t.origin, f"extends {t.extends}" if t.extends else "-", t.description or "")
+            for t in list_themes(workspace)]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip())
+
+
+@templates.command("init", context_settings=CONTEXT)
+@click.argument("name")
+@click.option("--from", "base", default="policy-brief", show_default=True, metavar="THEME",
+              help="The theme to extend.")
+@click.pass_obj
+def templates_init(workspace: Workspace, name: str, base: str) -> None:
+    """Create templates/NAME/: a theme extending THEME, ready to edit and to build.
+
+    Writes theme.yaml (every setting, commented, with the value it inherits),
+    brief.html (extends THEME's page; commented copies of the blocks one
+    usually changes) and brief.css (rules added after THEME's). Refuses to
+    overwrite an existing folder. Use it with `template: NAME` in an outline.
+
+    \b
+    Examples:
+      briefwright templates init my-institute
+      briefwright templates init my-note --from briefing-note
+    """
+    for path in init_theme(workspace, name, base):
+        click.echo(f"wrote {display_path(path)}")
+    click.echo(f"use it with 'template: {name}' in an outline; see: briefwright templates show {name}")
+
+
+@templates.command("show", context_settings=CONTEXT)
+@click.argument("theme_name", metavar="THEME")
+@click.pass_obj
+def templates_show(workspace: Workspace, theme_name: str) -> None:
+    """Show a theme's chain and every setting: its value and where it comes from.
+
+    \b
+    Example:
+      briefwright templates show briefing-note
+    """
+    log = ProblemLog()
+    theme = find_theme(theme_name, workspace, log)
+    settings = resolve_settings(theme, log=log)
+    log.raise_if_errors()
+    click.echo(f"{theme.name}: " + " → ".join(f"{layer.name} ({layer.origin})" for layer in theme.layers))
+    width = max(map(len, settings.values))
+    for name, setting in settings.values.items():
+        click.echo(f"  {name:<{width}}  {_shown(setting.value):<28}  {setting.origin}")
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

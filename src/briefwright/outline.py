@@ -17,10 +17,12 @@ from typing import Callable
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from . import yamlnodes
-from .errors import Position, ProblemLog, ProblemsFound, Problem
+from .errors import Position, Problem, ProblemLog, ProblemsFound
 from .prose import CiteGroup, ParsedProse, parse_prose
 from .quotes import Passage, parse_paragraph_range
+from .themes import SETTINGS, unknown_setting_message
 from .workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
+from .yamlnodes import Declared
 
 OUTLINE_KEYS = {
     "title": "the brief's title (required)",
@@ -30,6 +32,7 @@ OUTLINE_KEYS = {
     "publisher": "the issuing institute",
     "classification": "a banner printed on every page, e.g. 'For official use'",
     "template": "the theme, e.g. policy-brief (default)",
+    "theme": "overrides of the theme's settings, e.g. {accent: \"#7a1f2b\", paper: letter}",
     "style": "a CSL style id (default chicago-notes-bibliography) or a path to a .csl file",
     "summary": "the key points: a list of prose items",
     "sections": "the body (required): a list of {heading, body}",
@@ -123,6 +126,7 @@ class Outline:
     keywords: list[str] = field(default_factory=list)
     lang: str = "en"
     pdf_variant: str | None = None
+    theme: dict[str, Declared] = field(default_factory=dict)   # setting overrides, checked with the theme
     positions: dict[str, Position] = field(default_factory=dict)
 
     @property
@@ -218,6 +222,19 @@ class _OutlineReader(yamlnodes.NodeReader):
             self.error(node, f"pdf_variant must be one of {', '.join(PDF_VARIANTS)}, not {value!r}")
             return None
         return value
+
+    def _read_theme(self, node):
+        """Read `theme:` settings as given; `themes.resolve_settings` checks names and values."""
+        fields = self.mapping(node, "theme")
+        if fields is None:
+            return None
+        overrides = {}
+        for name, (key_node, value_node) in fields.items():
+            if name not in SETTINGS:
+                self.error(key_node, unknown_setting_message(name, "the outline's theme:"))
+            elif (declared := self.scalar(value_node, f"theme: {name}")) is not None:
+                overrides[name] = declared
+        return overrides
 
     def _read_keywords(self, node):
         items = self.sequence(node, "keywords")

@@ -1,12 +1,19 @@
-"""The PDF stage: HTML to PDF with WeasyPrint, the only module that imports it.
+"""The PDF stage: HTML to PDF with WeasyPrint.
 
-Every resource goes through `LocalFetcher`: it serves the theme's files (workspace
-theme folder first, then the built-in one) and regular files inside the
-workspace, answers `data:` URLs, and refuses everything else, network URLs
-above all. Any refusal, and any warning WeasyPrint logs (a missing image, a bad
-stylesheet), fails the build. After layout, `misplaced_notes` checks that each
-footnote begins on the page of its call. Output is byte-identical for identical
-input: the PDF identifier is derived from the HTML and dates come from the outline.
+Every resource goes through `LocalFetcher`: it serves the theme's files (the
+theme chain's folders, most derived theme first, each workspace folder before
+the built-in one) and regular files inside the workspace, answers `data:` URLs,
+and refuses everything else, network URLs above all. Any refusal, and any
+warning WeasyPrint logs (a missing image, a bad stylesheet), fails the build.
+
+Every footnote must begin on the page of its call. `weasyprint_fix` repairs the
+WeasyPrint defect that breaks this; after each layout `note_pages` checks every
+note all the same, and where one is off its page, the paragraph (or list item)
+holding its call starts a new page and the brief is laid out again, at most
+`MAX_PASSES` times. A note that still cannot be placed fails the build. Then
+`typography` checks the pages, and mends what one more layout can.
+Output is byte-identical for identical input: the PDF identifier is derived
+from the HTML and dates come from the outline.
 """
 
 from __future__ import annotations
@@ -22,19 +29,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, ParentBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import weasyprint_fix
 from .errors import BriefwrightError
-from .render import Theme
+from .themes import Theme
 from .typography import Fault, fallback_fonts, find_faults
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
-PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
 
 
@@ -102,7 +108,6 @@ class RenderedPdf:
 
 @dataclass(frozen=True)
 class PdfOptions:
-    paper: str = "a4"
     variant: str | None = None        # None, "ua-1" or "a-3b" (see PDF_VARIANTS)
     epoch: int = 0                    # seconds since 1970: the outline's date stands in for the clock
     attachments: tuple[tuple[Path, str], ...] = ()  # (file, description) embedded in a PDF/A
@@ -113,6 +118,8 @@ PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b"}
 
 def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOptions = PdfOptions()) -> RenderedPdf:
     """Lay out `html` with every note on its call's page and write the PDF.
+
+    Paper size and margins come from the HTML's own stylesheet (the theme's settings).
 
     Fails on any refused URL or WeasyPrint warning, and on a note that cannot be
     set on the page of its call in `MAX_PASSES` layouts.
@@ -127,10 +134,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     logger.addHandler(collector)
     try:
         with _fixed_clock(options.epoch):
-            page_size = CSS(string=f"@page {{ size: {PAPER_SIZES[options.paper]}; }}",
-                            url_fetcher=fetcher, font_config=fonts)
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
-            layout = lay_out(source, {"stylesheets": [page_size], "font_config": fonts, "pdf_variant": variant})
+            layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
             identifier = hashlib.sha256(html.encode("utf-8") + repr(options).encode()).hexdigest()[:32].encode()
             data = layout.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant,
                                              attachments=_attachments(options, fetcher))

@@ -1,18 +1,20 @@
 """Rendering: the resolved outline, its notes and sources, through a Jinja theme to HTML.
 
-Themes are folders of templates, CSS and assets. The workspace's
-`templates/<theme>/` is searched before the built-in theme of the same name, and
-`briefwright:<theme>/<file>` always names the built-in file (so a workspace
-template can extend it and replace single blocks). Autoescaping is always on and
-undefined variables are errors; values from the outline are data, never
-templates. `brief_context` is the one place that builds what templates see.
+Themes (folders, `extends` chains, settings) are found by `themes.py`; this
+module builds the Jinja environment of a theme chain and the context its
+templates see. Templates are searched along the chain, most derived theme
+first and the workspace's `templates/<theme>/` before the built-in folder;
+`briefwright:<theme>/<file>` always names the built-in file and
+`<theme>/<file>` that theme's file (so a template can extend either and
+replace single blocks). Autoescaping is always on and undefined variables are
+errors; values from the outline are data, never templates. `brief_context` is
+the one place that builds what templates see.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -20,10 +22,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
-from .errors import BriefwrightError, display_path
+from .errors import display_path
 from .outline import BulletList, Outline, Prose, Quote
 from .prose import CiteGroup
-from .workspace import Workspace
+from .themes import TemplateProblem, Theme, ThemeSettings, builtin_themes, find_theme
+
+__all__ = ["TemplateProblem", "Theme", "brief_context", "builtin_themes", "environment", "find_theme", "render_html"]
 
 MONTHS = ("January February March April May June July August September October November December").split()
 # Emphasis, links and curly quotes; no other "typographic replacements" ((c) → ©): the
@@ -31,14 +35,6 @@ MONTHS = ("January February March April May June July August September October N
 _INLINE_MARKDOWN = MarkdownIt("zero", {"typographer": True}).enable(
     ["emphasis", "link", "escape", "backticks", "smartquotes"])
 _PLACEHOLDER = "\ue000{}\ue001"
-
-
-class TemplateProblem(BriefwrightError):
-    """A theme that cannot be found, or a template that fails to render."""
-
-
-def builtin_themes() -> Path:
-    return Path(str(resources.files("briefwright") / "themes"))
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
@@ -52,41 +48,20 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-@dataclass(frozen=True)
-class Theme:
-    """A theme's name and its folders, searched in order (workspace first)."""
-
-    name: str
-    folders: tuple[Path, ...]
-
-    def find(self, relative: str) -> Path | None:
-        """Return the first file `relative` in the theme's folders, refusing escapes."""
-        for folder in self.folders:
-            candidate = (folder / relative).resolve()
-            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
-                return candidate
-        return None
-
-
-def find_theme(name: str, workspace: Workspace) -> Theme:
-    """Return the theme `name`: the workspace's folder, the built-in one, or both."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
-        raise TemplateProblem(f"template must be a theme name such as policy-brief, not a path ({name!r})")
-    folders = [f for f in (workspace.templates / name, builtin_themes() / name) if f.is_dir()]
-    if folders and not folders[0].resolve().is_relative_to((folders[0].parent).resolve()):
-        raise TemplateProblem(f"template {name!r}: refused: the theme folder leaves {display_path(folders[0].parent)}")
-    if not folders:
-        known = sorted({p.name for root in (workspace.templates, builtin_themes()) if root.is_dir()
-                        for p in root.iterdir() if p.is_dir()})
-        raise TemplateProblem(f"unknown template {name!r}; themes found: {', '.join(known)}")
-    return Theme(name, tuple(folders))
-
-
 def environment(theme: Theme) -> jinja2.Environment:
-    """Return the Jinja environment of `theme`: autoescaped, strict, workspace first."""
+    """Return the Jinja environment of `theme`: autoescaped, strict, most derived file first.
+
+    `brief.html` is searched through the chain (each theme's workspace folder,
+    then its built-in one); `THEME/brief.html` names that file of a theme of the
+    chain (as the workspace may have replaced it) and `briefwright:THEME/brief.html`
+    always the built-in file.
+    """
+    by_theme = {layer.name: jinja2.ChoiceLoader([_ContainedLoader(f) for f in theme.folders_from(layer.name)])
+                for layer in theme.layers}
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"briefwright": jinja2.FileSystemLoader(builtin_themes())}, delimiter=":"),
         *(_ContainedLoader(folder) for folder in theme.folders),
+        jinja2.PrefixLoader(by_theme, delimiter="/"),
     ])
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -100,9 +75,13 @@ def render_html(env: jinja2.Environment, context: dict, template: str = "brief.h
         raise TemplateProblem(f"{display_path(error.filename or error.name)}:{error.lineno}: "
                               f"error: template syntax: {error.message}") from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateProblem(f"template {error.name!r} not found in the theme") from None
+        raise TemplateProblem(f"template {error.name!r} not found in the theme or the themes it extends "
+                              "(a theme that extends none must have its own brief.html)") from None
     except jinja2.UndefinedError as error:
         raise TemplateProblem(f"{_template_position(error)}error: {error.message}") from None
+    except RecursionError:
+        raise TemplateProblem(f"{template}: error: a template extends itself; in templates/THEME/, "
+                              "extend briefwright:THEME/brief.html (the built-in file)") from None
 
 
 def _template_position(error: Exception) -> str:
@@ -142,10 +121,21 @@ class SectionView:
     blocks: list[BlockView]
 
 
+@dataclass(frozen=True)
+class Notes:
+    """The formatted notes, and how a call shows them: inline footnotes or calls to endnotes."""
+
+    texts: list[str]
+    endnotes: bool = False
+
+    def call(self, group: CiteGroup) -> Markup:
+        return endnote_call_html(group) if self.endnotes else note_html(group, self.texts)
+
+
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
-                  paper: str = "A4") -> dict:
-    """Build everything a theme's templates may use, from a resolved outline."""
-    notes = citations.notes
+                  settings: ThemeSettings, theme_name: str = "") -> dict:
+    """Build everything a theme's templates may use, from a resolved outline and the theme's settings."""
+    notes = Notes(citations.notes, settings["notes"] == "endnotes")
     return {
         "brief": {
             "title": outline.title,
@@ -164,9 +154,11 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
         "key_points": [prose_html(p, notes) for p in outline.summary],
         "sections": [_section_view(n, s, notes) for n, s in enumerate(outline.sections, start=1)],
         "recommendations": [prose_html(p, notes) for p in outline.recommendations],
-        "sources": [Markup(html) for _, html in citations.bibliography],
+        "endnotes": [Markup(text) for text in citations.notes] if notes.endnotes else [],
+        "sources": [Markup(html) for _, html in citations.bibliography] if settings["sources"] else [],
         "stylesheet": Markup(stylesheet),
-        "paper": paper,
+        "paper": settings["paper"],
+        "theme": settings.context(theme_name),
     }
 
 
@@ -174,7 +166,7 @@ def long_date(date) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
-def _section_view(number: int, section, notes: list[str]) -> SectionView:
+def _section_view(number: int, section, notes: Notes) -> SectionView:
     blocks = []
     for block in section.body:
         if isinstance(block, Quote):
@@ -187,9 +179,9 @@ def _section_view(number: int, section, notes: list[str]) -> SectionView:
     return SectionView(number, section.heading, f"s{number}-{anchor}", blocks)
 
 
-def _quote_view(quote: Quote, notes: list[str]) -> QuoteView:
+def _quote_view(quote: Quote, notes: Notes) -> QuoteView:
     paragraphs = [escape(text) for text in quote.passage.printed]
-    paragraphs[-1] = paragraphs[-1] + note_html(quote.note, notes)
+    paragraphs[-1] = paragraphs[-1] + notes.call(quote.note)
     return QuoteView(paragraphs, quote.speaker, quote.passage.source_id, quote.passage.locator)
 
 
@@ -200,6 +192,11 @@ def note_html(group: CiteGroup, notes: list[str]) -> Markup:
         group.number, Markup(notes[group.number - 1]))
 
 
+def endnote_call_html(group: CiteGroup) -> Markup:
+    """A superscript call linking to its note in the list at the end."""
+    return Markup('<a class="note-call" id="call-{0}" href="#endnote-{0}">{0}</a>').format(group.number)
+
+
 def quotation_html(group: CiteGroup) -> Markup:
     """A quotation printed in the text: the source's characters between typographic quotes."""
     passage = group.passage
@@ -207,13 +204,13 @@ def quotation_html(group: CiteGroup) -> Markup:
         passage.source_id, passage.locator, passage.text)
 
 
-def prose_html(prose: Prose, notes: list[str]) -> Markup:
+def prose_html(prose: Prose, notes: Notes) -> Markup:
     """Render a prose item: inline Markdown for the editor's text, our HTML for citations."""
     text, pieces = "", []
     for segment in prose.parsed.segments:
         if isinstance(segment, CiteGroup):
             html = quotation_html(segment) if segment.passage else Markup("")
-            pieces.append(html + note_html(segment, notes))
+            pieces.append(html + notes.call(segment))
             text += _PLACEHOLDER.format(len(pieces) - 1)
         else:
             text += segment.replace("\ue000", "").replace("\ue001", "")

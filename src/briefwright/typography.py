@@ -6,7 +6,8 @@ layout can mend carries a `repair`, a CSS declaration for its element, which
 the `pdf` stage applies before laying the brief out again:
 
 - a widow or orphan: a paragraph split across pages with one line on either side;
-- a heading at the foot of a page, its text on the next;
+- a heading at the foot of a page, its text on the next (repaired: the heading
+  starts the next page);
 - a block quotation, or a box the theme keeps together (`break-inside: avoid`,
   e.g. the key points), split across pages although it fits on one (repaired
   with `break-inside: avoid` where the theme did not ask for it; a kept box too
@@ -133,7 +134,8 @@ def _hyphenation_faults(split: list[_Part]) -> list[Fault]:
 
 
 def _stranded_headings(last_block_of_page: list[_Part | None], page_count: int) -> list[Fault]:
-    return [Fault(f"page {part.page}: the heading {_text(part.box)!r} stands alone at the foot of the page")
+    return [Fault(f"page {part.page}: the heading {_text(part.box)!r} stands alone at the foot of the page",
+                  part.box.element, "break-before: page")
             for part in last_block_of_page[:page_count - 1]
             if part is not None and part.box.element_tag in HEADINGS]
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Position, ProblemLog, ProblemsFound, Problem
+from .errors import Position, Problem, ProblemLog, ProblemsFound
 
 MAX_DEPTH = 40
 
@@ -40,6 +41,15 @@ KIND_NAMES = {
     "tag:yaml.org,2002:seq": "a list",
     "tag:yaml.org,2002:map": "a mapping",
 }
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A single value read from a file, with where it stands (for settings and their origin)."""
+
+    value: str | bool | None
+    position: Position
+    quoted_text: bool = True   # False for numbers, yes/no and empty values
 
 
 class _Refused(yaml.YAMLError):
@@ -186,6 +196,19 @@ class NodeReader:
             return None
         self.error(node, f"{what} must be text, not {kind(node)}" + _quote_hint(node))
         return None
+
+    def scalar(self, node: Node, what: str) -> Declared | None:
+        """Return a single value (text, number, yes/no or empty) with its position, or log a problem."""
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"{what} must be a single value, not {kind(node)}")
+            return None
+        if node.tag == "tag:yaml.org,2002:bool":
+            value = node.value.lower() in ("true", "yes", "on")
+        elif node.tag == "tag:yaml.org,2002:null":
+            value = None
+        else:
+            value = node.value
+        return Declared(value, self.at(node), node.tag == STR)
 
     def integer(self, node: Node, what: str, minimum: int = 1) -> int | None:
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[0-9]+", node.value):
