@@ -282,3 +282,26 @@ def test_pdf_variant_in_the_outline_is_checked(write_outline):
     path = write_outline(minimal("Text.") + "pdf_variant: pdf/x-4\n")
     with pytest.raises(Exception, match=r"test.yaml:\d+:14: error: pdf_variant must be one of ua-1, a-3b"):
         Pipeline(Workspace.at(path.parent.parent)).check(path)
+
+
+def test_a_ua_1_brief_gives_every_figure_its_alt_text(workspace):
+    """The institute theme's logo is a figure: PDF/UA needs its alternative text."""
+    import pikepdf
+    pipeline = Pipeline(workspace)
+    outline = workspace.briefs / "azerbaijan-pakistan-economy.yaml"
+    result = pipeline.build(pipeline.check(outline), BuildOptions(pdf_variant="ua-1"))
+    figures = []
+
+    def collect(node):
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                collect(child)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt", "")))
+            if "/K" in node:
+                collect(node.K)
+
+    with pikepdf.open(result.pdf) as pdf:
+        collect(pdf.Root.StructTreeRoot.K)
+    assert figures and all(figures), figures
