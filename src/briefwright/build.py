@@ -1,8 +1,9 @@
 """The pipeline: outline → checked citations → notes → HTML → PDF, for one brief or many.
 
-`check_brief` runs the stages that need no rendering (and never imports
-WeasyPrint); `build_brief` runs them all and writes `build/<slug>.pdf`
-atomically; `build_briefs` builds several, one failure not stopping the others.
+`Pipeline.check` runs the stages that need no rendering (and never imports
+WeasyPrint); `Pipeline.build` runs them all and writes `build/<slug>.pdf`
+atomically. Which briefs to build, and in how many processes, is rebuild.py's
+business.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class CheckedBrief:
     theme: Theme
     style: Path
     warnings: list[Problem]
+    drifts: list = field(default_factory=list)  # drift.Drift: what happened to each locked quotation
 
 
 @dataclass
@@ -51,6 +53,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     error: BriefwrightError | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # theme files read: (name, path)
+    data: bytes = b""  # the PDF written
 
 
 class Pipeline:
@@ -61,15 +65,22 @@ class Pipeline:
         self.corpus: Corpus = load_corpus(workspace)
         self.resolver = Resolver(self.corpus)
 
-    def check(self, outline_path: Path) -> CheckedBrief:
-        """Load an outline and resolve every citation; raise `ProblemsFound` listing all problems."""
+    def check(self, outline_path: Path, lock=None, accept: bool = False) -> CheckedBrief:
+        """Load an outline and resolve every citation; raise `ProblemsFound` listing all problems.
+
+        With the brief's `lock` (lock.Lock), each quotation is also compared with
+        what the last build quoted (see drift.py); `accept` takes edited passages.
+        """
+        from .drift import review_drift
+
         log = ProblemLog()
         outline = load_outline(outline_path, self.workspace.root, log)
         notes = self.resolver.resolve(outline, log)
+        drifts = review_drift(outline, lock, self.resolver, log, accept) if lock else []
         theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace))
         style = _located(log, outline, "style", lambda: find_style(outline.style, self.workspace))
         log.raise_if_errors()
-        return CheckedBrief(outline, notes, theme, style, log.warnings)
+        return CheckedBrief(outline, notes, theme, style, log.warnings, drifts)
 
     def check_all(self, outline_paths: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
         """Check each outline; return (path, checked brief or its error) for every one."""
@@ -90,11 +101,12 @@ class Pipeline:
         result.notes = len(checked.notes)
         citations = format_citations(checked.notes, self.corpus, checked.style)
         result.seconds["citations"] = _lap(clock)
-        html = self.html(checked, citations, options.paper)
+        html = self.html(checked, citations, options.paper, result.loaded)
         result.seconds["html"] = _lap(clock, result.seconds)
         rendered = render_pdf(html, checked.theme, self.workspace.root, options.paper, _epoch(checked.outline))
         result.seconds["pdf"] = _lap(clock, result.seconds)
-        result.pages = rendered.pages
+        result.pages, result.data = rendered.pages, rendered.data
+        result.loaded += rendered.loaded
         result.warnings += [_misplaced_warning(outline_path, *m) for m in rendered.misplaced]
         result.pdf = self.output_path(outline_path, options)
         if options.html:
@@ -103,51 +115,34 @@ class Pipeline:
         write_atomically(result.pdf, rendered.data)
         return result
 
-    def html(self, checked: CheckedBrief, citations: FormattedCitations, paper: str = "a4") -> str:
+    def html(self, checked: CheckedBrief, citations: FormattedCitations, paper: str = "a4",
+             loaded: list[tuple[str | None, Path]] | None = None) -> str:
+        """Render the brief's HTML; with `loaded`, note every theme file read (see `environment`)."""
         stylesheet = checked.theme.find("brief.css")
         if stylesheet is None:
             raise TemplateProblem(f"theme {checked.theme.name!r} has no brief.css")
+        if loaded is not None:
+            loaded.append(("brief.css", stylesheet))
         context = brief_context(checked.outline, citations, stylesheet.read_text(encoding="utf-8"), paper)
-        return render_html(environment(checked.theme), context)
+        return render_html(environment(checked.theme, loaded), context)
 
     def output_path(self, outline_path: Path, options: BuildOptions) -> Path:
-        target = options.output
-        if target is None:
-            return self.workspace.build / f"{outline_path.stem}.pdf"
-        if target.is_dir() or target.suffix.lower() != ".pdf":
-            return target / f"{outline_path.stem}.pdf"
-        return target
+        return output_path(self.workspace, outline_path, options)
+
+
+def output_path(workspace: Workspace, outline_path: Path, options: BuildOptions) -> Path:
+    """Where the PDF of `outline_path` goes: build/<slug>.pdf, or as `-o` says."""
+    target = options.output
+    if target is None:
+        return workspace.build / f"{outline_path.stem}.pdf"
+    if target.is_dir() or target.suffix.lower() != ".pdf":
+        return target / f"{outline_path.stem}.pdf"
+    return target
 
 
 def check_briefs(workspace: Workspace, outlines: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
     """Check each outline; return (path, checked brief or the error) for every one."""
     return Pipeline(workspace).check_all(outlines)
-
-
-def build_briefs(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions,
-                 on_result: Callable[[BuildResult], None] = lambda result: None) -> list[BuildResult]:
-    """Check every outline, then build each; write nothing at all if any outline has a problem.
-
-    Once all outlines are sound, a brief that fails to render is reported and
-    the others still build.
-    """
-    pipeline = Pipeline(workspace)
-    outcomes = pipeline.check_all(outlines)
-    checked = [outcome for _, outcome in outcomes if isinstance(outcome, CheckedBrief)]
-    failed = [BuildResult(path, error=outcome) for path, outcome in outcomes if isinstance(outcome, BriefwrightError)]
-    if failed:
-        for result in failed:
-            on_result(result)
-        return failed
-    results = []
-    for brief in checked:
-        try:
-            result = pipeline.build(brief, options)
-        except BriefwrightError as error:
-            result = BuildResult(brief.outline.path, warnings=list(brief.warnings), error=error)
-        results.append(result)
-        on_result(result)
-    return results
 
 
 def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):

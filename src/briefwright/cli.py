@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, build_briefs, check_briefs
+from .build import BuildOptions, check_briefs
 from .corpus import load_corpus
 from .errors import BriefwrightError, display_path
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE
+from .freshness import UP_TO_DATE
 from .quotes import parse_paragraph_range
+from .rebuild import BUILT, FAILED, FRESH, Outcome, build_stale
+from .status import brief_status
+from .watch import watch_workspace
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
@@ -75,45 +82,124 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
               show_default=True, help="Paper size.")
+@click.option("--force", is_flag=True, help="Rebuild every brief, stale or not.")
+@click.option("--accept", is_flag=True,
+              help="Take today's source text for edited quotations (rewriting them in the outline).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build in N processes. Default: the number of cores.")
 @click.pass_obj
-def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str) -> None:
-    """Build outlines into PDF briefs (default: every outline in briefs/).
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str,
+          force: bool, accept: bool, jobs: int | None) -> None:
+    """Build the stale briefs into PDFs (default: every outline in briefs/).
 
-    Every outline is checked first: if any has a problem, all problems are
-    listed and nothing is written. After layout every footnote is checked to
-    begin on the page of its call.
+    A brief is stale when an input changed since its last build (see
+    briefwright status); --force rebuilds regardless. Each build writes the PDF
+    and then the brief's lock, briefs/<slug>.lock. Quotations are compared with
+    the lock: a moved one follows its paragraph; an edited, ambiguous or gone one
+    fails its brief (--accept takes edited text). A brief with problems is
+    reported and left untouched; the others still build. Exits 1 if any failed.
 
     \b
     Examples:
       briefwright build
+      briefwright build -j 2 --force
       briefwright build briefs/defence-triangle.yaml --html
       briefwright build briefs/defence-triangle.yaml -o out/brief.pdf --paper letter
+      briefwright build --accept
     """
     paths = _outlines(workspace, outlines)
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
     options = BuildOptions(output=output, html=html, paper=paper.lower())
-    results = build_briefs(workspace, paths, options, on_result=_report_build)
-    failed = [r for r in results if r.error]
-    built = [r for r in results if r.pdf]
-    if failed and not built:
-        click.echo(f"nothing written: {len(failed)} of {len(paths)} outlines have problems", err=True)
-    elif len(results) > 1:
-        click.echo(f"{len(built)} built, {len(failed)} failed")
-    if failed:
+    progress = BuildProgress()
+    outcomes = build_stale(workspace, paths, options, force=force, accept=accept, jobs=jobs,
+                           on_outcome=progress.report, on_start=progress.start)
+    progress.finish()
+    counts = Counter(outcome.status for outcome in outcomes)
+    click.echo(f"{counts[BUILT]} built, {counts[FRESH]} up to date, {counts[FAILED]} failed")
+    if counts[FAILED]:
         raise SystemExit(1)
 
 
-def _report_build(result: BuildResult) -> None:
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
-    if result.error:
-        click.echo(result.error.format_message(), err=True)
-        return
-    extra = f" and {display_path(result.html)}" if result.html else ""
-    seconds = sum(result.seconds.values())
-    click.echo(f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
-               f"{result.notes} notes ({seconds:.1f} s)")
+class BuildProgress:
+    """A progress bar on a terminal, plain lines otherwise; messages as each brief finishes."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, count: int) -> None:
+        if count > 1 and sys.stdout.isatty():
+            self.bar = click.progressbar(length=count, label="building", file=sys.stdout)
+            self.bar.__enter__()
+
+    def report(self, outcome: Outcome) -> None:
+        if outcome.status == FRESH:
+            return
+        if self.bar is not None:
+            click.echo("\r\033[K", nl=False)
+        for message in outcome.messages:
+            click.echo(message, err=True)
+        if outcome.summary:
+            because = f" [{', '.join(outcome.reasons)}]" if outcome.reasons else ""
+            click.echo(outcome.summary + because)
+        elif outcome.status == FAILED:
+            click.echo(f"failed: {display_path(outcome.outline)}", err=True)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@main.command(context_settings=CONTEXT)
+@outline_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the same as JSON.")
+@click.option("--check", "strict", is_flag=True, help="Exit 1 if any brief is stale or never built (for CI).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="The paper size the build would use.")
+@click.pass_obj
+def status(workspace: Workspace, outlines: tuple[Path, ...], as_json: bool, strict: bool, paper: str) -> None:
+    """Say which briefs are up to date, never built or stale, and why.
+
+    For a stale brief: which inputs changed (outline, source X, catalog entry X,
+    template Y, style, version, options, the PDF), then each quotation whose
+    source changed and is not unchanged, with its class: moved, edited,
+    ambiguous or gone.
+
+    \b
+    Examples:
+      briefwright status
+      briefwright status --check         exit 1 if anything is stale
+      briefwright status --json
+    """
+    reports = brief_status(workspace, _outlines(workspace, outlines), BuildOptions(paper=paper.lower()))
+    if as_json:
+        click.echo(json.dumps([r.as_data() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            for line in report.lines():
+                click.echo(line)
+    if strict and any(r.state != UP_TO_DATE for r in reports):
+        raise SystemExit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build in N processes. Default: the number of cores.")
+@click.pass_obj
+def watch(workspace: Workspace, jobs: int | None) -> None:
+    """Rebuild the affected briefs whenever a source, outline, catalog or template changes.
+
+    Builds what is stale first, then waits for changes in seeds/, briefs/ and
+    templates/. Each rebuild and each problem is reported; a bad edit is
+    reported and watching goes on. Stop with Ctrl-C.
+
+    \b
+    Example:
+      briefwright watch
+    """
+    watch_workspace(workspace, BuildOptions(), jobs=jobs, echo=click.echo)
 
 
 @main.command(context_settings=CONTEXT)

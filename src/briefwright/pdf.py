@@ -47,6 +47,7 @@ class LocalFetcher(URLFetcher):
         self.workspace_root = workspace_root.resolve()
         self.refused: list[str] = []
         self.missing: list[str] = []
+        self.loaded: list[tuple[str | None, Path]] = []  # (name in the theme or None, file served)
 
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
@@ -59,8 +60,13 @@ class LocalFetcher(URLFetcher):
         if not path.is_file():
             self.missing.append(url)
             raise FileNotFoundError(url)
+        self.loaded.append((self._theme_name(url), path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+
+    def _theme_name(self, url: str) -> str | None:
+        path = Path(unquote(urlsplit(url).path))
+        return str(path.relative_to(self.theme_base)) if path.is_relative_to(self.theme_base) else None
 
     def _local_file(self, url: str) -> Path | None:
         """Map a file URL to a path in the theme chain or the workspace (None: refused)."""
@@ -88,6 +94,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     misplaced: list[tuple[int, int | None, int | None]] = field(default_factory=list)  # (note, call page, note page)
+    loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # files served: see LocalFetcher
 
 
 def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
@@ -119,7 +126,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, paper: str = "a4",
                  if not _about_refused(m, fetcher.refused + fetcher.missing)]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
-    return RenderedPdf(data, len(document.pages), misplaced_notes(document))
+    return RenderedPdf(data, len(document.pages), misplaced_notes(document), fetcher.loaded)
 
 
 @contextmanager

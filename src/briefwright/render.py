@@ -82,12 +82,32 @@ def find_theme(name: str, workspace: Workspace) -> Theme:
     return Theme(name, tuple(folders))
 
 
-def environment(theme: Theme) -> jinja2.Environment:
-    """Return the Jinja environment of `theme`: autoescaped, strict, workspace first."""
+class _RecordingLoader(jinja2.BaseLoader):
+    """Passes every request to `inner` and notes (template name, file) of each template read."""
+
+    def __init__(self, inner: jinja2.BaseLoader, loaded: list[tuple[str | None, Path]]):
+        self.inner, self.loaded = inner, loaded
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if filename:
+            name = None if template.startswith("briefwright:") else template  # prefixed names never shadow
+            self.loaded.append((name, Path(filename)))
+        return source, filename, uptodate
+
+
+def environment(theme: Theme, loaded: list[tuple[str | None, Path]] | None = None) -> jinja2.Environment:
+    """Return the Jinja environment of `theme`: autoescaped, strict, workspace first.
+
+    With `loaded`, every template file read is appended to it as (name searched
+    in the theme's folders, or None for a fixed `briefwright:` name; its path).
+    """
     loader = jinja2.ChoiceLoader([
         jinja2.PrefixLoader({"briefwright": jinja2.FileSystemLoader(builtin_themes())}, delimiter=":"),
         *(_ContainedLoader(folder) for folder in theme.folders),
     ])
+    if loaded is not None:
+        loader = _RecordingLoader(loader, loaded)
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
