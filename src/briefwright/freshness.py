@@ -68,7 +68,7 @@ class FreshnessChecker:
         lock, warning = read_lock(lock_path(outline))
         if lock is None:
             return Freshness(outline, STALE if warning else NEVER_BUILT,
-                             ["the lock is damaged"] if warning else [], None, warning)
+                             ["lock damaged"] if warning else [], None, warning)
         reasons = self.reasons(outline, lock)
         return Freshness(outline, STALE if reasons else UP_TO_DATE, reasons, lock)
 
@@ -105,7 +105,7 @@ class FreshnessChecker:
                 now = next((folder / loaded["name"] for folder in folders if (folder / loaded["name"]).is_file()), None)
                 if now is None or self.places.portable(now) != loaded["path"]:
                     where = self.places.portable(now) if now else "nowhere"
-                    reasons.append(f"template {shown} (now found in {where})")
+                    reasons.append(f"template {shown} (now {where})")
         return reasons
 
     def _pdf_reasons(self, outline: Path, lock: Lock) -> list[str]:
@@ -114,5 +114,5 @@ class FreshnessChecker:
             return ["output path"]
         digest = self.hash(self.places.local(expected))
         if digest is None:
-            return ["the PDF is missing"]
-        return [] if digest == lock.pdf["sha256"] else ["the PDF differs from the one built"]
+            return ["PDF missing"]
+        return [] if digest == lock.pdf["sha256"] else ["PDF differs from the lock"]

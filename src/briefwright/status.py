@@ -30,7 +30,7 @@ class BriefStatus:
 
     def lines(self) -> list[str]:
         fresh = self.freshness
-        because = f" ({', '.join(fresh.reasons)} changed)" if fresh.reasons else ""
+        because = f": {', '.join(fresh.reasons)}" if fresh.reasons else ""
         lines = [f"{display_path(fresh.outline)}: {fresh.state}{because}"]
         if fresh.warning:
             lines.append(f"  {fresh.warning}")
