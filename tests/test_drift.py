@@ -39,7 +39,9 @@ def make_lock(workspace, path) -> Lock:
     """The lock a build would write, as far as drift is concerned: quotations and source hashes."""
     pipeline = Pipeline(workspace)
     checked = pipeline.check(path)
-    index = lambda source_id: pipeline.resolver.index(pipeline.corpus.find(source_id))  # noqa: E731
+    def index(source_id):
+        return pipeline.resolver.index(pipeline.corpus.find(source_id))
+
     sources = {s.id: {"file": s.path.name, "sha256": sha256(s.path.read_bytes())}
                for s in pipeline.corpus.sources.values()}
     return Lock(outline={"path": "x", "sha256": ""}, pdf={"path": "x", "sha256": ""}, sources=sources,

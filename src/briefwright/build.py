@@ -83,11 +83,13 @@ class Pipeline:
         return CheckedBrief(outline, notes, theme, style, log.warnings, drifts)
 
     def check_all(self, outline_paths: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
-        """Check each outline; return (path, checked brief or its error) for every one."""
+        """Check each outline (against its lock, if any); return (path, checked brief or its error) for every one."""
+        from .lock import lock_path, read_lock
+
         results = []
         for path in outline_paths:
             try:
-                results.append((path, self.check(path)))
+                results.append((path, self.check(path, read_lock(lock_path(path))[0])))
             except BriefwrightError as error:
                 results.append((path, error))
         return results

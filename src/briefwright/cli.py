@@ -16,9 +16,9 @@ from . import __version__
 from .build import BuildOptions, check_briefs
 from .corpus import load_corpus
 from .errors import BriefwrightError, display_path
+from .freshness import UP_TO_DATE
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE
-from .freshness import UP_TO_DATE
 from .quotes import parse_paragraph_range
 from .rebuild import BUILT, FAILED, FRESH, Outcome, build_stale
 from .status import brief_status
@@ -209,7 +209,9 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
     """Check outlines without rendering: every key, source, locator and quotation.
 
     Prints every problem as FILE:LINE:COLUMN: error: MESSAGE, with the nearest
-    passage for a quotation that is not found. Exits 1 if anything is wrong.
+    passage for a quotation that is not found. Quotations are also compared with
+    the brief's lock, as build does (moved, edited, ambiguous, gone). Exits 1 if
+    anything is wrong.
 
     \b
     Examples:
@@ -224,6 +226,8 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
             continue
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
+        for drift in outcome.drifts:
+            click.echo(f"{drift.position}: note: {drift.message()}", err=True)
         sources = len({i.source_id for n in outcome.notes for i in n.items})
         click.echo(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources")
     if failed:

@@ -67,14 +67,14 @@ class Lock:
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_text(cls, text: str) -> "Lock":
+    def from_text(cls, text: str) -> Lock:
         data = json.loads(text)
         if not isinstance(data, dict) or data.pop("briefwright-lock", None) != LOCK_FORMAT:
             raise ValueError("not a briefwright lock of format 1")
         records = [CitationRecord(**record) for record in data.pop("citations")]
         lock = cls(**data, citations=records)
         if not isinstance(lock.outline.get("sha256"), str) or not isinstance(lock.pdf.get("sha256"), str):
-            raise ValueError("the outline or PDF hash is missing")
+            raise TypeError("the outline or PDF hash is missing")
         return lock
 
 

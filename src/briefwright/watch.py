@@ -65,7 +65,7 @@ def rebuild(workspace: Workspace, options: BuildOptions, jobs: int | None,
     except BriefwrightError as error:
         echo(error.format_message())
         return []
-    except Exception as error:  # a bug must not end the watch either; say what happened
+    except Exception as error:  # noqa: BLE001 - a bug must not end the watch either; say what happened
         echo(f"error: the build failed unexpectedly: {type(error).__name__}: {error}")
         return []
     built = sum(o.status == BUILT for o in outcomes)
