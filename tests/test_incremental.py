@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -331,3 +332,23 @@ def test_watch_looks_only_at_inputs(ws):
     batch = {(2, str(ws.briefs / "small.lock")), (2, str(ws.build / "small.pdf")), (1, str(ws.seeds / "x.txt")),
              (2, str(ws.briefs / ".small.yaml.123.tmp")), (2, str(ws.templates / "policy-brief" / "brief.css"))}
     assert changed_inputs(ws, batch) == [ws.seeds / "x.txt", ws.templates / "policy-brief" / "brief.css"]
+
+
+def test_watch_notices_a_real_file_change_and_stops_on_request(ws):
+    stop, lines = threading.Event(), []
+    thread = threading.Thread(target=watch_workspace, args=(ws, BuildOptions()),
+                              kwargs={"jobs": 1, "echo": lines.append, "stop_event": stop})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not any(line.startswith("watching") for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        (ws.seeds / "unused.txt").write_text("A new source nobody cites yet.\n", encoding="utf-8")
+        while not any(line.startswith("changed:") for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(20)
+    assert not thread.is_alive()
+    assert "changed: seeds/unused.txt" in lines, lines

@@ -51,7 +51,6 @@ class BuildResult:
     pages: int = 0
     notes: int = 0
     warnings: list[Problem] = field(default_factory=list)
-    error: BriefwrightError | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # theme files read: (name, path)
     data: bytes = b""  # the PDF written

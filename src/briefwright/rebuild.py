@@ -142,7 +142,10 @@ def _accept(pipeline: Pipeline, outline: Path, lock: Lock) -> list[str]:
     pipeline.resolver.resolve(loaded, log)
     rewrites, refused = planned_rewrites(loaded, lock, pipeline.resolver)
     if rewrites:
-        apply_rewrites(outline, rewrites)
+        try:
+            apply_rewrites(outline, rewrites)
+        except ValueError as error:
+            raise BriefwrightError(f"{error}; nothing rewritten") from None
     return [f"{r.position}: note: accepted: {r.what} now reads “{r.new}”" for r in rewrites] + refused
 
 
