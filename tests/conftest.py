@@ -19,7 +19,7 @@ EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
 def workspace(tmp_path: Path, monkeypatch) -> Workspace:
     """A copy of the repository's seeds/ and briefs/ in a temporary folder (the working directory)."""
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    shutil.copytree(REPO / "briefs", tmp_path / "briefs")
+    shutil.copytree(REPO / "briefs", tmp_path / "briefs", ignore=shutil.ignore_patterns("*.lock"))  # as never built
     (tmp_path / "templates").mkdir()
     monkeypatch.chdir(tmp_path)
     return Workspace.at(tmp_path)

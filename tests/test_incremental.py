@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from briefwright.build import BuildOptions
 from briefwright.citations import styles_folder
 from briefwright.cli import main
+from briefwright.freshness import FreshnessChecker
 from briefwright.lock import read_lock, sha256
 from briefwright.rebuild import build_stale
 from briefwright.render import builtin_themes
@@ -48,7 +49,7 @@ def built(tmp_path_factory) -> Path:
     """A workspace with a workspace template, a workspace CSL style and two briefs, built with -j 1."""
     root = tmp_path_factory.mktemp("built")
     for name in ("seeds", "briefs"):
-        shutil.copytree(REPO / name, root / name)
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.lock"))
     (root / "seeds" / "extra.txt").write_text(EXTRA, encoding="utf-8")
     (root / "briefs" / "small.yaml").write_text(SMALL, encoding="utf-8")
     theme = root / "templates" / "policy-brief"
@@ -180,6 +181,13 @@ def test_status_options_and_never_built(ws):
     assert status_of("briefs/new.yaml") == "briefs/new.yaml: never built"
 
 
+def test_asking_for_html_makes_a_brief_without_it_stale(ws):
+    outline = ws.briefs / "small.yaml"
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).reasons == ["HTML missing"]
+    (ws.build / "small.html").write_text("<html></html>", encoding="utf-8")
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
+
+
 def test_status_lists_the_quotations_that_drifted_and_json_says_the_same(ws):
     replace_in(ws.seeds / "extra.txt", "A first", "An inserted paragraph.\nA first")
     replace_in(ws.seeds / "004_d9afcd8eee5beb88.txt", "economic relations remain underdeveloped",
@@ -272,6 +280,7 @@ def slow_replace(source, target):
     real_replace(source, target)
 os.replace = slow_replace
 from briefwright.cli import main
+from briefwright.freshness import FreshnessChecker
 sys.argv = ["briefwright", "build", "--force", "-j", "1", "briefs/small.yaml"]
 main()
 """

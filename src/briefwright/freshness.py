@@ -30,8 +30,8 @@ def current_versions() -> dict[str, str]:
 
 
 def options_record(options: BuildOptions) -> dict:
-    """The build options that shape the output, as the lock records them."""
-    return {"paper": options.paper, "html": options.html}
+    """The build options that shape the PDF, as the lock records them (--html only adds a file)."""
+    return {"paper": options.paper}
 
 
 @dataclass
@@ -112,7 +112,10 @@ class FreshnessChecker:
         expected = self.places.portable(output_path(self.workspace, outline, self.options))
         if lock.pdf.get("path") != expected:
             return ["output path"]
-        digest = self.hash(self.places.local(expected))
+        pdf = self.places.local(expected)
+        digest = self.hash(pdf)
         if digest is None:
             return ["PDF missing"]
-        return [] if digest == lock.pdf["sha256"] else ["PDF differs from the lock"]
+        if digest != lock.pdf["sha256"]:
+            return ["PDF differs from the lock"]
+        return ["HTML missing"] if self.options.html and not pdf.with_suffix(".html").is_file() else []

@@ -13,6 +13,7 @@ new PDF with the old lock, which no longer matches its hash: stale, rebuilt).
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -71,7 +72,10 @@ def _run(workspace: Workspace, todo: list, options: BuildOptions, accept: bool, 
         for outline, messages, reasons in todo:
             yield _with(build_one(pipeline, outline, options, accept), messages, reasons)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(workspace,)) as pool:
+    # forkserver: workers never inherit the parent's threads (watch mode has some) or its state
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(workspace,)) as pool:
         futures = {pool.submit(_build_in_worker, outline, options, accept): (messages, reasons)
                    for outline, messages, reasons in todo}
         for future in as_completed(futures):

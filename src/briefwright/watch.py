@@ -72,6 +72,8 @@ def rebuild(workspace: Workspace, options: BuildOptions, jobs: int | None,
     failed = sum(o.status == FAILED for o in outcomes)
     if built or failed:
         echo(f"{built} built, {len(outcomes) - built - failed} up to date, {failed} failed")
+    else:
+        echo("nothing to rebuild: every brief is up to date")
     return outcomes
 
 
