@@ -238,3 +238,19 @@ def _resolved(pipeline, path):
     outline = load_outline(path, pipeline.workspace.root, log)
     pipeline.resolver.resolve(outline, log)
     return outline
+
+
+def test_accept_rewraps_a_folded_scalar_when_the_words_span_a_line_break(workspace, write_outline):
+    head = "title: Wrap  # keep me\nsections:\n  - heading: One\n    body:\n"
+    path = write_outline(head + '      - >-\n        Pakistan is "the only country which does not\n'
+                         '        recognise Armenia"[@trt-2021], a stance it keeps.\n      - Last.\n')
+    lock = make_lock(workspace, path)
+    edit(workspace, TRT, "which does not recognise Armenia", "that does not recognise Armenia")
+    pipeline = Pipeline(workspace)
+    rewrites, _ = planned_rewrites(_resolved(pipeline, path), lock, pipeline.resolver)
+    apply_rewrites(path, rewrites)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(head + "      - >-\n        Pakistan is") and text.endswith("\n      - Last.\n")
+    checked = Pipeline(workspace).check(path)
+    assert checked.outline.sections[0].body[0].text == \
+        'Pakistan is "the only country that does not recognise Armenia"[@trt-2021], a stance it keeps.'

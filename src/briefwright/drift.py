@@ -24,7 +24,7 @@ from difflib import SequenceMatcher
 
 from .errors import Position, ProblemLog
 from .lock import CONTEXT_CHARS, CitationRecord, Lock
-from .outline import Outline, Prose, Quote
+from .outline import Outline, Quote
 from .prose import CiteGroup
 from .quotes import Passage, SourceIndex, normalise, paragraph_label
 
@@ -86,8 +86,7 @@ class OutlineCitation:
     position: Position
     passage: Passage | None
     quote: Quote | None = None                  # for block quotations
-    prose: Prose | None = None                  # for printed quotations
-    group: CiteGroup | None = None
+    group: CiteGroup | None = None              # for printed quotations
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -108,7 +107,7 @@ def outline_citations(outline: Outline) -> list[OutlineCitation]:
             if group.quotation is not None and group.items:
                 where = block.where(group.offset - len(group.quotation) - 2)
                 found.append(OutlineCitation("quotation", group.items[0].key, group.quotation, where,
-                                             group.passage, prose=block, group=group))
+                                             group.passage, group=group))
     return found
 
 
