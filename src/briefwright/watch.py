@@ -44,10 +44,10 @@ def watch_workspace(workspace: Workspace, options: BuildOptions, jobs: int | Non
     if changes is None:
         from watchfiles import watch
 
-        folders = [f for f in (workspace.seeds, workspace.briefs, workspace.templates) if f.is_dir()]
-        changes = watch(*folders, watch_filter=lambda change, path: is_input(workspace, Path(path)),
+        # the whole workspace, so that a templates/ folder made later is seen too; is_input filters
+        changes = watch(workspace.root, watch_filter=lambda change, path: is_input(workspace, Path(path)),
                         stop_event=stop_event, raise_interrupt=False)
-        echo(f"watching {', '.join(display_path(f) + '/' for f in folders)} (Ctrl-C to stop)")
+        echo("watching seeds/, briefs/ and templates/ (Ctrl-C to stop)")
     rebuild(workspace, options, jobs, echo)
     for batch in changes:
         paths = changed_inputs(workspace, batch)
