@@ -195,10 +195,10 @@ def test_status_lists_the_quotations_that_drifted_and_json_says_the_same(ws):
     result = run("status")
     lines = result.output.splitlines()
     start = lines.index("briefs/small.yaml: stale: source cij-2017, source extra")
-    assert lines[start + 1] == "  edited: cij-2017, para. 7 now reads differently in para. 7 " \
+    assert lines[start + 1] == "  briefs/small.yaml:6:28: edited: cij-2017, para. 7 now reads differently in para. 7 " \
                                "(run briefwright build --accept to take the new text):"
     assert lines[start + 2] == "      economic relations remain [-underdeveloped-] {+weak+}"
-    assert lines[start + 3] == "  moved: “a quiet harbour town with a small fleet” in extra is now para. 2 (was para. 1)"
+    assert lines[start + 3] == "  briefs/small.yaml:7:21: moved: “a quiet harbour town with a small fleet” in extra is now para. 2 (was para. 1)"
     data = json.loads(run("status", "--json", "briefs/small.yaml").output)
     assert data[0]["state"] == "stale" and data[0]["reasons"] == ["source cij-2017", "source extra"]
     assert [(q["class"], q["was"], q["now"]) for q in data[0]["quotations"]] == [("edited", [7, 7], [7, 7]),

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from .build import BuildOptions
 from .corpus import Corpus, load_corpus
-from .drift import Drift, classify
-from .errors import BriefwrightError, display_path
+from .drift import Drift, classify, outline_citations
+from .errors import BriefwrightError, ProblemLog, display_path
 from .freshness import Freshness, FreshnessChecker
+from .outline import load_outline
 from .quotes import SourceIndex
 from .workspace import Workspace
 
@@ -34,7 +35,9 @@ class BriefStatus:
         lines = [f"{display_path(fresh.outline)}: {fresh.state}{because}"]
         if fresh.warning:
             lines.append(f"  {fresh.warning}")
-        lines += ["  " + drift.message().replace("\n", "\n  ") for drift in self.drifts]
+        for drift in self.drifts:
+            where = f"{drift.position}: " if drift.position else ""
+            lines.append("  " + where + drift.message().replace("\n", "\n  "))
         return lines
 
     def as_data(self) -> dict:
@@ -58,6 +61,7 @@ def brief_status(workspace: Workspace, outlines: list[Path], options: BuildOptio
             except BriefwrightError:
                 break  # the catalog is broken: `build` and `check` say how
         report.drifts = quotation_drift(lock, changed, corpus)
+        _locate(report.drifts, lock, report.freshness.outline, workspace)
     return reports
 
 
@@ -77,4 +81,24 @@ def quotation_drift(lock, changed: set[str], corpus: Corpus) -> list[Drift]:
         if drift.kind != "unchanged":
             drifts.append(drift)
     return drifts
+
+
+def _locate(drifts: list[Drift], lock, outline_path: Path, workspace: Workspace) -> None:
+    """Give each drift the position of its quotation in today's outline (read, not resolved), if it is there."""
+    if not drifts:
+        return
+    try:
+        outline = load_outline(outline_path, workspace.root, ProblemLog())
+    except BriefwrightError:
+        return
+    places: dict[tuple, list] = {}
+    for citation in outline_citations(outline) if outline else []:
+        places.setdefault(citation.identity, []).append(citation.position)
+    ordinal, seen = {}, {}
+    for record in lock.citations:  # the n-th record of an identity is its n-th quotation
+        ordinal[id(record)] = seen[record.identity] = seen.get(record.identity, -1) + 1
+    for drift in drifts:
+        positions = places.get(drift.record.identity, [])
+        if ordinal[id(drift.record)] < len(positions):
+            drift.position = positions[ordinal[id(drift.record)]]
 
