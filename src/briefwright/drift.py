@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .errors import Position, ProblemLog
-from .lock import CONTEXT_CHARS, CitationRecord, Lock
+from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
 from .outline import Outline, Quote
 from .prose import CiteGroup
 from .quotes import Passage, SourceIndex, normalise, paragraph_label
@@ -258,7 +258,7 @@ def match_drifts(outline: Outline, lock: Lock, resolver) -> list[tuple[OutlineCi
     records: dict[tuple, list[CitationRecord]] = {}
     for record in lock.citations:
         records.setdefault(record.identity, []).append(record)
-    pairs = []
+    pairs, file_hash = [], FileHashes()
     for citation in outline_citations(outline):
         matching = records.get(citation.identity)
         if not matching:
@@ -267,7 +267,7 @@ def match_drifts(outline: Outline, lock: Lock, resolver) -> list[tuple[OutlineCi
         source = resolver.corpus.find(citation.key)
         if source is None or record.source != source.id:
             continue
-        if _file_hash(source) == lock.sources.get(source.id, {}).get("sha256"):
+        if file_hash(source.path) == lock.sources.get(source.id, {}).get("sha256"):
             continue  # the source is as it was: unchanged
         drift = classify(record, resolver.index(source))
         drift.position = citation.position
@@ -285,11 +285,3 @@ def _report(drift: Drift, citation: OutlineCitation, log: ProblemLog) -> None:
                   "run briefwright build --accept to update it")
     elif not drift.accepted:
         log.error(where, drift.message())
-
-
-def _file_hash(source) -> str:
-    from .lock import sha256
-    try:
-        return sha256(source.path.read_bytes())
-    except OSError:
-        return ""
