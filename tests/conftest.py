@@ -17,9 +17,10 @@ EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
 
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch) -> Workspace:
-    """A copy of the repository's seeds/, briefs/ and templates/ in a temporary folder (the working directory)."""
-    for name in ("seeds", "briefs", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
+    """A copy of the repository's seeds/, briefs/ (never built: no locks) and templates/, as the working directory."""
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(REPO / "briefs", tmp_path / "briefs", ignore=shutil.ignore_patterns("*.lock"))
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
     monkeypatch.chdir(tmp_path)
     return Workspace.at(tmp_path)
 

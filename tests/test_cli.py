@@ -1,4 +1,4 @@
-"""The command line through click's CliRunner: output, exit codes, nothing written on error."""
+"""The command line through click's CliRunner: output, exit codes, nothing written for a brief in error."""
 
 from __future__ import annotations
 
@@ -49,17 +49,19 @@ def test_build_writes_the_pdf_and_html(run, workspace):
     assert not list(workspace.build.glob(".*.tmp"))
 
 
-def test_an_outline_with_problems_means_nothing_is_written(run, workspace, write_outline):
+def test_a_brief_with_problems_is_left_untouched_and_the_others_still_build(run, workspace, write_outline):
     workspace.build.mkdir()
     previous = workspace.build / "broken.pdf"
     previous.write_bytes(b"%PDF-previous")
     write_outline(minimal("'Unknown.[@nobody]'"), "broken.yaml")
-    result = run("build")
+    result = run("build", "-j", "1")
     assert result.exit_code == 1
     assert "briefs/broken.yaml:5:19: error: unknown source 'nobody'" in result.output
-    assert "nothing written: 1 of 3 outlines have problems" in result.output
+    assert "1 error; nothing written" in result.output
+    assert result.output.endswith("2 built, 0 up to date, 1 failed\n")
     assert previous.read_bytes() == b"%PDF-previous"
-    assert not (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
+    assert not (workspace.briefs / "broken.lock").exists()
+    assert (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
 
 
 def test_an_unwritable_output_is_a_message_not_a_traceback(run, workspace):

@@ -1,8 +1,9 @@
 """The pipeline: outline → checked citations → notes → HTML → PDF, for one brief or many.
 
-`check_brief` runs the stages that need no rendering (and never imports
-WeasyPrint); `build_brief` runs them all and writes `build/<slug>.pdf`
-atomically; `build_briefs` builds several, one failure not stopping the others.
+`Pipeline.check` runs the stages that need no rendering (and never imports
+WeasyPrint); `Pipeline.build` runs them all and writes `build/<slug>.pdf`
+atomically. Which briefs to build, and in how many processes, is rebuild.py's
+business.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class CheckedBrief:
     style: Path
     warnings: list[Problem]
     settings: ThemeSettings = field(default_factory=ThemeSettings)
+    drifts: list = field(default_factory=list)  # drift.Drift: what happened to each locked quotation
 
 
 @dataclass
@@ -55,8 +57,9 @@ class BuildResult:
     typography: list[str] = field(default_factory=list)
     note_pages: dict[int, int | None] = field(default_factory=dict)  # {note: the page of its call and text}
     warnings: list[Problem] = field(default_factory=list)
-    error: BriefwrightError | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # theme files read: (name, path)
+    data: bytes = b""  # the PDF written
 
 
 class Pipeline:
@@ -67,23 +70,32 @@ class Pipeline:
         self.corpus: Corpus = load_corpus(workspace)
         self.resolver = Resolver(self.corpus)
 
-    def check(self, outline_path: Path) -> CheckedBrief:
-        """Load an outline and resolve every citation; raise `ProblemsFound` listing all problems."""
+    def check(self, outline_path: Path, lock=None, accept: bool = False) -> CheckedBrief:
+        """Load an outline and resolve every citation; raise `ProblemsFound` listing all problems.
+
+        With the brief's `lock` (lock.Lock), each quotation is also compared with
+        what the last build quoted (see drift.py); `accept` takes edited passages.
+        """
+        from .drift import review_drift
+
         log = ProblemLog()
         outline = load_outline(outline_path, self.workspace.root, log)
         notes = self.resolver.resolve(outline, log)
+        drifts = review_drift(outline, lock, self.resolver, log, accept) if lock else []
         theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace, log))
         settings = resolve_settings(theme, outline.theme, log) if theme else None
         style = _located(log, outline, "style", lambda: find_style(outline.style, self.workspace))
         log.raise_if_errors()
-        return CheckedBrief(outline, notes, theme, style, log.warnings, settings)
+        return CheckedBrief(outline, notes, theme, style, log.warnings, settings, drifts)
 
     def check_all(self, outline_paths: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
-        """Check each outline; return (path, checked brief or its error) for every one."""
+        """Check each outline (against its lock, if any); return (path, checked brief or its error) for every one."""
+        from .lock import lock_path, read_lock
+
         results = []
         for path in outline_paths:
             try:
-                results.append((path, self.check(path)))
+                results.append((path, self.check(path, read_lock(lock_path(path))[0])))
             except BriefwrightError as error:
                 results.append((path, error))
         return results
@@ -98,7 +110,7 @@ class Pipeline:
         citations = format_citations(checked.notes, self.corpus, checked.style)
         result.seconds["citations"] = _lap(clock)
         settings = checked.settings.overridden("paper", options.paper, "--paper")
-        html = self.html(checked, citations, settings)
+        html = self.html(checked, citations, settings, result.loaded)
         result.seconds["html"] = _lap(clock, result.seconds)
         pdf_options = PdfOptions(options.pdf_variant or checked.outline.pdf_variant,
                                  _epoch(checked.outline), self._attachments(checked.outline))
@@ -107,6 +119,8 @@ class Pipeline:
         result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
         result.note_pages = {n: call for n, (call, _) in rendered.layout.notes.items()}
         result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
+        result.data = rendered.data
+        result.loaded += rendered.loaded
         result.pdf = self.output_path(outline_path, options)
         if options.html:
             result.html = result.pdf.with_suffix(".html")
@@ -115,12 +129,18 @@ class Pipeline:
         return result
 
     def html(self, checked: CheckedBrief, citations: FormattedCitations,
-             settings: ThemeSettings | None = None) -> str:
-        """Render the brief's HTML: the theme chain's CSS, base first, then the settings as CSS."""
+             settings: ThemeSettings | None = None, loaded: list[tuple[str | None, Path]] | None = None) -> str:
+        """Render the brief's HTML: the theme chain's CSS, base first, then the settings as CSS.
+
+        With `loaded`, every theme file read (theme.yaml, CSS, templates) is noted
+        there as (the name it is searched by, or None; its path), for the lock.
+        """
         settings = settings or checked.settings
         stylesheet = checked.theme.read_stylesheets() + "\n" + settings.css()
+        if loaded is not None:
+            loaded += checked.theme.files_read(self.workspace.templates)
         context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name)
-        return render_html(environment(checked.theme), context)
+        return render_html(environment(checked.theme, loaded), context)
 
     def _attachments(self, outline: Outline) -> tuple[tuple[Path, str], ...]:
         """What a PDF/A carries for provenance: the outline, and its lock where one exists."""
@@ -131,43 +151,22 @@ class Pipeline:
         return tuple(files)
 
     def output_path(self, outline_path: Path, options: BuildOptions) -> Path:
-        target = options.output
-        if target is None:
-            return self.workspace.build / f"{outline_path.stem}.pdf"
-        if target.is_dir() or target.suffix.lower() != ".pdf":
-            return target / f"{outline_path.stem}.pdf"
-        return target
+        return output_path(self.workspace, outline_path, options)
+
+
+def output_path(workspace: Workspace, outline_path: Path, options: BuildOptions) -> Path:
+    """Where the PDF of `outline_path` goes: build/<slug>.pdf, or as `-o` says."""
+    target = options.output
+    if target is None:
+        return workspace.build / f"{outline_path.stem}.pdf"
+    if target.is_dir() or target.suffix.lower() != ".pdf":
+        return target / f"{outline_path.stem}.pdf"
+    return target
 
 
 def check_briefs(workspace: Workspace, outlines: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
     """Check each outline; return (path, checked brief or the error) for every one."""
     return Pipeline(workspace).check_all(outlines)
-
-
-def build_briefs(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions,
-                 on_result: Callable[[BuildResult], None] = lambda result: None) -> list[BuildResult]:
-    """Check every outline, then build each; write nothing at all if any outline has a problem.
-
-    Once all outlines are sound, a brief that fails to render is reported and
-    the others still build.
-    """
-    pipeline = Pipeline(workspace)
-    outcomes = pipeline.check_all(outlines)
-    checked = [outcome for _, outcome in outcomes if isinstance(outcome, CheckedBrief)]
-    failed = [BuildResult(path, error=outcome) for path, outcome in outcomes if isinstance(outcome, BriefwrightError)]
-    if failed:
-        for result in failed:
-            on_result(result)
-        return failed
-    results = []
-    for brief in checked:
-        try:
-            result = pipeline.build(brief, options)
-        except BriefwrightError as error:
-            result = BuildResult(brief.outline.path, warnings=list(brief.warnings), error=error)
-        results.append(result)
-        on_result(result)
-    return results
 
 
 def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):

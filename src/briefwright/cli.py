@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .build import BuildOptions, BuildResult, build_briefs, check_briefs
+from .build import BuildOptions, check_briefs
 from .corpus import load_corpus
 from .errors import BriefwrightError, ProblemLog, display_path
+from .freshness import UP_TO_DATE
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE, PDF_VARIANTS
 from .quotes import parse_paragraph_range
+from .rebuild import BUILT, FAILED, FRESH, Outcome, build_stale
+from .status import brief_status
+from .watch import watch_workspace
 from .themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
 from .workspace import Workspace
 
@@ -79,69 +86,140 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
               help="Paper size, overriding the theme's paper setting (default a4).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
               help="ua-1: a tagged, accessible PDF/UA-1. a-3b: an archival PDF/A-3b carrying its outline "
-                   "(and lock). Default: the outline's pdf_variant, else a plain PDF.")
-@click.option("--report", is_flag=True, help="Print each brief's pages, notes per page, layout passes and "
-                                              "typographic findings.")
+                   "and lock. Default: the outline's pdf_variant, else a plain PDF.")
+@click.option("--report", is_flag=True, help="Also print, per brief, the notes on each page, the layout passes, "
+                                              "the time of each stage and the typographic findings.")
+@click.option("--force", is_flag=True, help="Rebuild every brief, stale or not.")
+@click.option("--accept", is_flag=True,
+              help="Take today's source text for edited quotations (rewriting them in the outline).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build in N processes. Default: the number of cores.")
 @click.pass_obj
-def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str,
-          pdf_variant: str | None, report: bool) -> None:
-    """Build outlines into PDF briefs (default: every outline in briefs/).
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str | None,
+          pdf_variant: str | None, report: bool, force: bool, accept: bool, jobs: int | None) -> None:
+    """Build the stale briefs into PDFs (default: every outline in briefs/).
 
-    Every outline is checked first: if any has a problem, all problems are
-    listed and nothing is written. After layout every footnote is checked to
-    begin on the page of its call (the layout is repaired where one does not,
-    and the build fails if it cannot be), and the pages are checked for widows,
-    orphans, stranded headings, split boxes, hyphenation and overfull lines.
+    A brief is stale when an input changed since its last build (see
+    briefwright status); --force rebuilds regardless. Each build writes the PDF
+    and then the brief's lock, briefs/<slug>.lock. Quotations are compared with
+    the lock: a moved one follows its paragraph; an edited, ambiguous or gone one
+    fails its brief (--accept takes edited text). A brief with problems is
+    reported and left untouched; the others still build. Exits 1 if any failed.
+
+    After layout every footnote is checked to begin on the page of its call (the
+    layout is repaired where one does not, and the brief fails if it cannot be),
+    and the pages are checked for widows, orphans, stranded headings, split boxes,
+    hyphenation and overfull lines.
 
     \b
     Examples:
       briefwright build
+      briefwright build -j 2 --force
       briefwright build briefs/defence-triangle.yaml --html --report
       briefwright build briefs/defence-triangle.yaml -o out/brief.pdf --paper letter
-      briefwright build --pdf-variant a-3b -o archive/
+      briefwright build --accept
+      briefwright build --pdf-variant a-3b -o archive/ --force
     """
     paths = _outlines(workspace, outlines)
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
     options = BuildOptions(output=output, html=html, paper=paper.lower() if paper else None,
                            pdf_variant=pdf_variant)
-    on_result = _report_build_in_full if report else _report_build
-    results = build_briefs(workspace, paths, options, on_result=on_result)
-    failed = [r for r in results if r.error]
-    built = [r for r in results if r.pdf]
-    if failed and not built:
-        click.echo(f"nothing written: {len(failed)} of {len(paths)} outlines have problems", err=True)
-    elif len(results) > 1:
-        click.echo(f"{len(built)} built, {len(failed)} failed")
-    if failed:
+    progress = BuildProgress(report)
+    outcomes = build_stale(workspace, paths, options, force=force, accept=accept, jobs=jobs,
+                           on_outcome=progress.report, on_start=progress.start)
+    progress.finish()
+    counts = Counter(outcome.status for outcome in outcomes)
+    click.echo(f"{counts[BUILT]} built, {counts[FRESH]} up to date, {counts[FAILED]} failed")
+    if counts[FAILED]:
         raise SystemExit(1)
 
 
-def _report_build(result: BuildResult) -> None:
-    for warning in result.warnings:
-        click.echo(str(warning), err=True)
-    if result.error:
-        click.echo(result.error.format_message(), err=True)
-        return
-    extra = f" and {display_path(result.html)}" if result.html else ""
-    seconds = sum(result.seconds.values())
-    passes = "1 layout pass" if result.passes == 1 else f"{result.passes} layout passes"
-    click.echo(f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
-               f"{result.notes} notes, {passes} ({seconds:.1f} s)")
+class BuildProgress:
+    """A progress bar on a terminal, plain lines otherwise; messages as each brief finishes."""
+
+    def __init__(self, full_report: bool = False):
+        self.bar = None
+        self.full_report = full_report  # --report: the page-by-page account after each summary
+
+    def start(self, count: int) -> None:
+        if count > 1 and sys.stdout.isatty():
+            self.bar = click.progressbar(length=count, label="building", file=sys.stdout)
+            self.bar.__enter__()
+
+    def report(self, outcome: Outcome) -> None:
+        if outcome.status == FRESH:
+            return
+        if self.bar is not None:
+            click.echo("\r\033[K", nl=False)
+        for message in outcome.messages:
+            click.echo(message, err=True)
+        if outcome.summary:
+            because = f" [{', '.join(outcome.reasons)}]" if outcome.reasons else ""
+            click.echo(outcome.summary + because)
+            for line in outcome.report if self.full_report else []:
+                click.echo(f"  {line}")
+        elif outcome.status == FAILED:
+            click.echo(f"failed: {display_path(outcome.outline)}", err=True)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
-def _report_build_in_full(result: BuildResult) -> None:
-    """The build line, then a page-by-page account: notes, and typographic findings."""
-    _report_build(result)
-    if result.error:
-        return
-    for page in range(1, result.pages + 1):
-        notes = [n for n, call in result.note_pages.items() if call == page]
-        listed = f"notes {notes[0]}–{notes[-1]}" if len(notes) > 1 else f"note {notes[0]}" if notes else "no notes"
-        click.echo(f"  page {page}: {listed}")
-    timing = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items())
-    click.echo(f"  every note on the page of its call; {timing}")
-    click.echo(f"  typography: {len(result.typography)} findings" + ("" if result.typography else ", all clear"))
+@main.command(context_settings=CONTEXT)
+@outline_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the same as JSON.")
+@click.option("--check", "strict", is_flag=True, help="Exit 1 if any brief is stale or never built (for CI).")
+@click.option("--paper", type=click.Choice(list(PAPER_SIZES), case_sensitive=False),
+              help="The paper size the build would be given (as build --paper).")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), help="The PDF variant the build would be given.")
+@click.pass_obj
+def status(workspace: Workspace, outlines: tuple[Path, ...], as_json: bool, strict: bool, paper: str | None,
+           pdf_variant: str | None) -> None:
+    """Say which briefs are up to date, never built or stale, and why.
+
+    For a stale brief: which inputs changed (outline, source X, catalog entry X,
+    template Y, style, version, options, the PDF), then each quotation whose
+    source changed and is not unchanged, with its class: moved, edited,
+    ambiguous or gone.
+
+    \b
+    Examples:
+      briefwright status
+      briefwright status --check         exit 1 if anything is stale
+      briefwright status --json
+    """
+    options = BuildOptions(paper=paper.lower() if paper else None, pdf_variant=pdf_variant)
+    reports = brief_status(workspace, _outlines(workspace, outlines), options)
+    if as_json:
+        click.echo(json.dumps([r.as_data() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        for report in reports:
+            for line in report.lines():
+                click.echo(line)
+    if strict and any(r.state != UP_TO_DATE for r in reports):
+        raise SystemExit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build in N processes. Default: the number of cores.")
+@click.pass_obj
+def watch(workspace: Workspace, jobs: int | None) -> None:
+    """Rebuild the affected briefs whenever a source, outline, catalog or template changes.
+
+    Builds what is stale first, then waits for changes in seeds/, briefs/ and
+    templates/. Each rebuild and each problem is reported; a bad edit is
+    reported and watching goes on. Stop with Ctrl-C.
+
+    \b
+    Example:
+      briefwright watch
+    """
+    watch_workspace(workspace, BuildOptions(), jobs=jobs, echo=click.echo)
 
 
 @main.command(context_settings=CONTEXT)
@@ -151,7 +229,9 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
     """Check outlines without rendering: every key, source, locator and quotation.
 
     Prints every problem as FILE:LINE:COLUMN: error: MESSAGE, with the nearest
-    passage for a quotation that is not found. Exits 1 if anything is wrong.
+    passage for a quotation that is not found. Quotations are also compared with
+    the brief's lock, as build does (moved, edited, ambiguous, gone). Exits 1 if
+    anything is wrong.
 
     \b
     Examples:
@@ -166,6 +246,8 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
             continue
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
+        for drift in outcome.drifts:
+            click.echo(f"{drift.position}: note: {drift.message()}", err=True)
         sources = len({i.source_id for n in outcome.notes for i in n.items})
         click.echo(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources")
     if failed:

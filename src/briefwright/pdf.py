@@ -58,6 +58,7 @@ class LocalFetcher(URLFetcher):
         self.workspace_root = workspace_root.resolve()
         self.refused: list[str] = []
         self.missing: list[str] = []
+        self.loaded: list[tuple[str | None, Path]] = []  # (name in the theme or None, file served)
 
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
@@ -70,8 +71,13 @@ class LocalFetcher(URLFetcher):
         if not path.is_file():
             self.missing.append(url)
             raise FileNotFoundError(url)
+        self.loaded.append((self._theme_name(url), path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+
+    def _theme_name(self, url: str) -> str | None:
+        path = Path(unquote(urlsplit(url).path))
+        return str(path.relative_to(self.theme_base)) if path.is_relative_to(self.theme_base) else None
 
     def _local_file(self, url: str) -> Path | None:
         """Map a file URL to a path in the theme chain or the workspace (None: refused)."""
@@ -100,6 +106,7 @@ class RenderedPdf:
     pages: int
     layout: Layout                   # the laid-out document, its passes, time and note pages
     typography: list[str] = field(default_factory=list)  # what the typographic check found, page by page
+    loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # files served: see LocalFetcher
 
     @property
     def passes(self) -> int:
@@ -136,7 +143,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
         with _fixed_clock(options.epoch):
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
-            identifier = hashlib.sha256(html.encode("utf-8") + repr(options).encode()).hexdigest()[:32].encode()
+            identifier = _identifier(html, options)
             data = layout.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant,
                                              attachments=_attachments(options, fetcher))
     finally:
@@ -151,7 +158,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
     faults = layout.faults + fallback_fonts({f.family for f in layout.document.fonts.values()}, fonts.declared)
-    return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults])
+    return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults], fetcher.loaded)
 
 
 class _DeclaredFonts(FontConfiguration):
@@ -228,6 +235,15 @@ def _blocks_holding_calls(document, wanted: set[int]) -> list:
             if not isinstance(child, FootnoteAreaBox):
                 walk(child, None)
     return list({id(element): element for element in found.values()}.values())
+
+
+def _identifier(html: str, options: PdfOptions) -> bytes:
+    """The PDF's identifier: a digest of what it is made from (never of where the workspace lies)."""
+    digest = hashlib.sha256(html.encode("utf-8"))
+    digest.update(f"{options.variant}:{options.epoch}".encode())
+    for path, _ in options.attachments if options.variant == "a-3b" else ():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32].encode()
 
 
 def _attachments(options: PdfOptions, fetcher: URLFetcher) -> list:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
@@ -85,6 +85,7 @@ class Passage:
     first: int
     last: int
     printed: tuple[str, ...]  # one string per paragraph the passage covers
+    span: tuple[int, int] | None = field(default=None, compare=False)  # in the SourceIndex's view
 
     @property
     def locator(self) -> str:
@@ -100,6 +101,7 @@ class Nearest:
     paragraph: int
     text: str
     similarity: float
+    span: tuple[int, int] | None = None  # in the SourceIndex's view
 
 
 class QuotationNotFound(Exception):
@@ -171,7 +173,7 @@ class SourceIndex:
 
     def passage(self, start: int, end: int) -> Passage:
         return Passage(self.source.id, self.paragraph_of[start], self.paragraph_of[end - 1],
-                       self.printed(start, end))
+                       self.printed(start, end), (start, end))
 
     # -- searching -------------------------------------------------------
 
@@ -199,7 +201,7 @@ class SourceIndex:
                 out += " ".join(self.printed(start, end))
         first, last = spans[0][0], spans[-1][1]
         return Passage(self.source.id, self.paragraph_of[first], self.paragraph_of[last - 1],
-                       (out.strip(),))
+                       (out.strip(),), (first, last))
 
     def find_unique(self, quotation: str, occurrence: int | None = None,
                     within: tuple[int, int] | None = None) -> Passage:
@@ -232,8 +234,11 @@ class SourceIndex:
 
     def paragraphs(self, first: int, last: int) -> Passage:
         numbers = range(first, last + 1)
+        start = self.paragraph_of.index(first)
+        end = len(self.paragraph_of) - self.paragraph_of[::-1].index(last)
+        end -= self.text[end - 1] == PARAGRAPH_BREAK  # the break after `last` counts as `last`
         return Passage(self.source.id, first, last,
-                       tuple(self.source.paragraph(n).text.strip() for n in numbers))
+                       tuple(self.source.paragraph(n).text.strip() for n in numbers), (start, end))
 
     def _choose(self, found: list[Passage], quotation: str, occurrence: int | None) -> Passage:
         if not found:
@@ -272,7 +277,7 @@ class SourceIndex:
         score, start, end = best
         if end == 0:
             return None
-        return Nearest(self.paragraph_of[start], " ".join(self.printed(start, end)), score)
+        return Nearest(self.paragraph_of[start], " ".join(self.printed(start, end)), score, (start, end))
 
 
 def _space_before(pieces: list[_Piece], index: int) -> bool:

@@ -48,13 +48,28 @@ class _ContainedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def environment(theme: Theme) -> jinja2.Environment:
+class _RecordingLoader(jinja2.BaseLoader):
+    """Passes every request to `inner` and notes (template name, file) of each template read."""
+
+    def __init__(self, inner: jinja2.BaseLoader, loaded: list[tuple[str | None, Path]]):
+        self.inner, self.loaded = inner, loaded
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if filename:
+            name = None if template.startswith("briefwright:") else template  # prefixed names never shadow
+            self.loaded.append((name, Path(filename)))
+        return source, filename, uptodate
+
+
+def environment(theme: Theme, loaded: list[tuple[str | None, Path]] | None = None) -> jinja2.Environment:
     """Return the Jinja environment of `theme`: autoescaped, strict, most derived file first.
 
     `brief.html` is searched through the chain (each theme's workspace folder,
     then its built-in one); `THEME/brief.html` names that file of a theme of the
     chain (as the workspace may have replaced it) and `briefwright:THEME/brief.html`
-    always the built-in file.
+    always the built-in file. With `loaded`, every template file read is appended
+    to it as (the name searched, or None for a fixed `briefwright:` name; its path).
     """
     by_theme = {layer.name: jinja2.ChoiceLoader([_ContainedLoader(f) for f in theme.folders_from(layer.name)])
                 for layer in theme.layers}
@@ -63,6 +78,8 @@ def environment(theme: Theme) -> jinja2.Environment:
         *(_ContainedLoader(folder) for folder in theme.folders),
         jinja2.PrefixLoader(by_theme, delimiter="/"),
     ])
+    if loaded is not None:
+        loader = _RecordingLoader(loader, loaded)
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 

@@ -213,6 +213,19 @@ class Theme:
                     break
         return found
 
+    def files_read(self, templates: Path) -> list[tuple[str | None, Path]]:
+        """The theme files that shape a brief besides templates, as (name searched, path) for the lock.
+
+        Every theme.yaml the chain may read, present or not (one that appears in
+        the workspace's `templates/` changes the settings), and each stylesheet.
+        """
+        files: list[tuple[str | None, Path]] = []
+        for layer in self.layers:
+            candidates = dict.fromkeys([templates / layer.name, *layer.folders])
+            files += [(None, folder / THEME_FILE) for folder in candidates]
+        files += [(f"{path.parent.name}/brief.css", path) for path in self.stylesheets()]
+        return files
+
     def read_stylesheets(self) -> str:
         """The chain's CSS, base first, each file confined to its theme folder."""
         parts = []
@@ -222,7 +235,8 @@ class Theme:
             except (UnsafePath, UnicodeDecodeError) as error:
                 shown = f"{origin_label(path.parent)}/{path.name}"   # the link, not its target
                 raise TemplateProblem(f"{shown}: {getattr(error, 'reason', 'not UTF-8 text')}") from None
-            parts.append(f"/* {origin_label(path)} */\n{text}")
+            # the theme and file, never where the workspace lies: the HTML (and the PDF's id) must not vary
+            parts.append(f"/* {path.parent.name}/{path.name} */\n{text}")
         return "\n".join(parts)
 
 

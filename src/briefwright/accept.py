@@ -1,0 +1,141 @@
+"""Accepting drift: rewrite a quotation in the outline file, and nothing else.
+
+`build --accept` takes today's source text for quotations classed "edited" (and
+today's number for a block quotation by paragraph that "moved"). Only the YAML
+scalar that holds the quotation is replaced, at the exact start and end the YAML
+composer reports; every other byte of the file (comments, layout, quoting) stays
+as it was. The new scalar keeps a block scalar's style (`>-`, `|`) and
+indentation; any other scalar is written double-quoted, escaped as YAML requires.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import dataclass
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import yamlnodes
+from .drift import Drift, OutlineCitation, match_drifts
+from .errors import Position
+from .outline import Outline
+from .workspace import write_atomically
+
+WRAP = 88
+
+
+@dataclass
+class Rewrite:
+    """Replace `old` by `new` at `offset` in the value of the scalar found at `position`."""
+
+    position: Position
+    offset: int
+    old: str
+    new: str
+    what: str  # for the report
+
+
+def planned_rewrites(outline: Outline, lock, resolver) -> tuple[list[Rewrite], list[str]]:
+    """The rewrites `--accept` makes for `outline`, and the drifts it cannot take (as messages)."""
+    rewrites, refused = [], []
+    for citation, drift in match_drifts(outline, lock, resolver):
+        if drift.kind == "moved" and citation.kind == "paragraphs":
+            first, last = drift.paragraphs
+            rewrites.append(_number_rewrite(citation, first, last))
+        elif drift.kind == "edited" and citation.passage is None:
+            rewrite = _text_rewrite(citation, drift)
+            if rewrite is None:
+                refused.append(f"{citation.position}: error: cannot accept automatically: the quotation has "
+                               "omissions (…) or insertions ([ ]), or pulls its passage by first and last words; "
+                               "edit it by hand:\n    " + drift.message().split("\n", 1)[-1].strip())
+            else:
+                rewrites.append(rewrite)
+    return rewrites, refused
+
+
+def _number_rewrite(citation: OutlineCitation, first: int, last: int) -> Rewrite:
+    quote = citation.quote
+    old = citation.typed if "paragraphs" in quote.positions else str(quote.paragraphs[0])
+    new = f"{first}-{last}" if "paragraphs" in quote.positions else str(first)
+    return Rewrite(citation.position, 0, old, new, f"paragraph {old} → {new}")
+
+
+def _text_rewrite(citation: OutlineCitation, drift: Drift) -> Rewrite | None:
+    typed = citation.typed
+    if any(mark in typed for mark in ("...", "…", "[", "]")) or citation.kind not in ("quotation", "text"):
+        return None
+    new = " ".join(drift.new_text.split("\n"))
+    if citation.kind == "text":
+        return Rewrite(citation.position, 0, typed, new, "quotation")
+    offset = citation.group.offset - len(typed) - 1  # just after the opening quotation mark
+    return Rewrite(citation.position, offset, typed, new, "quotation")
+
+
+def apply_rewrites(path, rewrites: list[Rewrite]) -> None:
+    """Rewrite the scalars of `rewrites` in the outline file at `path`; leave every other byte."""
+    text = path.read_text(encoding="utf-8")
+    root = yamlnodes.compose(text, path)
+    by_node: dict[int, tuple[ScalarNode, list[Rewrite]]] = {}
+    for rewrite in rewrites:
+        node = _scalar_at(root, rewrite.position)
+        if node is None or node.value[rewrite.offset:rewrite.offset + len(rewrite.old)] != rewrite.old:
+            raise ValueError(f"{rewrite.position}: the quotation is not where the outline had it")
+        by_node.setdefault(id(node), (node, []))[1].append(rewrite)
+    for node, group in sorted(by_node.values(), key=lambda pair: -pair[0].start_mark.index):
+        text = _rewrite_scalar(text, node, group)
+    write_atomically(path, text.encode("utf-8"))
+
+
+def _rewrite_scalar(text: str, node: ScalarNode, rewrites: list[Rewrite]) -> str:
+    """Edit the words in place where they stand verbatim in the file; else write the scalar anew."""
+    start, end = node.start_mark.index, node.end_mark.index
+    segment: str | None = text[start:end]
+    value = node.value
+    for rewrite in sorted(rewrites, key=lambda r: -r.offset):
+        value = value[:rewrite.offset] + rewrite.new + value[rewrite.offset + len(rewrite.old):]
+        segment = _in_place(segment, rewrite, node.style) if segment is not None else None
+    return text[:start] + (segment if segment is not None else _new_scalar(text[start:end], node, value)) + text[end:]
+
+
+def _in_place(segment: str, rewrite: Rewrite, style: str | None) -> str | None:
+    """Replace the old words in the scalar's own text, if they stand there once and the new need no escape."""
+    unsafe = {'"': '"\\', "'": "'", None: "#:\"'"}.get(style, "")
+    if segment.count(rewrite.old) != 1 or "\n" in rewrite.new or any(c in rewrite.new for c in unsafe):
+        return None
+    return segment.replace(rewrite.old, rewrite.new)
+
+
+def _scalar_at(node: Node | None, position: Position) -> ScalarNode | None:
+    """The scalar whose text contains `position` (line and column count from 1)."""
+    if node is None:
+        return None
+    if isinstance(node, ScalarNode):
+        where = (position.line - 1, position.column - 1)
+        inside = (node.start_mark.line, node.start_mark.column) <= where <= (node.end_mark.line, node.end_mark.column)
+        return node if inside else None
+    children = [v for pair in node.value for v in pair] if isinstance(node, MappingNode) else \
+        node.value if isinstance(node, SequenceNode) else []
+    for child in children:
+        found = _scalar_at(child, position)
+        if found is not None:
+            return found
+    return None
+
+
+def _new_scalar(original: str, node: ScalarNode, value: str) -> str:
+    """The scalar written anew: a block scalar keeps its header and indentation; others are double-quoted."""
+    if node.style in (">", "|"):
+        body = original.rstrip("\n")
+        trailing = original[len(body):]
+        header, *lines = body.split("\n")
+        indent = next((line[: len(line) - len(line.lstrip(" "))] for line in lines if line.strip()), "  ")
+        if node.style == ">":
+            new_lines = textwrap.wrap(value, WRAP - len(indent), break_long_words=False, break_on_hyphens=False)
+        else:
+            new_lines = value.split("\n")
+        return "\n".join([header] + [indent + line for line in new_lines]) + trailing
+    if node.style is None and re.fullmatch(r"\d+(-\d+)?", value):
+        return value  # a paragraph number stays a plain number
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,287 @@
+"""Drift: what happened to each locked quotation since the last build.
+
+Each quotation recorded in the brief's lock (see lock.py) is looked for again in
+today's source, by its exact characters and its context, and put in one class:
+
+- unchanged: the same text, in the same paragraph;
+- moved: the same text, in another paragraph (the locator follows it);
+- edited: the text is gone, but between the same context stands a passage that is
+  clearly the same one reworded (or, if the context changed too, a very similar
+  passage): the build fails with a word-level diff until `--accept`;
+- ambiguous: the text now occurs more often than it did: the build fails, listing
+  the paragraphs;
+- gone: nothing close remains: the build fails, naming the old paragraph and text.
+
+`record_citations` makes the records a lock stores; `classify` compares one record
+with a source; `review_drift` applies both to an outline during a check, reporting
+at the quotation's line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .errors import Position, ProblemLog
+from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
+from .outline import Outline, Quote
+from .prose import CiteGroup
+from .quotes import Passage, SourceIndex, normalise, paragraph_label
+
+CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
+EDITED_SIMILARITY = 0.6         # between the same context, a passage at least this similar is "edited"
+EDITED_WITHOUT_CONTEXT = 0.85   # with the context changed too, the nearest passage must be this similar
+CONTEXT_SIMILARITY = 0.7
+
+
+@dataclass
+class Drift:
+    """The class of one quotation, with what the report and `--accept` need."""
+
+    record: CitationRecord
+    kind: str                                   # one of CLASSES
+    paragraphs: list[int] = field(default_factory=list)  # where it is now (moved, edited: first, last)
+    new_text: str | None = None                 # edited: today's passage
+    position: Position | None = None            # in the outline, when known
+    accepted: bool = False
+
+    @property
+    def locator(self) -> str:
+        return paragraph_label(self.paragraphs[0], self.paragraphs[-1]) if self.paragraphs else ""
+
+    def message(self) -> str:
+        record = self.record
+        old = paragraph_label(record.first, record.last)
+        quoted = f"“{shorten(record.text.replace(chr(10), ' '))}”"
+        if self.kind == "moved":
+            return f"moved: {quoted} in {record.source} is now {self.locator} (was {old})"
+        if self.kind == "ambiguous":
+            places = ", ".join(map(str, sorted(set(self.paragraphs))))
+            return (f"ambiguous: {quoted} now occurs {len(self.paragraphs)} times in {record.source} "
+                    f"(paras. {places}); it was in {old}: quote more words so that it occurs once")
+        if self.kind == "gone":
+            return f"gone: {quoted} ({record.source}, {old}) is no longer in the source, nor anything close to it"
+        if self.kind == "edited":
+            state = "accepted" if self.accepted else "run briefwright build --accept to take the new text"
+            return (f"edited: {record.source}, {old} now reads differently in {self.locator} ({state}):\n"
+                    f"    {word_diff(record.text, self.new_text or '')}")
+        return f"unchanged: {quoted}"
+
+    def as_data(self) -> dict:
+        return {"class": self.kind, "source": self.record.source, "kind": self.record.kind,
+                "text": self.record.text, "was": [self.record.first, self.record.last],
+                "now": [self.paragraphs[0], self.paragraphs[-1]] if self.paragraphs else None,
+                "new_text": self.new_text, "position": str(self.position) if self.position else None}
+
+
+# -- recording -------------------------------------------------------------------
+
+@dataclass
+class OutlineCitation:
+    """A quotation of today's outline: what identifies it, where it stands, what it resolved to."""
+
+    kind: str
+    key: str
+    typed: str
+    position: Position
+    passage: Passage | None
+    quote: Quote | None = None                  # for block quotations
+    group: CiteGroup | None = None              # for printed quotations
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.kind, self.key, self.typed)
+
+
+def outline_citations(outline: Outline) -> list[OutlineCitation]:
+    """Every quotation of `outline` in reading order (printed in prose, or block)."""
+    found = []
+    for block in outline.prose():
+        if isinstance(block, Quote):
+            kind, typed, where = _quote_form(block)
+            if kind:
+                found.append(OutlineCitation(kind, block.key, typed, block.positions.get(where, block.position),
+                                             block.passage, quote=block))
+            continue
+        for group in block.citations:
+            if group.quotation is not None and group.items:
+                where = block.where(group.offset - len(group.quotation) - 2)
+                found.append(OutlineCitation("quotation", group.items[0].key, group.quotation, where,
+                                             group.passage, group=group))
+    return found
+
+
+def _quote_form(quote: Quote) -> tuple[str | None, str, str]:
+    if quote.text is not None:
+        return "text", quote.text, "text"
+    if quote.from_words is not None and quote.to_words is not None:
+        return "from-to", f"{quote.from_words} … {quote.to_words}", "from"
+    if quote.paragraphs is not None:
+        where = "paragraphs" if "paragraphs" in quote.positions else "paragraph"
+        return "paragraphs", f"{quote.paragraphs[0]}-{quote.paragraphs[1]}", where
+    return None, "", ""
+
+
+def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
+    """The lock's records for a resolved outline; `index_of(source_id)` gives a SourceIndex."""
+    records = []
+    for citation in outline_citations(outline):
+        passage = citation.passage
+        if passage is None or passage.span is None:
+            continue
+        index = index_of(passage.source_id)
+        start, end = passage.span
+        text = "\n".join(index.printed(start, end))
+        places = _occurrences(index, _view(text))
+        records.append(CitationRecord(
+            citation.kind, citation.key, citation.typed, passage.source_id, passage.first, passage.last, text,
+            index.text[max(0, start - CONTEXT_CHARS):start], index.text[end:end + CONTEXT_CHARS],
+            places.index(start) + 1 if start in places else 1, max(1, len(places))))
+    return records
+
+
+# -- classifying -------------------------------------------------------------------
+
+def classify(record: CitationRecord, index: SourceIndex) -> Drift:
+    """Put one locked quotation in its class against today's source."""
+    view = _view(record.text)
+    places = _occurrences(index, view)
+    if places and len(places) == record.occurrences:
+        start = places[record.occurrence - 1]
+        paragraphs = [index.paragraph_of[start], index.paragraph_of[start + len(view) - 1]]
+        same = paragraphs == [record.first, record.last]
+        return Drift(record, "unchanged" if same else "moved", paragraphs)
+    if places:
+        return Drift(record, "ambiguous", [index.paragraph_of[p] for p in places])
+    span = _between_same_context(record, index, view) or _nearest_similar(record, index, view)
+    if span is None:
+        return Drift(record, "gone")
+    start, end = span
+    return Drift(record, "edited", [index.paragraph_of[start], index.paragraph_of[end - 1]],
+                 "\n".join(index.printed(start, end)))
+
+
+def _view(text: str) -> str:
+    """The matcher's view of recorded text (paragraphs joined by a line break)."""
+    return "\n".join(normalise(line) for line in text.split("\n"))
+
+
+def _occurrences(index: SourceIndex, view: str) -> list[int]:
+    places, start = [], index.text.find(view)
+    while view and start != -1:
+        places.append(start)
+        start = index.text.find(view, start + 1)
+    return places
+
+
+def _between_same_context(record: CitationRecord, index: SourceIndex, view: str) -> tuple[int, int] | None:
+    """The most similar passage standing between the recorded context, if similar enough."""
+    text, limit = index.text, 2 * len(view) + 80
+    starts = [p + len(record.before) for p in _occurrences(index, record.before)] if record.before else [0]
+    best = None
+    for start in starts:
+        end = text.find(record.after, start) if record.after else len(text)
+        if end == -1 or end - start > limit or end <= start:
+            continue
+        score = _similarity(view, text[start:end])
+        if score >= EDITED_SIMILARITY and (best is None or score > best[0]):
+            best = (score, start, end)
+    return best[1:] if best else None
+
+
+def _nearest_similar(record: CitationRecord, index: SourceIndex, view: str) -> tuple[int, int] | None:
+    """The nearest passage, if nearly the same and one side of its context still alike."""
+    nearest = index.nearest(view.replace("\n", " "))
+    if nearest is None or nearest.span is None or nearest.similarity < EDITED_WITHOUT_CONTEXT:
+        return None
+    start, end = nearest.span
+    before = index.text[max(0, start - len(record.before)):start]
+    after = index.text[end:end + len(record.after)]
+    if max(_similarity(record.before, before), _similarity(record.after, after)) < CONTEXT_SIMILARITY:
+        return None
+    return start, end
+
+
+def _similarity(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def word_diff(old: str, new: str) -> str:
+    """A word-level diff: unchanged words as they are, [-removed-] and {+added+}."""
+    a, b = old.split(), new.split()
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            words = a[i1:i2]
+            out.append(" ".join(words if len(words) <= 8 else words[:3] + ["…"] + words[-3:]))
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# -- during a check ------------------------------------------------------------------
+
+def review_drift(outline: Outline, lock: Lock, resolver, log: ProblemLog, accept: bool = False) -> list[Drift]:
+    """Classify each quotation of `outline` that the lock knows and whose source changed.
+
+    Moved quotations are re-anchored by resolution itself and reported; an
+    edited, ambiguous or gone one is an error at the quotation's position (in
+    place of the resolver's own "not found" for it), except an edited passage the
+    resolver still finds when `accept` is set. A block quotation by paragraph
+    number that moved also needs `--accept`, which rewrites the number.
+    """
+    drifts = []
+    for citation, drift in match_drifts(outline, lock, resolver):
+        drift.accepted = accept and drift.kind == "edited" and citation.passage is not None
+        if drift.kind != "unchanged":
+            drifts.append(drift)
+            _report(drift, citation, log)
+    return drifts
+
+
+def match_drifts(outline: Outline, lock: Lock, resolver) -> list[tuple[OutlineCitation, Drift]]:
+    """Pair each quotation of `outline` with its lock record, and classify those whose source changed.
+
+    Records are matched by (kind, source key, words typed), in order; a
+    quotation the lock does not know is new and left to resolution alone.
+    """
+    records: dict[tuple, list[CitationRecord]] = {}
+    for record in lock.citations:
+        records.setdefault(record.identity, []).append(record)
+    pairs, file_hash = [], FileHashes()
+    for citation in outline_citations(outline):
+        matching = records.get(citation.identity)
+        if not matching:
+            continue
+        record = matching.pop(0)
+        source = resolver.corpus.find(citation.key)
+        if source is None or record.source != source.id:
+            continue
+        if file_hash(source.path) == lock.sources.get(source.id, {}).get("sha256"):
+            continue  # the source is as it was: unchanged
+        drift = classify(record, resolver.index(source))
+        drift.position = citation.position
+        pairs.append((citation, drift))
+    return pairs
+
+
+def _report(drift: Drift, citation: OutlineCitation, log: ProblemLog) -> None:
+    where = citation.position
+    if drift.kind == "moved" and citation.kind != "paragraphs":
+        return  # reported by the build; resolution has re-anchored it
+    log.problems[:] = [p for p in log.problems if not (p.severity == "error" and p.position == where)]
+    if drift.kind == "moved":
+        log.error(where, f"{drift.message()}: the outline still says {citation.typed}; "
+                  "run briefwright build --accept to update it")
+    elif not drift.accepted:
+        log.error(where, drift.message())

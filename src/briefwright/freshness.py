@@ -1,0 +1,130 @@
+"""Freshness: is a brief's PDF up to date, and if not, which inputs changed?
+
+Computed from hashes alone: the lock (lock.py) against the files on disk today.
+Nothing here resolves a quotation, renders a template or imports WeasyPrint (its
+version comes from the package metadata), so a build with nothing to do stays
+fast. A brief is `never built` without a lock, `stale` with the reasons, or
+`up to date`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .build import BuildOptions, output_path
+from .corpus import load_catalog
+from .errors import ProblemLog
+from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock
+from .workspace import Workspace
+
+UP_TO_DATE, NEVER_BUILT, STALE = "up to date", "never built", "stale"
+
+
+def current_versions() -> dict[str, str]:
+    """The versions that shape the PDF: briefwright, WeasyPrint, and pandoc (through pypandoc-binary)."""
+    return {"briefwright": __version__, "weasyprint": metadata.version("weasyprint"),
+            "pypandoc-binary": metadata.version("pypandoc-binary")}
+
+
+def options_record(options: BuildOptions) -> dict:
+    """The build options that shape the PDF, as the lock records them (--html only adds a file)."""
+    return {"paper": options.paper, "pdf_variant": options.pdf_variant}
+
+
+def _search(folders: list[Path], name: str) -> Path | None:
+    """Where the theme chain finds `name` now: `THEME/file` searches from THEME's folders on."""
+    head, _, rest = name.partition("/")
+    start = next((i for i, folder in enumerate(folders) if folder.name == head), None)
+    if rest and start is not None:
+        folders, name = folders[start:], rest
+    return next((folder / name for folder in folders if (folder / name).is_file()), None)
+
+
+@dataclass
+class Freshness:
+    outline: Path
+    state: str
+    reasons: list[str] = field(default_factory=list)
+    lock: Lock | None = None
+    warning: str | None = None   # a damaged lock
+
+
+class FreshnessChecker:
+    """Judges the briefs of one workspace, reading each shared file (and the catalog) once."""
+
+    def __init__(self, workspace: Workspace, options: BuildOptions):
+        self.workspace, self.options = workspace, options
+        self.hash = FileHashes()
+        self.places = Places(workspace.root)
+        self.versions = current_versions()
+        self._catalog: dict[str, dict] | None = None
+        self._catalog_broken = False
+
+    @property
+    def catalog(self) -> dict[str, dict] | None:
+        """Today's catalog entries by id (None if the catalog has errors)."""
+        if self._catalog is None:
+            log = ProblemLog()
+            entries = load_catalog(self.workspace, log)
+            self._catalog = {} if log.errors else {entry["id"]: entry for entry, _ in entries}
+            self._catalog_broken = bool(log.errors)
+        return None if self._catalog_broken else self._catalog
+
+    def check(self, outline: Path) -> Freshness:
+        lock, warning = read_lock(lock_path(outline))
+        if lock is None:
+            return Freshness(outline, STALE if warning else NEVER_BUILT,
+                             ["lock damaged"] if warning else [], None, warning)
+        reasons = self.reasons(outline, lock)
+        return Freshness(outline, STALE if reasons else UP_TO_DATE, reasons, lock)
+
+    def reasons(self, outline: Path, lock: Lock) -> list[str]:
+        """Every input that differs from the lock, in words: outline, source X, template Y, …"""
+        reasons = []
+        if self.hash(outline) != lock.outline.get("sha256"):
+            reasons.append("outline")
+        for source_id, source in sorted(lock.sources.items()):
+            if self.hash(self.places.local(source["file"])) != source["sha256"]:
+                reasons.append(f"source {source_id}")
+        catalog = self.catalog
+        for source_id, digest in sorted(lock.catalog.items()):
+            if catalog is None or entry_hash(catalog.get(source_id)) != digest:
+                reasons.append(f"catalog entry {source_id}")
+        reasons += self._theme_reasons(lock)
+        if self.hash(self.places.local(lock.style.get("path", ""))) != lock.style.get("sha256"):
+            reasons.append("style")
+        reasons += [f"version ({name} {lock.versions.get(name)} → {version})"
+                    for name, version in self.versions.items() if lock.versions.get(name) != version]
+        if lock.options != options_record(self.options):
+            reasons.append("options")
+        reasons += self._pdf_reasons(outline, lock)
+        return reasons
+
+    def _theme_reasons(self, lock: Lock) -> list[str]:
+        reasons = []
+        folders = [self.places.local(f) for f in lock.theme.get("folders", [])]
+        for loaded in lock.files:
+            shown = loaded.get("name") or loaded["path"]
+            if self.hash(self.places.local(loaded["path"])) != loaded["sha256"]:
+                reasons.append(f"template {shown}")
+            elif loaded.get("name"):
+                now = _search(folders, loaded["name"])
+                if now is None or self.places.portable(now) != loaded["path"]:
+                    where = self.places.portable(now) if now else "nowhere"
+                    reasons.append(f"template {shown} (now {where})")
+        return reasons
+
+    def _pdf_reasons(self, outline: Path, lock: Lock) -> list[str]:
+        expected = self.places.portable(output_path(self.workspace, outline, self.options))
+        if lock.pdf.get("path") != expected:
+            return ["output path"]
+        pdf = self.places.local(expected)
+        digest = self.hash(pdf)
+        if digest is None:
+            return ["PDF missing"]
+        if digest != lock.pdf["sha256"]:
+            return ["PDF differs from the lock"]
+        return ["HTML missing"] if self.options.html and not pdf.with_suffix(".html").is_file() else []
