@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from briefwright import weasyprint_fix
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.citations import format_citations
 from briefwright.pdf import PdfProblem, lay_out, render_pdf
+from briefwright.rebuild import build_stale
 from briefwright.render import builtin_themes, find_theme
 from briefwright.typography import fallback_fonts, find_faults
 from briefwright.workspace import Workspace
@@ -200,18 +204,26 @@ def test_the_themes_fonts_hold_every_character_the_corpus_needs(tmp_path):
 
 # -- the example brief: fonts, accessible and archival variants -----------------------
 
+@dataclass
+class Built:
+    outline: Path
+    pdf: Path
+
+
 @pytest.fixture(scope="module")
-def variants(tmp_path_factory):
+def variants(tmp_path_factory) -> dict[str, Built]:
+    """The example brief built (as `briefwright build` does: PDF, then lock) as PDF/UA-1, then as PDF/A-3b."""
     root = tmp_path_factory.mktemp("variants")
-    for name in ("seeds", "briefs"):
-        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    (root / "briefs").mkdir()
     outline = root / "briefs" / EXAMPLE.name
-    outline.with_suffix(".lock").write_text('{"lock": "stand-in for the lock of issue 3"}\n', encoding="utf-8")
-    pipeline = Pipeline(Workspace.at(root))
-    checked = pipeline.check(outline)
+    shutil.copy(EXAMPLE, outline)
     built = {}
     for variant in ("ua-1", "a-3b"):
-        built[variant] = pipeline.build(checked, BuildOptions(output=root / f"{variant}.pdf", pdf_variant=variant))
+        options = BuildOptions(output=root / variant, pdf_variant=variant)
+        [outcome] = build_stale(Workspace.at(root), [outline], options, force=True, jobs=1)
+        assert outcome.status == "built", outcome.messages
+        built[variant] = Built(outline, root / variant / f"{EXAMPLE.stem}.pdf")
     return built
 
 
@@ -255,13 +267,19 @@ def structure_roles(node, roles=None) -> set[str]:
     return roles
 
 
-def test_an_a_3b_brief_carries_its_outline_and_lock(variants):
+def test_an_a_3b_brief_carries_its_outline_and_its_own_lock(variants):
+    """The lock inside is this build's: the one written beside the outline, less the PDF's own hash."""
     import pikepdf
     result = variants["a-3b"]
     with pikepdf.open(result.pdf) as pdf:
         files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
         assert files[EXAMPLE.name] == result.outline.read_bytes()
-        assert files[EXAMPLE.with_suffix(".lock").name] == result.outline.with_suffix(".lock").read_bytes()
+        carried = json.loads(files[EXAMPLE.with_suffix(".lock").name])
+        written = json.loads(result.outline.with_suffix(".lock").read_text(encoding="utf-8"))
+        assert written["pdf"]["sha256"] == hashlib.sha256(result.pdf.read_bytes()).hexdigest()
+        assert carried["pdf"]["sha256"] is None
+        carried["pdf"]["sha256"] = written["pdf"]["sha256"]
+        assert carried == written
         metadata = pdf.Root.Metadata.read_bytes()
         assert b"pdfaid:part" in metadata and b"3" in metadata
         associated = {(str(spec.UF), str(spec.AFRelationship)) for spec in pdf.Root.AF}
@@ -271,10 +289,11 @@ def test_an_a_3b_brief_carries_its_outline_and_lock(variants):
 def test_archival_and_accessible_briefs_pass_qpdf_and_repeat_byte_for_byte(variants):
     for result in variants.values():
         subprocess.run(["qpdf", "--check", str(result.pdf)], capture_output=True, check=True)
-    pipeline = Pipeline(Workspace.at(variants["a-3b"].pdf.parent))
-    again = pipeline.build(pipeline.check(variants["a-3b"].outline),
-                           BuildOptions(output=variants["a-3b"].pdf.with_name("again.pdf"), pdf_variant="a-3b"))
-    assert again.pdf.read_bytes() == variants["a-3b"].pdf.read_bytes()
+    first = variants["a-3b"].pdf.read_bytes()
+    workspace = Workspace.at(variants["a-3b"].outline.parent.parent)
+    build_stale(workspace, [variants["a-3b"].outline], BuildOptions(output=variants["a-3b"].pdf.parent,
+                                                                    pdf_variant="a-3b"), force=True, jobs=1)
+    assert variants["a-3b"].pdf.read_bytes() == first
 
 
 def test_pdf_variant_in_the_outline_is_checked(write_outline):

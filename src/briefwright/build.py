@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .citations import CitationError, FormattedCitations, find_style, format_citations
@@ -100,8 +101,13 @@ class Pipeline:
                 results.append((path, error))
         return results
 
-    def build(self, checked: CheckedBrief, options: BuildOptions) -> BuildResult:
-        """Build one checked brief into a PDF (and HTML on request); nothing is written on error."""
+    def build(self, checked: CheckedBrief, options: BuildOptions,
+              provenance: Callable[[BuildResult], bytes] | None = None) -> BuildResult:
+        """Build one checked brief into a PDF (and HTML on request); nothing is written on error.
+
+        `provenance` gives the brief's lock for the result so far; a PDF/A carries
+        it, with the outline, as embedded files.
+        """
         from .pdf import PdfOptions, render_pdf  # imports WeasyPrint, which only building needs
 
         outline_path = checked.outline.path
@@ -112,8 +118,9 @@ class Pipeline:
         settings = checked.settings.overridden("paper", options.paper, "--paper")
         html = self.html(checked, citations, settings, result.loaded)
         result.seconds["html"] = _lap(clock, result.seconds)
-        pdf_options = PdfOptions(options.pdf_variant or checked.outline.pdf_variant,
-                                 _epoch(checked.outline), self._attachments(checked.outline))
+        result.pdf = self.output_path(outline_path, options)
+        pdf_options = PdfOptions(options.pdf_variant or checked.outline.pdf_variant, _epoch(checked.outline),
+                                 partial(self._attachments, checked.outline, result, provenance))
         rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
         result.seconds["pdf"] = _lap(clock, result.seconds)
         result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
@@ -121,7 +128,6 @@ class Pipeline:
         result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
         result.data = rendered.data
         result.loaded += rendered.loaded
-        result.pdf = self.output_path(outline_path, options)
         if options.html:
             result.html = result.pdf.with_suffix(".html")
             write_atomically(result.html, html.encode("utf-8"))
@@ -142,13 +148,16 @@ class Pipeline:
         context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name)
         return render_html(environment(checked.theme, loaded), context)
 
-    def _attachments(self, outline: Outline) -> tuple[tuple[Path, str], ...]:
-        """What a PDF/A carries for provenance: the outline, and its lock where one exists."""
-        files = [(outline.path, "The outline this brief was built from")]
-        lock = outline.path.with_suffix(".lock")
-        if lock.is_file():
-            files.append((lock, "The lock: hashes of every input and the resolved passage of every citation"))
-        return tuple(files)
+    @staticmethod
+    def _attachments(outline: Outline, result: BuildResult, provenance: Callable[[BuildResult], bytes] | None,
+                     served: list[tuple[str | None, Path]]) -> list[tuple[str, str, bytes]]:
+        """What a PDF/A carries for provenance: the outline, and this build's lock (less the PDF's own hash)."""
+        files = [(outline.path.name, "The outline this brief was built from", outline.path.read_bytes())]
+        if provenance is not None:
+            so_far = replace(result, loaded=result.loaded + served)
+            files.append((outline.path.with_suffix(".lock").name, "The lock of this build: the hash of every "
+                          "input and the passage of every quotation", provenance(so_far)))
+        return files
 
     def output_path(self, outline_path: Path, options: BuildOptions) -> Path:
         return output_path(self.workspace, outline_path, options)

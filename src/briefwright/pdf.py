@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import mimetypes
 import os
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,11 +115,16 @@ class RenderedPdf:
         return self.layout.passes
 
 
+# The files a PDF/A carries: (file name, description, content). They are asked for once the
+# brief is laid out, given the files the layout read, so a lock among them can list those too.
+Attachments = Callable[[list[tuple[str | None, Path]]], list[tuple[str, str, bytes]]]
+
+
 @dataclass(frozen=True)
 class PdfOptions:
     variant: str | None = None        # None, "ua-1" or "a-3b" (see PDF_VARIANTS)
     epoch: int = 0                    # seconds since 1970: the outline's date stands in for the clock
-    attachments: tuple[tuple[Path, str], ...] = ()  # (file, description) embedded in a PDF/A
+    attachments: Attachments | None = None  # for a-3b
 
 
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b"}
@@ -143,9 +150,9 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
         with _fixed_clock(options.epoch):
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
-            identifier = _identifier(html, options)
-            data = layout.document.write_pdf(pdf_identifier=identifier, pdf_variant=variant,
-                                             attachments=_attachments(options, fetcher))
+            files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
+            data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
+                                             pdf_variant=variant, attachments=_attachments(files, options.epoch))
     finally:
         logger.removeHandler(collector)
     problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
@@ -237,25 +244,23 @@ def _blocks_holding_calls(document, wanted: set[int]) -> list:
     return list({id(element): element for element in found.values()}.values())
 
 
-def _identifier(html: str, options: PdfOptions) -> bytes:
+def _identifier(html: str, options: PdfOptions, files: list[tuple[str, str, bytes]]) -> bytes:
     """The PDF's identifier: a digest of what it is made from (never of where the workspace lies)."""
     digest = hashlib.sha256(html.encode("utf-8"))
     digest.update(f"{options.variant}:{options.epoch}".encode())
-    for path, _ in options.attachments if options.variant == "a-3b" else ():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name, _, content in files:
+        digest.update(name.encode() + b"\0" + content)
     return digest.hexdigest()[:32].encode()
 
 
-def _attachments(options: PdfOptions, fetcher: URLFetcher) -> list:
-    """The files a PDF/A carries, dated by the outline (not the clock) so the bytes repeat."""
-    if options.variant != "a-3b":
-        return []
+def _attachments(files: list[tuple[str, str, bytes]], epoch: int) -> list:
+    """WeasyPrint attachments, dated by the outline (not the clock) so the bytes repeat."""
     from weasyprint import Attachment
 
-    when = dt.datetime.fromtimestamp(options.epoch, dt.timezone.utc)
-    return [Attachment(url=path.resolve().as_uri(), url_fetcher=fetcher, name=path.name, description=description,
+    when = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    return [Attachment(file_obj=io.BytesIO(content), name=name, description=description,
                        created=when, modified=when, relationship="Source")
-            for path, description in options.attachments]
+            for name, description, content in files]
 
 
 def _misplaced_message(note: int, call: int | None, page: int | None, passes: int) -> str:

@@ -122,7 +122,8 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         messages += [str(warning) for warning in checked.warnings]
         messages += [f"{drift.position}: note: {drift.message()}" for drift in checked.drifts]
         with brief_file_lock(outline):
-            result = pipeline.build(checked, options)
+            result = pipeline.build(checked, options, provenance=lambda so_far: make_lock(
+                pipeline, checked, so_far, options).to_text().encode("utf-8"))
             messages += [str(warning) for warning in result.warnings[len(checked.warnings):]]
             lock_text = make_lock(pipeline, checked, result, options).to_text()
             write_atomically(lock_path(outline), lock_text.encode("utf-8"))
@@ -181,7 +182,10 @@ def brief_file_lock(outline: Path):
 
 
 def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions) -> Lock:
-    """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash."""
+    """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash.
+
+    Before the PDF exists (the copy a PDF/A carries inside itself) its hash is null.
+    """
     workspace, corpus = pipeline.workspace, pipeline.corpus
     places, digest = Places(workspace.root), FileHashes()
     cited = sorted({item.source_id for note in checked.notes for item in note.items if item.source_id})
@@ -192,7 +196,7 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
     files = {places.portable(path): name for name, path in result.loaded}
     return Lock(
         outline={"path": places.portable(checked.outline.path), "sha256": digest(checked.outline.path)},
-        pdf={"path": places.portable(result.pdf), "sha256": sha256(result.data)},
+        pdf={"path": places.portable(result.pdf), "sha256": sha256(result.data) if result.data else None},
         sources={i: {"file": places.portable(s.path), "sha256": digest(s.path)} for i, s in sources.items()},
         catalog={i: entry_hash(s.entry) for i, s in sources.items()},
         theme={"name": theme.name, "folders": [places.portable(f) for f in folders]},
