@@ -229,6 +229,34 @@ def test_a_damaged_lock_is_a_warning_not_a_crash(workspace, locked):
     assert read_lock(lock_file)[0] == lock
 
 
+@pytest.mark.parametrize("damage", [
+    lambda data: data["sources"]["trt-2021"].pop("file"),
+    lambda data: data.update(files=["x"]),
+    lambda data: data.update(theme=[]),
+    lambda data: data["citations"][0].update(first="12"),
+    lambda data: data.update(extra=1),
+])
+def test_a_lock_of_the_wrong_shape_is_a_warning_not_a_crash(workspace, locked, damage):
+    import json
+    path, lock = locked
+    data = json.loads(lock.to_text())
+    data.setdefault("theme", {"name": "policy-brief", "folders": []})
+    damage(data)
+    path.with_suffix(".lock").write_text(json.dumps(data), encoding="utf-8")
+    found, warning = read_lock(path.with_suffix(".lock"))
+    assert found is None and "damaged lock" in warning
+
+
+def test_a_lock_cannot_make_briefwright_read_outside_the_workspace(workspace):
+    from briefwright.lock import FileHashes, Places
+    places = Places(workspace.root)
+    assert places.local("/dev/zero") is None and places.local("../../etc/passwd") is None
+    assert places.local("builtin:../../../../etc/passwd") is None
+    assert places.local("seeds/sources.yaml") == workspace.seeds / "sources.yaml"
+    (workspace.root / "fifo").exists() or __import__("os").mkfifo(workspace.root / "fifo")
+    assert FileHashes()(workspace.root / "fifo") is None  # a FIFO is not read (it would block)
+
+
 def _resolved(pipeline, path):
     from briefwright.errors import ProblemLog
     from briefwright.outline import load_outline
@@ -253,3 +281,73 @@ def test_accept_rewraps_a_folded_scalar_when_the_words_span_a_line_break(workspa
     checked = Pipeline(workspace).check(path)
     assert checked.outline.sections[0].body[0].text == \
         'Pakistan is "the only country that does not recognise Armenia"[@trt-2021], a stance it keeps.'
+
+
+LOCATED = """\
+title: Locators
+sections:
+  - heading: One
+    body:
+      - >-
+        Ties began in 1992 and stayed mostly educational until 2010.[@kazimbeyli-2017, para. 12]
+        # a comment that --accept must keep
+      - "Pakistan refuses recognition.[@kazimbeyli-2017, paras. 15-16; @trt-2021, para. 3]"
+"""
+
+
+def test_an_explicit_locator_is_locked_and_a_paragraph_inserted_above_needs_accept(workspace, write_outline):
+    """`[@id, para. 12]` names its paragraph: when the paragraph moves, the outline must say so too."""
+    path = write_outline(LOCATED)
+    lock = make_lock(workspace, path)
+    assert {(r.kind, r.first, r.last) for r in lock.citations} == {
+        ("locator", 12, 12), ("locator", 15, 16), ("locator", 3, 3)}
+    edit(workspace, KAZ, "A new defense alliance", "An inserted paragraph.\nA new defense alliance")
+    message = problems(workspace, path, lock)
+    assert "briefs/test.yaml:6:70: error: moved:" in message and "is now para. 13 (was para. 12)" in message
+    assert "is now paras. 16–17 (was paras. 15–16)" in message
+    assert "trt-2021" not in message  # its source did not change
+    pipeline = Pipeline(workspace)
+    rewrites, refused = planned_rewrites(_resolved(pipeline, path), lock, pipeline.resolver)
+    assert not refused
+    apply_rewrites(path, rewrites)
+    assert path.read_text(encoding="utf-8") == LOCATED.replace("para. 12]", "para. 13]").replace(
+        "paras. 15-16", "paras. 16–17")
+    Pipeline(workspace).check(path, lock)  # the rewritten locators check without error
+
+
+def test_an_explicit_locator_whose_paragraph_was_reworded_is_edited(workspace, write_outline):
+    path = write_outline(LOCATED)
+    lock = make_lock(workspace, path)
+    edit(workspace, KAZ, "consisted of military education until 2010", "consisted chiefly of military training until 2010")
+    message = problems(workspace, path, lock)
+    assert "briefs/test.yaml:6:70: error: edited: kazimbeyli-2017, para. 12" in message
+    assert "[-military education-] {+chiefly of military training+}" in message or "{+chiefly+}" in message
+    checked = Pipeline(workspace).check(path, lock, accept=True)  # the paragraph stays where it was
+    assert [d.kind for d in checked.drifts] == ["edited"] and checked.drifts[0].accepted
+
+
+def test_accept_refuses_new_text_with_double_quotation_marks_in_a_printed_quotation(workspace, locked):
+    """Accepting would end the printed quotation early and silently change what it says."""
+    path, lock = locked
+    edit(workspace, TRT, "which does not recognise Armenia", 'which does not "recognise" Armenia')
+    pipeline = Pipeline(workspace)
+    rewrites, refused = planned_rewrites(_resolved(pipeline, path), lock, pipeline.resolver)
+    assert rewrites == [] and len(refused) == 1
+    assert "briefs/test.yaml:7:21: error: cannot accept automatically: the new text holds double quotation" in refused[0]
+
+
+def test_a_failed_build_undoes_the_rewrites_of_accept(workspace, locked):
+    """One quotation edited (acceptable), another gone: the build fails, so the outline stays as it was."""
+    from briefwright.build import BuildOptions
+    from briefwright.rebuild import build_one
+    path, lock = locked
+    path.with_suffix(".lock").write_text(lock.to_text(), encoding="utf-8")
+    before = path.read_bytes()
+    edit(workspace, TRT, "which does not recognise Armenia", "that does not recognise Armenia")
+    edit(workspace, KAZ, "We do not compete with each other in this area, but rather complement each other.",
+         "Nothing of the kind was said.")
+    outcome = build_one(Pipeline(workspace), path, BuildOptions(), accept=True)
+    assert outcome.status == "failed"
+    assert any("--accept's rewrites were undone" in m for m in outcome.messages)
+    assert path.read_bytes() == before
+    assert not (workspace.build / "test.pdf").exists()

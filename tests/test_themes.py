@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.cli import main
 from briefwright.errors import ProblemsFound
-from briefwright.themes import TemplateProblem, find_theme, resolve_settings
+from briefwright.themes import SETTINGS, TemplateProblem, find_theme, resolve_settings
 
 from .conftest import EXAMPLE, minimal
 from .test_html import Elements, render
@@ -236,6 +236,28 @@ def test_a_template_syntax_error_names_the_file_and_line(workspace, write_outlin
         render(write_outline("template: house\n" + minimal("'p'")), workspace)
 
 
+@pytest.mark.parametrize("expression, error", [("1/0", "ZeroDivisionError"), ("brief.title + 1", "TypeError")])
+def test_a_template_expression_that_fails_names_the_file_and_line(workspace, write_outline, expression, error):
+    write(workspace.templates / "house" / "brief.html", f"""
+        {{% extends "briefwright:policy-brief/brief.html" %}}
+        {{% block colophon %}}
+        <p>{{{{ {expression} }}}}</p>
+        {{% endblock %}}
+        """)
+    with pytest.raises(TemplateProblem, match=rf"^templates/house/brief.html:3: error: {error}: "):
+        render(write_outline("template: house\n" + minimal("'p'")), workspace)
+
+
+def test_pdf_variant_may_be_a_theme_setting(workspace, write_outline):
+    write(workspace.templates / "archive" / "theme.yaml", "extends: policy-brief\npdf_variant: a-3b\n")
+    path = write_outline("template: archive\n" + minimal("'p'"))
+    checked = Pipeline(workspace).check(path)
+    assert checked.settings["pdf_variant"] == "a-3b"
+    write(workspace.templates / "archive" / "theme.yaml", "extends: policy-brief\npdf_variant: pdf/x-4\n")
+    with pytest.raises(ProblemsFound, match="pdf_variant must be ua-1 or a-3b"):
+        Pipeline(workspace).check(path)
+
+
 def test_a_template_that_extends_itself_is_a_message(workspace, write_outline):
     write(workspace.templates / "policy-brief" / "brief.html", '{% extends "policy-brief/brief.html" %}\n')
     with pytest.raises(TemplateProblem, match="extends itself.*briefwright:THEME/brief.html"):
@@ -362,7 +384,7 @@ def test_templates_show_gives_each_setting_its_value_and_origin(run, workspace):
     assert rows["accent"].split()[1:] == ["#0f5c6e", "templates/caspian-policy-institute/theme.yaml:6:9"]
     assert rows["notes"].split()[1:] == ["footnotes", "default"]
     assert rows["logo"].split()[1] == "logo.svg"
-    assert len(rows) == 14
+    assert len(rows) == len(SETTINGS) == 15
 
 
 def test_templates_show_of_a_broken_theme_lists_its_problems(run, workspace):

@@ -24,6 +24,8 @@ from .outline import Outline
 from .workspace import write_atomically
 
 WRAP = 88
+# the numbers of a locator: `para. 12`, `paras. 12–13` (the forms prose.LOCATOR reads)
+LOCATOR_NUMBERS = re.compile(r"(?:paras?\.|paragraphs?|¶)\s*(\d+(?:\s*[-–—]\s*\d+)?)", re.IGNORECASE)
 
 
 @dataclass
@@ -44,11 +46,13 @@ def planned_rewrites(outline: Outline, lock, resolver) -> tuple[list[Rewrite], l
         if drift.kind == "moved" and citation.kind == "paragraphs":
             first, last = drift.paragraphs
             rewrites.append(_number_rewrite(citation, first, last))
+        elif citation.kind == "locator":
+            if drift.kind in ("moved", "edited") and drift.paragraphs != [drift.record.first, drift.record.last]:
+                rewrites.append(_locator_rewrite(citation, *drift.paragraphs))
         elif drift.kind == "edited" and citation.passage is None:
-            rewrite = _text_rewrite(citation, drift)
+            rewrite, reason = _text_rewrite(citation, drift)
             if rewrite is None:
-                refused.append(f"{citation.position}: error: cannot accept automatically: the quotation has "
-                               "omissions (…) or insertions ([ ]), or pulls its passage by first and last words; "
+                refused.append(f"{citation.position}: error: cannot accept automatically: {reason}; "
                                "edit it by hand:\n    " + drift.message().split("\n", 1)[-1].strip())
             else:
                 rewrites.append(rewrite)
@@ -62,15 +66,29 @@ def _number_rewrite(citation: OutlineCitation, first: int, last: int) -> Rewrite
     return Rewrite(citation.position, 0, old, new, f"paragraph {old} → {new}")
 
 
-def _text_rewrite(citation: OutlineCitation, drift: Drift) -> Rewrite | None:
+def _locator_rewrite(citation: OutlineCitation, first: int, last: int) -> Rewrite:
+    """`para. 12` → `para. 13` (or a range) where the citation's locator stands in the prose."""
+    value = citation.prose
+    match = LOCATOR_NUMBERS.search(value, citation.item.offset)
+    new = str(first) if first == last else f"{first}–{last}"
+    return Rewrite(citation.position, match.start(1), match[1], new,
+                   f"locator {match[1]} → {new} ({citation.item.source_id})")
+
+
+def _text_rewrite(citation: OutlineCitation, drift: Drift) -> tuple[Rewrite | None, str]:
+    """The rewrite of an edited quotation's words, or None and the reason it cannot be made."""
     typed = citation.typed
-    if any(mark in typed for mark in ("...", "…", "[", "]")) or citation.kind not in ("quotation", "text"):
-        return None
+    if citation.kind not in ("quotation", "text"):
+        return None, "the passage is pulled by its first and last words"
+    if any(mark in typed for mark in ("...", "…", "[", "]")):
+        return None, "the quotation has omissions (…) or insertions ([ ])"
     new = " ".join(drift.new_text.split("\n"))
     if citation.kind == "text":
-        return Rewrite(citation.position, 0, typed, new, "quotation")
+        return Rewrite(citation.position, 0, typed, new, "quotation"), ""
+    if any(mark in new for mark in '"“”'):
+        return None, "the new text holds double quotation marks, which would end the printed quotation early"
     offset = citation.group.offset - len(typed) - 1  # just after the opening quotation mark
-    return Rewrite(citation.position, offset, typed, new, "quotation")
+    return Rewrite(citation.position, offset, typed, new, "quotation"), ""
 
 
 def apply_rewrites(path, rewrites: list[Rewrite]) -> None:

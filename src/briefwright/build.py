@@ -119,7 +119,8 @@ class Pipeline:
         html = self.html(checked, citations, settings, result.loaded)
         result.seconds["html"] = _lap(clock, result.seconds)
         result.pdf = self.output_path(outline_path, options)
-        pdf_options = PdfOptions(options.pdf_variant or checked.outline.pdf_variant, _epoch(checked.outline),
+        variant = options.pdf_variant or checked.outline.pdf_variant or settings["pdf_variant"]
+        pdf_options = PdfOptions(variant, _epoch(checked.outline),
                                  partial(self._attachments, checked.outline, result, provenance))
         rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
         result.seconds["pdf"] = _lap(clock, result.seconds)

@@ -25,10 +25,11 @@ from difflib import SequenceMatcher
 from .errors import Position, ProblemLog
 from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
 from .outline import Outline, Quote
-from .prose import CiteGroup
+from .prose import CiteGroup, CiteItem
 from .quotes import Passage, SourceIndex, normalise, paragraph_label
 
 CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
+NUMBERED = ("paragraphs", "locator")  # citations whose paragraph numbers are written in the outline
 EDITED_SIMILARITY = 0.6         # between the same context, a passage at least this similar is "edited"
 EDITED_WITHOUT_CONTEXT = 0.85   # with the context changed too, the nearest passage must be this similar
 CONTEXT_SIMILARITY = 0.7
@@ -87,6 +88,8 @@ class OutlineCitation:
     passage: Passage | None
     quote: Quote | None = None                  # for block quotations
     group: CiteGroup | None = None              # for printed quotations
+    item: CiteItem | None = None                # for explicit locators (`[@id, para. 15]`)
+    prose: str = ""                             # the prose string that holds it (printed quotations, locators)
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -94,7 +97,8 @@ class OutlineCitation:
 
 
 def outline_citations(outline: Outline) -> list[OutlineCitation]:
-    """Every quotation of `outline` in reading order (printed in prose, or block)."""
+    """Every quotation of `outline` in reading order (printed in prose, or block), and every
+    explicit locator (`[@id, para. 15]`: the paragraphs it names are its passage)."""
     found = []
     for block in outline.prose():
         if isinstance(block, Quote):
@@ -108,6 +112,9 @@ def outline_citations(outline: Outline) -> list[OutlineCitation]:
                 where = block.where(group.offset - len(group.quotation) - 2)
                 found.append(OutlineCitation("quotation", group.items[0].key, group.quotation, where,
                                              group.passage, group=group))
+            found += [OutlineCitation("locator", item.key, "{}-{}".format(*item.paragraphs), block.where(item.offset),
+                                      None, group=group, item=item, prose=block.text)
+                      for item in group.items if item.explicit and item.paragraphs and item.source_id]
     return found
 
 
@@ -127,6 +134,8 @@ def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
     records = []
     for citation in outline_citations(outline):
         passage = citation.passage
+        if citation.kind == "locator":
+            passage = index_of(citation.item.source_id).paragraphs(*citation.item.paragraphs)
         if passage is None or passage.span is None:
             continue
         index = index_of(passage.source_id)
@@ -242,7 +251,8 @@ def review_drift(outline: Outline, lock: Lock, resolver, log: ProblemLog, accept
     """
     drifts = []
     for citation, drift in match_drifts(outline, lock, resolver):
-        drift.accepted = accept and drift.kind == "edited" and citation.passage is not None
+        drift.accepted = accept and drift.kind == "edited" and (citation.passage is not None or
+                                                                 citation.kind == "locator")
         if drift.kind != "unchanged":
             drifts.append(drift)
             _report(drift, citation, log)
@@ -277,11 +287,14 @@ def match_drifts(outline: Outline, lock: Lock, resolver) -> list[tuple[OutlineCi
 
 def _report(drift: Drift, citation: OutlineCitation, log: ProblemLog) -> None:
     where = citation.position
-    if drift.kind == "moved" and citation.kind != "paragraphs":
+    numbered = citation.kind in NUMBERED  # the outline itself names the paragraphs
+    if drift.kind == "moved" and not numbered:
         return  # reported by the build; resolution has re-anchored it
     log.problems[:] = [p for p in log.problems if not (p.severity == "error" and p.position == where)]
-    if drift.kind == "moved":
-        log.error(where, f"{drift.message()}: the outline still says {citation.typed}; "
+    if drift.kind == "moved" or (numbered and drift.accepted and drift.paragraphs != [drift.record.first,
+                                                                                      drift.record.last]):
+        said = paragraph_label(drift.record.first, drift.record.last)
+        log.error(where, f"{drift.message()}: the outline still says {said}; "
                   "run briefwright build --accept to update it")
     elif not drift.accepted:
         log.error(where, drift.message())

@@ -105,7 +105,7 @@ class FreshnessChecker:
 
     def _theme_reasons(self, lock: Lock) -> list[str]:
         reasons = []
-        folders = [self.places.local(f) for f in lock.theme.get("folders", [])]
+        folders = [f for f in map(self.places.local, lock.theme.get("folders", [])) if f is not None]
         for loaded in lock.files:
             shown = loaded.get("name") or loaded["path"]
             if self.hash(self.places.local(loaded["path"])) != loaded["sha256"]:
@@ -118,10 +118,9 @@ class FreshnessChecker:
         return reasons
 
     def _pdf_reasons(self, outline: Path, lock: Lock) -> list[str]:
-        expected = self.places.portable(output_path(self.workspace, outline, self.options))
-        if lock.pdf.get("path") != expected:
+        pdf = output_path(self.workspace, outline, self.options)
+        if lock.pdf.get("path") != self.places.portable(pdf):
             return ["output path"]
-        pdf = self.places.local(expected)
         digest = self.hash(pdf)
         if digest is None:
             return ["PDF missing"]

@@ -16,6 +16,7 @@ the brief is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import stat
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from .errors import display_path
 
 LOCK_FORMAT = 1
+MAX_HASHED_BYTES = 200_000_000  # a file named by a lock larger than this is not read (it counts as changed)
 CONTEXT_CHARS = 32
 
 
@@ -30,7 +32,8 @@ CONTEXT_CHARS = 32
 class CitationRecord:
     """One quotation as the last build resolved it."""
 
-    kind: str          # "quotation" (printed in prose), "text", "from-to" or "paragraphs" (block quotations)
+    kind: str          # "quotation" (printed in prose), "locator" (`[@id, para. N]`), or a block quotation's
+                       # form: "text", "from-to" or "paragraphs"
     key: str           # the source as the outline names it
     typed: str         # what the outline says: the words typed, "FROM … TO", or "6-7"
     source: str        # the catalog id
@@ -68,14 +71,46 @@ class Lock:
 
     @classmethod
     def from_text(cls, text: str) -> Lock:
+        """Read a lock; raise ValueError or TypeError for anything not shaped as `to_text` writes it."""
         data = json.loads(text)
         if not isinstance(data, dict) or data.pop("briefwright-lock", None) != LOCK_FORMAT:
             raise ValueError("not a briefwright lock of format 1")
+        _check_shape(data)
         records = [CitationRecord(**record) for record in data.pop("citations")]
-        lock = cls(**data, citations=records)
-        if not isinstance(lock.outline.get("sha256"), str) or not isinstance(lock.pdf.get("sha256"), str):
-            raise TypeError("the outline or PDF hash is missing")
-        return lock
+        return cls(**data, citations=records)
+
+
+_TEXT, _HASH, _NUMBER = str, (str, type(None)), int
+_FILE = {"path": _TEXT, "sha256": _HASH}
+_SHAPE = {
+    "outline": {"path": _TEXT, "sha256": _TEXT}, "pdf": {"path": _TEXT, "sha256": _TEXT},
+    "sources": ("each", {"file": _TEXT, "sha256": _HASH}), "catalog": ("each", _TEXT),
+    "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
+    "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
+    "citations": ("list", {name: (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
+                           for name in CitationRecord.__dataclass_fields__}),
+}
+
+
+def _check_shape(value, shape=None, where: str = "lock") -> None:
+    """Raise TypeError naming the first key of `value` whose type differs from `shape` (`key?`: optional)."""
+    shape = _SHAPE if shape is None else shape
+    if isinstance(shape, dict):
+        keys = {key.rstrip("?") for key in shape}
+        required = {key for key in shape if not key.endswith("?")}
+        if not isinstance(value, dict) or not required <= set(value) <= keys:
+            raise TypeError(f"{where} must have the keys {', '.join(sorted(keys))}")
+        for key, inner in shape.items():
+            if key.rstrip("?") in value:
+                _check_shape(value[key.rstrip("?")], inner, f"{where}.{key.rstrip('?')}")
+    elif isinstance(shape, tuple) and shape and shape[0] in ("each", "list"):
+        kind = dict if shape[0] == "each" else list
+        if not isinstance(value, kind):
+            raise TypeError(f"{where} must be a {'mapping' if kind is dict else 'list'}")
+        for key, inner in (value.items() if kind is dict else enumerate(value)):
+            _check_shape(inner, shape[1], f"{where}[{key!r}]")
+    elif not isinstance(value, shape) or isinstance(value, bool) and shape is _NUMBER:
+        raise TypeError(f"{where} has the wrong type")
 
 
 def lock_path(outline: Path) -> Path:
@@ -107,15 +142,19 @@ def entry_hash(entry: dict | None) -> str:
 
 
 class FileHashes:
-    """SHA-256 of files, each read once per run; None for a file that cannot be read."""
+    """SHA-256 of regular files, each read once per run; None for a path that is not one (or too big)."""
 
     def __init__(self):
         self._known: dict[Path, str | None] = {}
 
-    def __call__(self, path: Path) -> str | None:
+    def __call__(self, path: Path | None) -> str | None:
+        if path is None:
+            return None
         if path not in self._known:
             try:
-                self._known[path] = sha256(path.read_bytes())
+                mode = path.stat()
+                regular = stat.S_ISREG(mode.st_mode) and mode.st_size <= MAX_HASHED_BYTES
+                self._known[path] = sha256(path.read_bytes()) if regular else None
             except OSError:
                 self._known[path] = None
         return self._known[path]
@@ -126,7 +165,7 @@ class Places:
 
     def __init__(self, root: Path):
         from .citations import styles_folder
-        from .render import builtin_themes
+        from .themes import builtin_themes
 
         self.prefixes = {"builtin:": builtin_themes().resolve(), "csl:": styles_folder().resolve(), "": root}
 
@@ -137,8 +176,10 @@ class Places:
                 return prefix + path.relative_to(folder).as_posix()
         return str(path)
 
-    def local(self, text: str) -> Path:
-        for prefix, folder in self.prefixes.items():
-            if prefix and text.startswith(prefix):
-                return folder / text[len(prefix):]
-        return self.prefixes[""] / text
+    def local(self, text: str) -> Path | None:
+        """The path a lock's `text` names, or None if it leaves its folder (a lock is input, too)."""
+        for prefix, folder in self.prefixes.items():  # the workspace's "" comes last
+            if text.startswith(prefix):
+                path = folder / text[len(prefix):]
+                return path if path.resolve().is_relative_to(folder.resolve()) else None
+        return None

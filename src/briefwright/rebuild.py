@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -113,10 +114,11 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
     """Check and build one brief, then write its PDF and its lock; never raise for a user's mistake."""
     if isinstance(pipeline, BriefwrightError):
         return Outcome(outline, FAILED, [pipeline.format_message()])
-    messages = []
+    messages, original = [], None
     try:
         lock, _ = read_lock(lock_path(outline))
         if accept and lock:
+            original = outline.read_bytes()
             messages += _accept(pipeline, outline, lock)
         checked = pipeline.check(outline, lock, accept)
         messages += [str(warning) for warning in checked.warnings]
@@ -128,13 +130,25 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
             lock_text = make_lock(pipeline, checked, result, options).to_text()
             write_atomically(lock_path(outline), lock_text.encode("utf-8"))
     except BriefwrightError as error:
-        return Outcome(outline, FAILED, messages + [error.format_message()])
+        return Outcome(outline, FAILED, messages + _restored(outline, original) + [error.format_message()])
+    except Exception as error:  # a defect of ours: fail this brief, not the run (the others go on)
+        detail = "".join(traceback.format_exception(error)[-3:]).rstrip()
+        return Outcome(outline, FAILED, messages + _restored(outline, original) + [
+            f"{display_path(outline)}: internal error, please report it:\n{detail}"])
     seconds = sum(result.seconds.values())
     extra = f" and {display_path(result.html)}" if result.html else ""
     passes = "1 layout pass" if result.passes == 1 else f"{result.passes} layout passes"
     return Outcome(outline, BUILT, messages, f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
                                              f"{result.notes} notes, {passes} ({seconds:.1f} s)",
                    report=page_report(result))
+
+
+def _restored(outline: Path, original: bytes | None) -> list[str]:
+    """Put back an outline that `--accept` rewrote for a build that then failed."""
+    if original is None or outline.read_bytes() == original:
+        return []
+    write_atomically(outline, original)
+    return [f"{display_path(outline)}: note: the build failed, so --accept's rewrites were undone"]
 
 
 def page_report(result: BuildResult) -> list[str]:

@@ -99,6 +99,11 @@ def render_html(env: jinja2.Environment, context: dict, template: str = "brief.h
     except RecursionError:
         raise TemplateProblem(f"{template}: error: a template extends itself; in templates/THEME/, "
                               "extend briefwright:THEME/brief.html (the built-in file)") from None
+    except TemplateProblem:
+        raise
+    except Exception as error:  # an expression that fails at render time: {{ 1/0 }}, {{ title + 1 }}
+        raise TemplateProblem(f"{_template_position(error) or template + ': '}error: "
+                              f"{type(error).__name__}: {error}") from None
 
 
 def _template_position(error: Exception) -> str:

@@ -68,6 +68,7 @@ SETTINGS: dict[str, SettingSpec] = {
     "footer": SettingSpec("text", None, "a line printed at the foot of every page, e.g. the institute's name"),
     "sources": SettingSpec("yes/no", True, "print the Sources list at the end"),
     "notes": SettingSpec("notes", "footnotes", "footnotes (at the foot of each page) or endnotes (a list at the end)"),
+    "pdf_variant": SettingSpec("pdf variant", None, "ua-1 (tagged, accessible) or a-3b (archival); default a plain PDF"),
 }
 CSS_PROPERTIES = [name for name, spec in SETTINGS.items() if spec.kind in ("colour", "font")]
 
@@ -132,8 +133,14 @@ def _notes(name: str, value: str) -> str:
     return value
 
 
+def _pdf_variant(name: str, value: str) -> str:
+    if value not in ("ua-1", "a-3b"):
+        raise ValueError(f"{name} must be ua-1 or a-3b, not {value!r}")
+    return value
+
+
 _CHECKS = {"colour": _colour, "font": _font, "paper": _paper, "margins": _margins,
-           "asset": _asset, "text": _text, "notes": _notes}
+           "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant}
 
 
 # -- themes and their chains ------------------------------------------------------
