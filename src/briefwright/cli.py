@@ -86,7 +86,7 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
               help="Paper size, overriding the theme's paper setting (default a4).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
               help="ua-1: a tagged, accessible PDF/UA-1. a-3b: an archival PDF/A-3b carrying its outline "
-                   "and lock. Default: the outline's pdf_variant, else a plain PDF.")
+                   "and lock. Default: the outline's pdf_variant, then the theme's, else a plain PDF.")
 @click.option("--report", is_flag=True, help="Also print, per brief, the notes on each page, the layout passes, "
                                               "the time of each stage and the typographic findings.")
 @click.option("--force", is_flag=True, help="Rebuild every brief, stale or not.")
@@ -102,8 +102,9 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     A brief is stale when an input changed since its last build (see
     briefwright status); --force rebuilds regardless. Each build writes the PDF
     and then the brief's lock, briefs/<slug>.lock. Quotations are compared with
-    the lock: a moved one follows its paragraph; an edited, ambiguous or gone one
-    fails its brief (--accept takes edited text). A brief with problems is
+    the lock: a moved one follows its paragraph (where the outline writes the
+    number, as in para. 12, --accept updates it); an edited, ambiguous or gone
+    one fails its brief (--accept takes edited text). A brief with problems is
     reported and left untouched; the others still build. Exits 1 if any failed.
 
     After layout every footnote is checked to begin on the page of its call (the
@@ -115,8 +116,8 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     Examples:
       briefwright build
       briefwright build -j 2 --force
-      briefwright build briefs/defence-triangle.yaml --html --report
-      briefwright build briefs/defence-triangle.yaml -o out/brief.pdf --paper letter
+      briefwright build briefs/azerbaijan-pakistan-turkey.yaml --html --report
+      briefwright build briefs/azerbaijan-pakistan-turkey.yaml -o out/brief.pdf --paper letter
       briefwright build --accept
       briefwright build --pdf-variant a-3b -o archive/ --force
     """
@@ -236,7 +237,7 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
     \b
     Examples:
       briefwright check
-      briefwright check briefs/defence-triangle.yaml
+      briefwright check briefs/azerbaijan-pakistan-turkey.yaml
     """
     failed = False
     for path, outcome in check_briefs(workspace, _outlines(workspace, outlines)):
