@@ -120,7 +120,8 @@ STRESS_OUTLINES = sorted(p.stem for p in (STRESS / "briefs").glob("*.yaml"))
 def test_every_stress_outline_sets_every_note_on_the_page_of_its_call(stress, name, theme):
     checked, rendered = render(stress, stress.workspace.briefs / f"{name}.yaml", theme)
     notes = rendered.layout.notes
-    assert rendered.typography == []
+    # every typographic check holds, but the runt last page: the stress outlines' length is arbitrary
+    assert [m for m in rendered.typography if "the last page holds only" not in m] == []
     if checked.settings["notes"] == "endnotes":  # no footnotes: every note is in the list at the end
         assert notes == {}
         return
@@ -324,3 +325,10 @@ def test_a_ua_1_brief_gives_every_figure_its_alt_text(workspace):
     with pikepdf.open(result.pdf) as pdf:
         collect(pdf.Root.StructTreeRoot.K)
     assert figures and all(figures), figures
+
+
+def test_a_runt_last_page_is_found():
+    words = " ".join(["word"] * 20)  # two lines, pushed whole to a page of their own
+    html = PAGE.replace("{}", "p { margin: 0 }") + "<p style='height: 55mm'></p>" + f"<p>{words}</p>"
+    assert any("the last page holds only" in f for f in faults_of(html))
+    assert not any("the last page" in f for f in faults_of(PAGE.replace("{}", "") + f"<p>{words}</p>" * 12))

@@ -15,6 +15,7 @@ the `pdf` stage applies before laying the brief out again:
 - more than two hyphenated lines in a row (repaired: `hyphens: manual` for that
   paragraph);
 - an overfull line: text running past the margin (a long URL in a note, say);
+- a runt last page: one that holds no more than `RUNT_LINES` lines of text;
 - text set in a font the theme did not declare (`fallback_fonts`): a glyph the
   theme's fonts lack, which Pango took from a system font.
 """
@@ -30,6 +31,7 @@ from weasyprint.formatting_structure.boxes import (
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+RUNT_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,9 @@ def find_faults(pages) -> list[Fault]:
     notes: dict[int, float] = {}
     last_block_of_page: list[_Part | None] = []
     faults: list[Fault] = []
+    lines_on_last_page = 0
     for number, page in enumerate(pages, start=1):
-        last = None
+        last, lines_on_last_page = None, 0
         for child in page._page_box.children:
             in_area = isinstance(child, FootnoteAreaBox)
             for part in _blocks(child, number):
@@ -63,6 +66,7 @@ def find_faults(pages) -> list[Fault]:
                     notes.setdefault(_note_number(part.box.element), part.box.margin_height())
                 else:
                     parts.setdefault(id(part.box.element), []).append(part)
+                    lines_on_last_page += len(part.lines)
                     if part.lines or part.box.element_tag in HEADINGS:
                         last = part
                 faults += [_overfull(number, line, in_area) for line in part.lines if _is_overfull(line, part.box)]
@@ -71,6 +75,9 @@ def find_faults(pages) -> list[Fault]:
         faults += _split_faults(split, pages, notes)
         faults += _hyphenation_faults(split)
     faults += _stranded_headings(last_block_of_page, len(pages))
+    if len(pages) > 1 and lines_on_last_page <= RUNT_LINES:
+        faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
+                            "shorten the brief or let it run a little longer"))
     return sorted(set(faults), key=lambda fault: _page_order(fault.message))
 
 
