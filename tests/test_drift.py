@@ -351,3 +351,15 @@ def test_a_failed_build_undoes_the_rewrites_of_accept(workspace, locked):
     assert any("--accept's rewrites were undone" in m for m in outcome.messages)
     assert path.read_bytes() == before
     assert not (workspace.build / "test.pdf").exists()
+
+
+def test_accepted_locators_are_not_mistaken_for_others_that_moved(workspace, write_outline):
+    """After --accept, `para. 13` (was 12) must not be paired with the record of the old para. 13."""
+    path = write_outline(LOCATED.replace("paras. 15-16", "para. 13"))
+    lock = make_lock(workspace, path)
+    edit(workspace, KAZ, "A new defense alliance", "An inserted paragraph.\nA new defense alliance")
+    pipeline = Pipeline(workspace)
+    rewrites, _ = planned_rewrites(_resolved(pipeline, path), lock, pipeline.resolver)
+    apply_rewrites(path, rewrites)
+    assert "para. 13]" in path.read_text(encoding="utf-8") and "para. 14;" in path.read_text(encoding="utf-8")
+    assert Pipeline(workspace).check(path, lock).drifts == []
