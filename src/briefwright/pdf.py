@@ -152,7 +152,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
-                                             pdf_variant=variant, attachments=_attachments(files, options.epoch))
+                                             pdf_variant=variant, attachments=_attachments(files, options.epoch),
+                                             finisher=_list_each_attachment_once)
     finally:
         logger.removeHandler(collector)
     problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
@@ -251,6 +252,12 @@ def _identifier(html: str, options: PdfOptions, files: list[tuple[str, str, byte
     for name, _, content in files:
         digest.update(name.encode() + b"\0" + content)
     return digest.hexdigest()[:32].encode()
+
+
+def _list_each_attachment_once(document, pdf) -> None:
+    """WeasyPrint 70 names each PDF/A attachment twice in the catalog's /AF; validators object."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
 
 
 def _attachments(files: list[tuple[str, str, bytes]], epoch: int) -> list:
