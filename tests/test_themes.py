@@ -248,6 +248,25 @@ def test_a_template_expression_that_fails_names_the_file_and_line(workspace, wri
         render(write_outline("template: house\n" + minimal("'p'")), workspace)
 
 
+@pytest.mark.parametrize("name", ["../../seeds/sources.yaml", "/etc/passwd"])
+def test_a_template_name_that_leaves_the_theme_is_refused(workspace, write_outline, name):
+    write(workspace.templates / "house" / "brief.html", f"""
+        {{% extends "briefwright:policy-brief/brief.html" %}}
+        {{% block colophon %}}{{% include "{name}" %}}{{% endblock %}}
+        """)
+    with pytest.raises(TemplateProblem, match="refused: a template name stays inside the theme folders"):
+        render(write_outline("template: house\n" + minimal("'p'")), workspace)
+
+
+def test_a_theme_yaml_that_is_not_a_regular_file_is_an_error(workspace, write_outline):
+    import os
+    (workspace.templates / "house").mkdir(parents=True)
+    os.mkfifo(workspace.templates / "house" / "theme.yaml")
+    write(workspace.templates / "house" / "brief.css", "p { color: black }\n")
+    with pytest.raises(ProblemsFound, match=r"templates/house/theme.yaml:1:1: error: .*"):
+        Pipeline(workspace).check(write_outline("template: house\n" + minimal("'p'")))
+
+
 def test_pdf_variant_may_be_a_theme_setting(workspace, write_outline):
     write(workspace.templates / "archive" / "theme.yaml", "extends: policy-brief\npdf_variant: a-3b\n")
     path = write_outline("template: archive\n" + minimal("'p'"))

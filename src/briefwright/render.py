@@ -92,6 +92,9 @@ def render_html(env: jinja2.Environment, context: dict, template: str = "brief.h
         raise TemplateProblem(f"{display_path(error.filename or error.name)}:{error.lineno}: "
                               f"error: template syntax: {error.message}") from None
     except jinja2.TemplateNotFound as error:
+        if error.name and (".." in error.name.split("/") or error.name.startswith("/")):
+            raise TemplateProblem(f"template {error.name!r}: refused: a template name stays inside the theme "
+                                  "folders (no .. and no absolute paths)") from None
         raise TemplateProblem(f"template {error.name!r} not found in the theme or the themes it extends "
                               "(a theme that extends none must have its own brief.html)") from None
     except jinja2.UndefinedError as error:

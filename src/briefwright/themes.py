@@ -317,7 +317,7 @@ def _read_layer(name: str, folders: list[Path], log: ProblemLog) -> ThemeLayer:
     layer = ThemeLayer(name, tuple(folders))
     for folder in reversed(folders):
         path = folder / THEME_FILE
-        if path.is_file() or path.is_symlink():
+        if path.exists() or path.is_symlink():  # read_inside refuses what is not a regular file inside
             layer = _read_theme_file(path, folder, layer, log)
     return layer
 
