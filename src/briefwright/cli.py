@@ -20,7 +20,7 @@ from .freshness import UP_TO_DATE
 from .lookup import catalog_rows, search_corpus
 from .outline import DEFAULT_STYLE, PDF_VARIANTS
 from .quotes import parse_paragraph_range
-from .rebuild import BUILT, FAILED, FRESH, Outcome, build_stale
+from .rebuild import BUILT, FAILED, FRESH, Outcome, build_stale, outcome_lines
 from .status import brief_status
 from .watch import watch_workspace
 from .themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
@@ -153,15 +153,8 @@ class BuildProgress:
             return
         if self.bar is not None:
             click.echo("\r\033[K", nl=False)
-        for message in outcome.messages:
-            click.echo(message, err=True)
-        if outcome.summary:
-            because = f" [{', '.join(outcome.reasons)}]" if outcome.reasons else ""
-            click.echo(outcome.summary + because)
-            for line in outcome.report if self.full_report else []:
-                click.echo(f"  {line}")
-        elif outcome.status == FAILED:
-            click.echo(f"failed: {display_path(outcome.outline)}", err=True)
+        for line, to_stderr in outcome_lines(outcome, self.full_report):
+            click.echo(line, err=to_stderr)
         if self.bar is not None:
             self.bar.update(1)
 

@@ -143,6 +143,18 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
                    report=page_report(result))
 
 
+def outcome_lines(outcome: Outcome, full_report: bool = False) -> list[tuple[str, bool]]:
+    """What to print of an outcome, as (line, is it for stderr): messages, then the summary."""
+    lines = [(message, True) for message in outcome.messages]
+    if outcome.summary:
+        because = f" [{', '.join(outcome.reasons)}]" if outcome.reasons else ""
+        lines.append((outcome.summary + because, False))
+        lines += [(f"  {line}", False) for line in (outcome.report if full_report else [])]
+    elif outcome.status == FAILED:
+        lines.append((f"failed: {display_path(outcome.outline)}", True))
+    return lines
+
+
 def _restored(outline: Path, original: bytes | None) -> list[str]:
     """Put back an outline that `--accept` rewrote for a build that then failed."""
     if original is None or outline.read_bytes() == original:

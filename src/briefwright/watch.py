@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .build import BuildOptions
 from .errors import BriefwrightError, display_path
-from .rebuild import BUILT, FAILED, Outcome, build_stale
+from .rebuild import BUILT, FAILED, Outcome, build_stale, outcome_lines
 from .workspace import Workspace
 
 IGNORED_SUFFIXES = (".lock", ".tmp", ".swp", "~")
@@ -78,7 +78,5 @@ def rebuild(workspace: Workspace, options: BuildOptions, jobs: int | None,
 
 
 def _report(outcome: Outcome, echo: Callable[[str], None]) -> None:
-    for message in outcome.messages:
-        echo(message)
-    if outcome.summary:
-        echo(outcome.summary + (f" [{', '.join(outcome.reasons)}]" if outcome.reasons else ""))
+    for line, _ in outcome_lines(outcome):
+        echo(line)
