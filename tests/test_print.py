@@ -19,7 +19,7 @@ from briefwright.build import BuildOptions, Pipeline
 from briefwright.citations import format_citations
 from briefwright.pdf import PdfProblem, lay_out, render_pdf
 from briefwright.rebuild import build_stale
-from briefwright.render import builtin_themes, find_theme
+from briefwright.render import builtin_themes
 from briefwright.typography import fallback_fonts, find_faults
 from briefwright.workspace import Workspace
 
