@@ -26,19 +26,7 @@ from briefwright import weasyprint_fix  # noqa: E402
 from briefwright.build import Pipeline  # noqa: E402
 from briefwright.citations import format_citations  # noqa: E402
 from briefwright.pdf import LocalFetcher, lay_out  # noqa: E402
-from briefwright.workspace import Workspace  # noqa: E402
-from tests.test_print import STRESS  # noqa: E402
-
-
-def stress_workspace(root: Path) -> Workspace:
-    shutil.copytree(REPO / "seeds", root / "seeds")
-    for text in (STRESS / "seeds").glob("*.txt"):
-        shutil.copy(text, root / "seeds" / text.name)
-    with open(root / "seeds" / "sources.yaml", "a", encoding="utf-8") as catalog:
-        catalog.write("\n" + (STRESS / "seeds" / "catalog-extra.yaml").read_text(encoding="utf-8"))
-    shutil.copytree(STRESS / "briefs", root / "briefs")
-    shutil.copy(REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml", root / "briefs")
-    return Workspace.at(root)
+from tests.test_print import stress_workspace  # noqa: E402
 
 
 def measure(pipeline: Pipeline, outline: Path) -> tuple[int, float, bool]:
@@ -55,7 +43,9 @@ def main() -> None:
     weasyprint_fix.apply()
     repaired = block._linebox_layout
     with tempfile.TemporaryDirectory() as folder:
-        pipeline = Pipeline(stress_workspace(Path(folder)))
+        workspace = stress_workspace(Path(folder))
+        shutil.copy(REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml", workspace.briefs)
+        pipeline = Pipeline(workspace)
         print(f"{'outline':<28} {'repaired: passes, time':>24}   {'unrepaired: passes, time, ratio':>34}")
         for outline in sorted(pipeline.workspace.briefs.glob("*.yaml")):
             block._linebox_layout = repaired

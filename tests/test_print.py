@@ -73,17 +73,20 @@ def test_a_note_that_cannot_be_placed_fails_the_build_naming_it(unrepaired, monk
         render_pdf((DATA / "footnote-defect.html").read_text(encoding="utf-8"), theme, tmp_path)
 
 
-@pytest.fixture(scope="module")
-def stress(tmp_path_factory) -> Pipeline:
-    """The repository's corpus plus the stand-in sources, and the stress outlines."""
-    root = tmp_path_factory.mktemp("stress")
+def stress_workspace(root: Path) -> Workspace:
+    """A workspace at `root`: the repository's corpus plus the stand-in sources, and the stress outlines."""
     shutil.copytree(REPO / "seeds", root / "seeds")
     for text in (STRESS / "seeds").glob("*.txt"):
         shutil.copy(text, root / "seeds" / text.name)
     with open(root / "seeds" / "sources.yaml", "a", encoding="utf-8") as catalog:
         catalog.write("\n" + (STRESS / "seeds" / "catalog-extra.yaml").read_text(encoding="utf-8"))
     shutil.copytree(STRESS / "briefs", root / "briefs")
-    return Pipeline(Workspace.at(root))
+    return Workspace.at(root)
+
+
+@pytest.fixture(scope="module")
+def stress(tmp_path_factory) -> Pipeline:
+    return Pipeline(stress_workspace(tmp_path_factory.mktemp("stress")))
 
 
 def themed(outline: Path, theme: str) -> Path:

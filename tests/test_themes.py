@@ -371,6 +371,16 @@ def test_templates_init_then_build_works(run, workspace, write_outline):
     assert "Key facts" not in built.output and (workspace.build / "test.pdf").is_file()
 
 
+def test_templates_init_copies_a_block_whole_with_the_blocks_inside_it(run, workspace):
+    assert run("templates", "init", "house").exit_code == 0
+    text = (workspace.templates / "house" / "brief.html").read_text(encoding="utf-8")
+    copy = text[text.index("{# title_block\n"):text.index("\n#}", text.index("{# title_block\n"))]
+    assert [b for b in ("masthead", "byline", "imprint") if f"{{% block {b} %}}" in copy] == ["masthead", "byline",
+                                                                                          "imprint"]
+    assert copy.count("{% block ") == copy.count("{% endblock %}") == 4
+    assert copy.rstrip().endswith("{% endblock %}\n{% endblock %}")
+
+
 def test_templates_init_uncommenting_a_setting_takes_effect(run, workspace, write_outline):
     assert run("templates", "init", "house").exit_code == 0
     path = workspace.templates / "house" / "theme.yaml"

@@ -522,22 +522,33 @@ def _brief_html(name: str, base: str, theme: Theme) -> str:
     head = (f'{{#- The {name} theme\'s page template. It extends {base}\'s: every block not\n'
             f'    replaced here comes from {base}, so fixes to {base} reach this theme too.\n'
             '    To change a block, delete the comment lines around its copy below and edit it.\n'
-            '    All blocks: head, furniture, title_block, key_points, section, quotation,\n'
-            '    recommendations, endnotes, sources, colophon (see the README). -#}\n'
+            '    All blocks: head, furniture, title_block (masthead, byline, imprint), key_points,\n'
+            '    section, quotation, recommendations, endnotes, sources, colophon (see the README). -#}\n'
             f'{{% extends "{base}/brief.html" %}}\n')
     copies = [f"\n{{# {block}\n{source}\n#}}\n" for block in USUAL_BLOCKS
               if (source := _block_source(theme, block))]
     return head + "".join(copies)
 
 
+_BLOCK_TAG = re.compile(r"\{%-?\s*(block\s+\w+|endblock)\b.*?-?%\}", re.DOTALL)
+
+
 def _block_source(theme: Theme, block: str) -> str | None:
-    """The text of `{% block NAME %}…{% endblock %}` in the first brief.html of the chain that has it."""
-    pattern = re.compile(r"\{%-?\s*block\s+" + block + r"\b.*?%\}.*?\{%-?\s*endblock\s*-?%\}", re.DOTALL)
+    """The text of `{% block NAME %}…{% endblock %}` (blocks inside it included) in the first
+    brief.html of the chain that has it."""
+    opening = re.compile(r"\{%-?\s*block\s+" + block + r"\b.*?%\}", re.DOTALL)
     for folder in theme.folders:
         path = folder / "brief.html"
-        if path.is_file() and (match := pattern.search(path.read_text(encoding="utf-8"))):
-            empty = re.fullmatch(r"\{%-?\s*block\s+\w+\s*-?%\}\s*\{%-?\s*endblock\s*-?%\}", match[0])
-            return EXAMPLE_BLOCKS.get(block, match[0]) if empty else match[0]
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if (start := opening.search(text)) is None:
+            continue
+        depth = 0
+        for tag in _BLOCK_TAG.finditer(text, start.start()):
+            depth += 1 if tag[1].startswith("block") else -1
+            if depth == 0:
+                source = text[start.start():tag.end()]
+                empty = re.fullmatch(r"\{%-?\s*block\s+\w+\s*-?%\}\s*\{%-?\s*endblock\s*-?%\}", source)
+                return EXAMPLE_BLOCKS.get(block, source) if empty else source
     return None
 
 
