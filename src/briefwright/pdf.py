@@ -39,7 +39,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import weasyprint_fix
 from .errors import BriefwrightError
 from .themes import Theme
-from .typography import Fault, fallback_fonts, find_faults
+from .typography import Fault, fallback_fonts, find_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -229,11 +229,8 @@ def _blocks_holding_calls(document, wanted: set[int]) -> list:
     def walk(box, holder):
         if isinstance(box, BlockBox) and box.element is not None and "::" not in (box.element_tag or "::"):
             holder = box.element
-        tag, element = getattr(box, "element_tag", None), getattr(box, "element", None)
-        if isinstance(tag, str) and tag.endswith("::footnote-call") and element is not None:
-            note = int(element.get("data-note") or 0)
-            if note in wanted and holder is not None:
-                found.setdefault(note, holder)
+        if (note := note_of(box, "footnote-call")) in wanted and holder is not None:
+            found.setdefault(note, holder)
         if isinstance(box, ParentBox):
             for child in box.children:
                 walk(child, holder)
@@ -307,16 +304,10 @@ def note_pages(document) -> dict[int, tuple[int | None, int | None]]:
     for number, page in enumerate(document.pages, start=1):
         for child in page._page_box.children:
             in_area = isinstance(child, FootnoteAreaBox)
+            found, pseudo = (notes, "footnote-marker") if in_area else (calls, "footnote-call")
             for box in child.descendants():
-                tag = getattr(box, "element_tag", None)
-                element = getattr(box, "element", None)
-                if not isinstance(tag, str) or element is None or element.get("data-note") is None:
-                    continue
-                note = int(element.get("data-note"))
-                if tag.endswith("::footnote-call") and not in_area:
-                    calls.setdefault(note, number)
-                elif tag.endswith("::footnote-marker") and in_area:
-                    notes.setdefault(note, number)
+                if (note := note_of(box, pseudo)) is not None:
+                    found.setdefault(note, number)
     return {n: (calls.get(n), notes.get(n)) for n in sorted(calls.keys() | notes.keys())}
 
 

@@ -217,8 +217,7 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
     cited = sorted({item.source_id for note in checked.notes for item in note.items if item.source_id})
     sources = {source_id: corpus.find(source_id) for source_id in cited}
     theme = checked.theme
-    # every folder the chain searches, a workspace folder not yet made included (a file put there shadows)
-    folders = dict.fromkeys(f for layer in theme.layers for f in (workspace.templates / layer.name, *layer.folders))
+    folders = theme.search_folders(workspace.templates)
     files = {places.portable(path): name for name, path in result.loaded}
     return Lock(
         outline={"path": places.portable(checked.outline.path), "sha256": digest(checked.outline.path)},

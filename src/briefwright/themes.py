@@ -226,12 +226,13 @@ class Theme:
         Every theme.yaml the chain may read, present or not (one that appears in
         the workspace's `templates/` changes the settings), and each stylesheet.
         """
-        files: list[tuple[str | None, Path]] = []
-        for layer in self.layers:
-            candidates = dict.fromkeys([templates / layer.name, *layer.folders])
-            files += [(None, folder / THEME_FILE) for folder in candidates]
-        files += [(f"{path.parent.name}/brief.css", path) for path in self.stylesheets()]
-        return files
+        settings = [(None, folder / THEME_FILE) for folder in self.search_folders(templates)]
+        return settings + [(f"{path.parent.name}/brief.css", path) for path in self.stylesheets()]
+
+    def search_folders(self, templates: Path) -> list[Path]:
+        """Every folder the chain searches, in order, with each theme's workspace folder even if not
+        yet made (a file put there would be found first)."""
+        return list(dict.fromkeys(f for layer in self.layers for f in (templates / layer.name, *layer.folders)))
 
     def read_stylesheets(self) -> str:
         """The chain's CSS, base first, each file confined to its theme folder."""

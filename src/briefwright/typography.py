@@ -113,8 +113,7 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
                                   "carries one line over to the top of the page"))
     kept_together = box.style["break_inside"] in ("avoid", "avoid-page")
     if kept_together or box.element_tag == "blockquote":
-        called = {_note_number(b.element) for part in split for b in part.box.descendants()
-                  if str(getattr(b, "element_tag", "")).endswith("::footnote-call")}
+        called = {note_of(b, "footnote-call") for part in split for b in part.box.descendants()} - {None}
         height = sum(part.box.margin_height() for part in split) + sum(notes.get(n, 0) for n in called)
         if height <= pages[first.page - 1]._page_box.height:
             what = "a block quotation" if box.element_tag == "blockquote" else f"the {_name(box)}"
@@ -167,6 +166,18 @@ def _text(box) -> str:
     lines = [box] if isinstance(box, LineBox) else [b for b in box.descendants() if isinstance(b, LineBox)]
     text = " ".join("".join(b.text for b in line.descendants() if isinstance(b, TextBox)) for line in lines)
     return " ".join(text.split())
+
+
+def note_of(box, pseudo: str) -> int | None:
+    """The number of the note whose `::<pseudo>` box this is (footnote-call, footnote-marker), or None.
+
+    Both pseudo-elements belong to the note's `<span class="fn" data-note="N">`.
+    """
+    tag, element = getattr(box, "element_tag", None), getattr(box, "element", None)
+    if not isinstance(tag, str) or not tag.endswith("::" + pseudo) or element is None:
+        return None
+    number = element.get("data-note")
+    return int(number) if number else None
 
 
 def _note_number(element) -> int:
