@@ -207,10 +207,11 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
         document = source.render(**render_options)
         notes = note_pages(document)
         misplaced = {n for n, (call, page) in notes.items() if call != page}
-        faults = [] if misplaced else find_faults(document.pages)
-        if misplaced:
+        if misplaced:  # notes first: typography is judged only on pages whose notes are in place
+            faults = []
             repairs = [(element, "break-before: page") for element in _blocks_holding_calls(document, misplaced)]
         else:
+            faults = find_faults(document.pages)
             repairs = [(fault.element, fault.repair) for fault in faults if fault.repair]
         repairs = [(element, css) for element, css in repairs if (id(element), css) not in repaired]
         if passes == limit or not repairs:
