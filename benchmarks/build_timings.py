@@ -25,8 +25,8 @@ WEASYPRINT_ALONE = """
 import sys
 from pathlib import Path
 from weasyprint import HTML
-from briefwright.pdf import LocalFetcher
-from briefwright.render import find_theme
+from briefwright.render.pdf import LocalFetcher
+from briefwright.render.html import find_theme
 from briefwright.workspace import Workspace
 workspace = Workspace.at(sys.argv[1])
 theme = find_theme("policy-brief", workspace)

@@ -22,10 +22,10 @@ sys.path.insert(0, str(REPO))
 from weasyprint import HTML  # noqa: E402
 from weasyprint.layout import block  # noqa: E402
 
-from briefwright import weasyprint_fix  # noqa: E402
+from briefwright.render import weasyprint_fix  # noqa: E402
 from briefwright.build import Pipeline  # noqa: E402
-from briefwright.citations import format_citations  # noqa: E402
-from briefwright.pdf import LocalFetcher, lay_out  # noqa: E402
+from briefwright.render.citations import format_citations  # noqa: E402
+from briefwright.render.pdf import LocalFetcher, lay_out  # noqa: E402
 from tests.test_print import stress_workspace  # noqa: E402
 
 

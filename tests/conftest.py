@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefwright.corpus import load_corpus
+from briefwright.corpus.sources import load_corpus
 from briefwright.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefwright.build import Pipeline
-from briefwright.citations import AstHtml, CitationError, find_style, format_citations, styles_folder
-from briefwright.quotes import paragraph_label
+from briefwright.render.citations import AstHtml, CitationError, find_style, format_citations, styles_folder
+from briefwright.verify.matcher import paragraph_label
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from briefwright.accept import apply_rewrites, planned_rewrites
+from briefwright.regen.accept import apply_rewrites, planned_rewrites
 from briefwright.build import Pipeline
-from briefwright.drift import classify, record_citations, word_diff
+from briefwright.regen.drift import classify, record_citations, word_diff
 from briefwright.errors import ProblemsFound
-from briefwright.lock import Lock, read_lock, sha256
-from briefwright.quotes import SourceIndex
+from briefwright.regen.lock import Lock, read_lock, sha256
+from briefwright.verify.matcher import SourceIndex
 
 OUTLINE = """\
 title: Drift
@@ -248,7 +248,7 @@ def test_a_lock_of_the_wrong_shape_is_a_warning_not_a_crash(workspace, locked, d
 
 
 def test_a_lock_cannot_make_briefwright_read_outside_the_workspace(workspace):
-    from briefwright.lock import FileHashes, Places
+    from briefwright.regen.lock import FileHashes, Places
     places = Places(workspace.root)
     assert places.local("/dev/zero") is None and places.local("../../etc/passwd") is None
     assert places.local("builtin:../../../../etc/passwd") is None
@@ -259,7 +259,7 @@ def test_a_lock_cannot_make_briefwright_read_outside_the_workspace(workspace):
 
 def _resolved(pipeline, path):
     from briefwright.errors import ProblemLog
-    from briefwright.outline import load_outline
+    from briefwright.outline.reader import load_outline
 
     log = ProblemLog()
     outline = load_outline(path, pipeline.workspace.root, log)
@@ -339,7 +339,7 @@ def test_accept_refuses_new_text_with_double_quotation_marks_in_a_printed_quotat
 def test_a_failed_build_undoes_the_rewrites_of_accept(workspace, locked):
     """One quotation edited (acceptable), another gone: the build fails, so the outline stays as it was."""
     from briefwright.build import BuildOptions
-    from briefwright.rebuild import build_one
+    from briefwright.regen.rebuild import build_one
     path, lock = locked
     path.with_suffix(".lock").write_text(lock.to_text(), encoding="utf-8")
     before = path.read_bytes()

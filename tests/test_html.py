@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from briefwright.build import Pipeline
-from briefwright.citations import format_citations
+from briefwright.render.citations import format_citations
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO, minimal
@@ -169,7 +169,7 @@ def test_a_workspace_template_replaces_one_block_and_keeps_the_rest(workspace, w
 
 
 def test_a_misspelt_template_variable_is_an_error(workspace, write_outline):
-    from briefwright.render import TemplateProblem
+    from briefwright.render.html import TemplateProblem
     theme = workspace.templates / "policy-brief"
     theme.mkdir()
     (theme / "brief.html").write_text("line one\n{{ brief.titel }}\n", encoding="utf-8")

@@ -20,13 +20,13 @@ import pytest
 from click.testing import CliRunner
 
 from briefwright.build import BuildOptions
-from briefwright.citations import styles_folder
+from briefwright.render.citations import styles_folder
 from briefwright.cli import main
-from briefwright.freshness import FreshnessChecker
-from briefwright.lock import read_lock, sha256
-from briefwright.rebuild import build_stale
-from briefwright.render import builtin_themes
-from briefwright.watch import changed_inputs, watch_workspace
+from briefwright.regen.freshness import FreshnessChecker
+from briefwright.regen.lock import read_lock, sha256
+from briefwright.regen.rebuild import build_stale
+from briefwright.render.html import builtin_themes
+from briefwright.regen.watch import changed_inputs, watch_workspace
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO
@@ -286,7 +286,7 @@ def slow_replace(source, target):
     real_replace(source, target)
 os.replace = slow_replace
 from briefwright.cli import main
-from briefwright.freshness import FreshnessChecker
+from briefwright.regen.freshness import FreshnessChecker
 sys.argv = ["briefwright", "build", "--force", "-j", "1", "briefs/small.yaml"]
 main()
 """

@@ -9,7 +9,7 @@ import pytest
 
 from briefwright.build import Pipeline
 from briefwright.errors import ProblemsFound
-from briefwright.outline import BulletList, Quote, load_outline
+from briefwright.outline.reader import BulletList, Quote, load_outline
 
 from .conftest import EXAMPLE, minimal
 

@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from briefwright.build import BuildOptions, Pipeline
-from briefwright.pdf import PdfProblem, note_pages, render_pdf
-from briefwright.render import find_theme
+from briefwright.render.pdf import PdfProblem, note_pages, render_pdf
+from briefwright.render.html import find_theme
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO
@@ -146,10 +146,10 @@ def test_a_workspace_file_can_be_used(theme, tmp_path):
 
 
 def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(workspace, monkeypatch):
-    import briefwright.pdf
+    import briefwright.render.pdf
     from click.testing import CliRunner
     from briefwright.cli import main
-    monkeypatch.setattr(briefwright.pdf, "note_pages", lambda document: {3: (1, 2), 5: (2, None), 6: (None, 2)})
+    monkeypatch.setattr(briefwright.render.pdf, "note_pages", lambda document: {3: (1, 2), 5: (2, None), 6: (None, 2)})
     result = CliRunner().invoke(main, ["build", "briefs/azerbaijan-pakistan-turkey.yaml"])
     assert result.exit_code == 1
     assert "note 3, called on page 1, would be printed on page 2: it could not be set on the page" in result.output

@@ -13,14 +13,14 @@ import pytest
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
 
-import briefwright.pdf
-from briefwright import weasyprint_fix
+import briefwright.render.pdf
+from briefwright.render import weasyprint_fix
 from briefwright.build import BuildOptions, Pipeline
-from briefwright.citations import format_citations
-from briefwright.pdf import PdfProblem, lay_out, render_pdf
-from briefwright.rebuild import build_stale
-from briefwright.render import builtin_themes
-from briefwright.typography import fallback_fonts, find_faults
+from briefwright.render.citations import format_citations
+from briefwright.render.pdf import PdfProblem, lay_out, render_pdf
+from briefwright.regen.rebuild import build_stale
+from briefwright.render.html import builtin_themes
+from briefwright.render.typography import fallback_fonts, find_faults
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO
@@ -67,7 +67,7 @@ def test_the_repaired_layout_places_every_note_in_one_pass():
 
 
 def test_a_note_that_cannot_be_placed_fails_the_build_naming_it(unrepaired, monkeypatch, tmp_path):
-    monkeypatch.setattr(briefwright.pdf, "MAX_PASSES", 1)
+    monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
     theme = Pipeline(Workspace.at(REPO)).check(EXAMPLE).theme
     with pytest.raises(PdfProblem, match="note 10, called on page 1, would be printed on page 2"):
         render_pdf((DATA / "footnote-defect.html").read_text(encoding="utf-8"), theme, tmp_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefwright.corpus import Source
-from briefwright.quotes import (OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex,
+from briefwright.corpus.sources import Source
+from briefwright.verify.matcher import (OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex,
                                 normalise)
 
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.cli import main
 from briefwright.errors import ProblemsFound
-from briefwright.themes import SETTINGS, TemplateProblem, find_theme, resolve_settings
+from briefwright.render.themes import SETTINGS, TemplateProblem, find_theme, resolve_settings
 
 from .conftest import EXAMPLE, minimal
 from .test_html import Elements, render
@@ -113,7 +113,7 @@ def test_the_command_line_paper_beats_the_outline(workspace, write_outline, monk
     checked = pipeline.check(path)
     assert "@page { size: A5; margin: 15mm; }" in render(path, workspace)
     settings = checked.settings.overridden("paper", "letter", "--paper")
-    from briefwright.citations import format_citations
+    from briefwright.render.citations import format_citations
     html = pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style), settings)
     assert "@page { size: letter; margin: 15mm; }" in html
 

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from briefwright.build import BuildOptions, Pipeline
-from briefwright.render import builtin_themes
+from briefwright.render.html import builtin_themes
 from briefwright.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent

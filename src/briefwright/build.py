@@ -15,14 +15,14 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from .citations import CitationError, FormattedCitations, find_style, format_citations
-from .corpus import Corpus, load_corpus
+from .render.citations import CitationError, FormattedCitations, find_style, format_citations
+from .corpus.sources import Corpus, load_corpus
 from .errors import BriefwrightError, Position, Problem, ProblemLog
-from .outline import Outline, load_outline
-from .prose import CiteGroup
-from .render import brief_context, environment, render_html
-from .resolve import Resolver
-from .themes import TemplateProblem, Theme, ThemeSettings, find_theme, resolve_settings
+from .outline.reader import Outline, load_outline
+from .outline.prose import CiteGroup
+from .render.html import brief_context, environment, render_html
+from .verify.resolver import Resolver
+from .render.themes import TemplateProblem, Theme, ThemeSettings, find_theme, resolve_settings
 from .workspace import Workspace, write_atomically
 
 
@@ -77,7 +77,7 @@ class Pipeline:
         With the brief's `lock` (lock.Lock), each quotation is also compared with
         what the last build quoted (see drift.py); `accept` takes edited passages.
         """
-        from .drift import review_drift
+        from .regen.drift import review_drift
 
         log = ProblemLog()
         outline = load_outline(outline_path, self.workspace.root, log)
@@ -91,7 +91,7 @@ class Pipeline:
 
     def check_all(self, outline_paths: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
         """Check each outline (against its lock, if any); return (path, checked brief or its error) for every one."""
-        from .lock import lock_path, read_lock
+        from .regen.lock import lock_path, read_lock
 
         results = []
         for path in outline_paths:
@@ -108,7 +108,7 @@ class Pipeline:
         `provenance` gives the brief's lock for the result so far; a PDF/A carries
         it, with the outline, as embedded files.
         """
-        from .pdf import PdfOptions, render_pdf  # imports WeasyPrint, which only building needs
+        from .render.pdf import PdfOptions, render_pdf  # imports WeasyPrint, which only building needs
 
         outline_path = checked.outline.path
         result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()

@@ -14,16 +14,16 @@ import click
 
 from . import __version__
 from .build import BuildOptions, check_briefs
-from .corpus import load_corpus
+from .corpus.sources import load_corpus
 from .errors import BriefwrightError, ProblemLog, display_path
-from .freshness import UP_TO_DATE
-from .lookup import catalog_rows, search_corpus
-from .outline import DEFAULT_STYLE, PDF_VARIANTS
-from .quotes import parse_paragraph_range
-from .rebuild import BUILT, FAILED, FRESH, Outcome, build_stale, outcome_lines
-from .status import brief_status
-from .watch import watch_workspace
-from .themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
+from .regen.freshness import UP_TO_DATE
+from .corpus.lookup import catalog_rows, search_corpus
+from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
+from .verify.matcher import parse_paragraph_range
+from .regen.rebuild import BUILT, FAILED, FRESH, Outcome, build_stale, outcome_lines
+from .regen.status import brief_status
+from .regen.watch import watch_workspace
+from .render.themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."

@@ -21,8 +21,8 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from briefwright.build import Pipeline  # noqa: E402
-from briefwright.citations import pandoc_path  # noqa: E402
-from briefwright.quotes import paragraph_label  # noqa: E402
+from briefwright.render.citations import pandoc_path  # noqa: E402
+from briefwright.verify.matcher import paragraph_label  # noqa: E402
 from briefwright.workspace import Workspace  # noqa: E402
 
 EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"

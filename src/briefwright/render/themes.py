@@ -25,10 +25,10 @@ from pathlib import Path, PurePosixPath
 
 from tinycss2.color3 import parse_color
 
-from . import yamlnodes
-from .errors import BriefwrightError, Position, ProblemLog, ProblemsFound, display_path
-from .workspace import UnsafePath, Workspace, read_inside, write_atomically
-from .yamlnodes import Declared
+from .. import yamlnodes
+from ..errors import BriefwrightError, Position, ProblemLog, ProblemsFound, display_path
+from ..workspace import UnsafePath, Workspace, read_inside, write_atomically
+from ..yamlnodes import Declared
 
 MAX_THEME_BYTES = 100_000
 THEME_FILE = "theme.yaml"

@@ -22,12 +22,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions, BuildResult, CheckedBrief, Pipeline
+from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
 from .drift import record_citations
-from .errors import BriefwrightError, display_path
+from ..errors import BriefwrightError, display_path
 from .freshness import UP_TO_DATE, FreshnessChecker, current_versions, options_record
 from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock, sha256
-from .workspace import Workspace, write_atomically
+from ..workspace import Workspace, write_atomically
 
 BUILT, FRESH, FAILED = "built", "up to date", "failed"
 
@@ -178,8 +178,8 @@ def page_report(result: BuildResult) -> list[str]:
 def _accept(pipeline: Pipeline, outline: Path, lock: Lock) -> list[str]:
     """Rewrite the outline's edited quotations (and moved paragraph numbers) from today's sources."""
     from .accept import apply_rewrites, planned_rewrites
-    from .errors import ProblemLog
-    from .outline import load_outline
+    from ..errors import ProblemLog
+    from ..outline.reader import load_outline
 
     log = ProblemLog()
     loaded = load_outline(outline, pipeline.workspace.root, log)

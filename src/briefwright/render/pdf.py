@@ -37,7 +37,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import weasyprint_fix
-from .errors import BriefwrightError
+from ..errors import BriefwrightError
 from .themes import Theme
 from .typography import Fault, fallback_fonts, find_faults, note_of
 

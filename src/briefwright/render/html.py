@@ -22,9 +22,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
-from .errors import display_path
-from .outline import BulletList, Outline, Prose, Quote
-from .prose import CiteGroup
+from ..errors import display_path
+from ..outline.reader import BulletList, Outline, Prose, Quote
+from ..outline.prose import CiteGroup
 from .themes import TemplateProblem, Theme, ThemeSettings, builtin_themes, find_theme
 
 __all__ = ["TemplateProblem", "Theme", "brief_context", "builtin_themes", "environment", "find_theme", "render_html"]

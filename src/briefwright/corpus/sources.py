@@ -15,9 +15,9 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import yamlnodes
-from .errors import BriefwrightError, Position, ProblemLog, display_path
-from .workspace import MAX_CATALOG_BYTES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+from .. import yamlnodes
+from ..errors import BriefwrightError, Position, ProblemLog, display_path
+from ..workspace import MAX_CATALOG_BYTES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
 
 CORPUS_SUFFIXES = (".txt", ".md")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*")

@@ -18,11 +18,11 @@ from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
 
-from .corpus import Corpus
-from .errors import BriefwrightError
-from .prose import CiteGroup
-from .quotes import paragraph_label
-from .workspace import UnsafePath, Workspace, read_inside
+from ..corpus.sources import Corpus
+from ..errors import BriefwrightError
+from ..outline.prose import CiteGroup
+from ..verify.matcher import paragraph_label
+from ..workspace import UnsafePath, Workspace, read_inside
 
 PANDOC_API_VERSION = [1, 23, 1, 1]  # pandoc 3.9, pinned through pypandoc-binary
 MAX_STYLE_BYTES = 2_000_000

@@ -21,7 +21,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import display_path
+from ..errors import display_path
 
 LOCK_FORMAT = 1
 MAX_HASHED_BYTES = 200_000_000  # a file named by a lock larger than this is not read (it counts as changed)
@@ -164,8 +164,8 @@ class Places:
     """Writes paths portably (workspace-relative, `builtin:`, `csl:`) and reads them back."""
 
     def __init__(self, root: Path):
-        from .citations import styles_folder
-        from .themes import builtin_themes
+        from ..render.citations import styles_folder
+        from ..render.themes import builtin_themes
 
         self.prefixes = {"builtin:": builtin_themes().resolve(), "csl:": styles_folder().resolve(), "": root}
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .citations import find_style, format_catalog
-from .corpus import Corpus
-from .quotes import SourceIndex
-from .workspace import Workspace
+from ..render.citations import find_style, format_catalog
+from .sources import Corpus
+from ..verify.matcher import SourceIndex
+from ..workspace import Workspace
 
 
 @dataclass(frozen=True)

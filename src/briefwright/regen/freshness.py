@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .build import BuildOptions, output_path
-from .corpus import load_catalog
-from .errors import ProblemLog
+from .. import __version__
+from ..build import BuildOptions, output_path
+from ..corpus.sources import load_catalog
+from ..errors import ProblemLog
 from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock
-from .workspace import Workspace
+from ..workspace import Workspace
 
 UP_TO_DATE, NEVER_BUILT, STALE = "up to date", "never built", "stale"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 
-from .corpus import Corpus, Source
-from .errors import Position, ProblemLog
-from .outline import Outline, Prose, Quote
-from .prose import CiteGroup, CiteItem
-from .quotes import (Nearest, OccurrenceMissing, Passage, QuotationAmbiguous, QuotationNotFound,
+from ..corpus.sources import Corpus, Source
+from ..errors import Position, ProblemLog
+from ..outline.reader import Outline, Prose, Quote
+from ..outline.prose import CiteGroup, CiteItem
+from .matcher import (Nearest, OccurrenceMissing, Passage, QuotationAmbiguous, QuotationNotFound,
                      SourceIndex, paragraph_label)
 
 

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import yamlnodes
+from .. import yamlnodes
 from .drift import Drift, OutlineCitation, match_drifts
-from .errors import Position
-from .outline import Outline
-from .workspace import write_atomically
+from ..errors import Position
+from ..outline.reader import Outline
+from ..workspace import write_atomically
 
 WRAP = 88
 # the numbers of a locator: `para. 12`, `paras. 12–13` (the forms prose.LOCATOR reads)

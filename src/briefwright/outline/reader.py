@@ -16,13 +16,13 @@ from typing import Callable
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from . import yamlnodes
-from .errors import Position, Problem, ProblemLog, ProblemsFound
+from .. import yamlnodes
+from ..errors import Position, Problem, ProblemLog, ProblemsFound
 from .prose import CiteGroup, ParsedProse, parse_prose
-from .quotes import Passage, parse_paragraph_range
-from .themes import SETTINGS, unknown_setting_message
-from .workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
-from .yamlnodes import Declared
+from ..verify.matcher import Passage, parse_paragraph_range
+from ..render.themes import SETTINGS, unknown_setting_message
+from ..workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
+from ..yamlnodes import Declared
 
 OUTLINE_KEYS = {
     "title": "the brief's title (required)",

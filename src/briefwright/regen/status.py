@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import BuildOptions
-from .corpus import Corpus, load_corpus
+from ..build import BuildOptions
+from ..corpus.sources import Corpus, load_corpus
 from .drift import Drift, classify, outline_citations
-from .errors import BriefwrightError, ProblemLog, display_path
+from ..errors import BriefwrightError, ProblemLog, display_path
 from .freshness import Freshness, FreshnessChecker
-from .outline import load_outline
-from .quotes import SourceIndex
-from .workspace import Workspace
+from ..outline.reader import load_outline
+from ..verify.matcher import SourceIndex
+from ..workspace import Workspace
 
 
 @dataclass

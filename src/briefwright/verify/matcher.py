@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from .corpus import Source
+from ..corpus.sources import Source
 
 SINGLE_QUOTES = "'‘’‚‛ʼ"
 DOUBLE_QUOTES = '"“”„‟'

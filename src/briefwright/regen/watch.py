@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .build import BuildOptions
-from .errors import BriefwrightError, display_path
+from ..build import BuildOptions
+from ..errors import BriefwrightError, display_path
 from .rebuild import BUILT, FAILED, Outcome, build_stale, outcome_lines
-from .workspace import Workspace
+from ..workspace import Workspace
 
 IGNORED_SUFFIXES = (".lock", ".tmp", ".swp", "~")
 

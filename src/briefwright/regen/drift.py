@@ -22,11 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .errors import Position, ProblemLog
+from ..errors import Position, ProblemLog
 from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
-from .outline import Outline, Quote
-from .prose import CiteGroup, CiteItem
-from .quotes import Passage, SourceIndex, normalise, paragraph_label
+from ..outline.reader import Outline, Quote
+from ..outline.prose import CiteGroup, CiteItem
+from ..verify.matcher import Passage, SourceIndex, normalise, paragraph_label
 
 CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
 NUMBERED = ("paragraphs", "locator")  # citations whose paragraph numbers are written in the outline

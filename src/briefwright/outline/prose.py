@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .quotes import Passage
+from ..verify.matcher import Passage
 
 OPENING_QUOTES = "\"“"
 CLOSING_QUOTES = "\"”"
