@@ -1,0 +1,127 @@
+"""Hostile and careless input to regeneration: damaged locks, edits during a build, stale briefs
+that looked fresh, --accept's bytes, slugs, half-written outputs, and what reaches the terminal.
+
+A small workspace is built once per module; each test works on a copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.build import BuildOptions, Pipeline
+from briefwright.cli import main
+from briefwright.regen.freshness import FreshnessChecker
+from briefwright.regen.lock import read_lock, sha256
+from briefwright.regen.rebuild import build_stale
+from briefwright.workspace import Workspace
+
+from .conftest import REPO
+
+SMALL = """\
+title: Small
+date: 2026-01-01
+sections:
+  - heading: One
+    body:
+      - Trade is weak, and "economic relations remain underdeveloped"[@cij-2017].
+      - The port is "a quiet harbour town with a small fleet"[@extra].
+"""
+EXTRA = "A first paragraph on a quiet harbour town with a small fleet of boats.\nA second paragraph.\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A workspace with one brief, small.yaml, built (PDF and HTML) with -j 1."""
+    root = tmp_path_factory.mktemp("built")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    (root / "briefs").mkdir()
+    (root / "seeds" / "extra.txt").write_text(EXTRA, encoding="utf-8")
+    (root / "briefs" / "small.yaml").write_text(SMALL, encoding="utf-8")
+    workspace = Workspace.at(root)
+    outcomes = build_stale(workspace, workspace.outlines(), BuildOptions(html=True), jobs=1)
+    assert [o.status for o in outcomes] == ["built"], [o.messages for o in outcomes]
+    return root
+
+
+@pytest.fixture
+def ws(built, tmp_path, monkeypatch) -> Workspace:
+    root = tmp_path / "ws"
+    shutil.copytree(built, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return Workspace.at(root)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def build_html(ws: Workspace) -> list:
+    return build_stale(ws, ws.outlines(), BuildOptions(html=True), jobs=1)
+
+
+# -- 10: a lock is input too ----------------------------------------------------------
+
+def deep_lock(ws):
+    (ws.briefs / "small.lock").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+
+def fifo_lock(ws):
+    (ws.briefs / "small.lock").unlink()
+    os.mkfifo(ws.briefs / "small.lock")
+
+
+def zero_lock(ws):
+    (ws.briefs / "small.lock").unlink()
+    (ws.briefs / "small.lock").symlink_to("/dev/zero")
+
+
+def passwd_lock(ws):
+    (ws.briefs / "small.lock").unlink()
+    (ws.briefs / "small.lock").symlink_to("/etc/passwd")
+
+
+def outside_lock(ws):
+    """A valid lock, but outside the workspace: it must not be read (and so cannot make the brief fresh)."""
+    outside = ws.root.parent / "elsewhere.lock"
+    shutil.move(ws.briefs / "small.lock", outside)
+    (ws.briefs / "small.lock").symlink_to(outside)
+
+
+def impossible_occurrence(ws):
+    lock = ws.briefs / "small.lock"
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    data["citations"][1]["occurrence"] = 5
+    lock.write_text(json.dumps(data), encoding="utf-8")
+    replace_in(ws.seeds / "extra.txt", "A first", "An inserted paragraph.\nA first")  # the source changed
+
+
+@pytest.mark.parametrize("damage", [deep_lock, fifo_lock, zero_lock, passwd_lock, outside_lock,
+                                    impossible_occurrence])
+def test_a_damaged_lock_is_a_warning_and_a_full_rebuild(ws, damage):
+    damage(ws)
+    status = run("status")
+    assert status.exit_code == 0 and status.exception is None, status.output
+    assert "briefs/small.yaml: stale" in status.output
+    assert "warning:" in status.output and "the brief will be rebuilt" in status.output
+    assert "root:" not in status.output  # /etc/passwd is never read into a message
+    check = run("check")
+    assert check.exit_code == 0, check.output
+    result = run("build", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "1 built, 0 up to date, 0 failed" in result.output and "internal error" not in result.output
+    assert (ws.briefs / "small.lock").is_file() and not (ws.briefs / "small.lock").is_symlink()
+    assert read_lock(ws.briefs / "small.lock")[1] is None
+    assert run("status", "--check").exit_code == 0
