@@ -125,3 +125,60 @@ def test_a_damaged_lock_is_a_warning_and_a_full_rebuild(ws, damage):
     assert (ws.briefs / "small.lock").is_file() and not (ws.briefs / "small.lock").is_symlink()
     assert read_lock(ws.briefs / "small.lock")[1] is None
     assert run("status", "--check").exit_code == 0
+
+
+# -- 6: an edit made during a build is never lost --------------------------------------
+
+@pytest.fixture
+def edit_while_rendering(monkeypatch):
+    """Make the next PDF rendering first run `edit` (as an editor saving a file mid-build would)."""
+    import briefwright.render.pdf as pdf
+
+    real, pending = pdf.render_pdf, []
+
+    def render(*args, **kwargs):
+        while pending:
+            pending.pop(0)()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    return pending.append
+
+
+def test_an_outline_edited_during_its_build_leaves_the_brief_stale(ws, edit_while_rendering):
+    outline = ws.briefs / "small.yaml"
+    replace_in(outline, "title: Small", "title: Version A")
+    edit_while_rendering(lambda: replace_in(outline, "title: Version A", "title: Version B"))
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert "Version A" in (ws.build / "small.html").read_text(encoding="utf-8")
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).reasons == ["outline"]
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert "Version B" in (ws.build / "small.html").read_text(encoding="utf-8")
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
+
+
+def test_a_source_edited_during_a_build_leaves_the_brief_stale(ws, edit_while_rendering):
+    replace_in(ws.seeds / "extra.txt", "A second paragraph.", "A second paragraph, edited once.")
+    edit_while_rendering(lambda: replace_in(ws.seeds / "extra.txt", "edited once", "edited twice"))
+    assert [o.status for o in build_html(ws)] == ["built"]
+    fresh = FreshnessChecker(ws, BuildOptions(html=True)).check(ws.briefs / "small.yaml")
+    assert fresh.reasons == ["source extra"]
+    assert read_lock(ws.briefs / "small.lock")[0].sources["extra"]["sha256"] != sha256(
+        (ws.seeds / "extra.txt").read_bytes())
+
+
+def test_watch_builds_the_last_edit_made_while_it_was_building(ws, edit_while_rendering):
+    from briefwright.regen.watch import watch_workspace
+
+    outline = ws.briefs / "small.yaml"
+
+    def edits():
+        replace_in(outline, "title: Small", "title: Version A")
+        edit_while_rendering(lambda: replace_in(outline, "title: Version A", "title: Version B"))
+        yield {("modified", str(outline))}   # A saved: watch rebuilds, and B is saved meanwhile
+        yield {("modified", str(outline))}   # B's event, seen after A's build
+
+    lines: list[str] = []
+    watch_workspace(ws, BuildOptions(html=True), jobs=1, echo=lines.append, changes=edits())
+    assert lines[-1] == "1 built, 0 up to date, 0 failed", lines
+    assert "Version B" in (ws.build / "small.html").read_text(encoding="utf-8")

@@ -210,6 +210,9 @@ def brief_file_lock(outline: Path):
 def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions) -> Lock:
     """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash.
 
+    The outline's and the sources' hashes are those of the bytes the build read, so
+    an edit made while the brief was being built leaves it stale, never "up to date".
+
     Before the PDF exists (the copy a PDF/A carries inside itself) its hash is null.
     """
     workspace, corpus = pipeline.workspace, pipeline.corpus
@@ -220,9 +223,9 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
     folders = theme.search_folders(workspace.templates)
     files = {places.portable(path): name for name, path in result.loaded}
     return Lock(
-        outline={"path": places.portable(checked.outline.path), "sha256": digest(checked.outline.path)},
+        outline={"path": places.portable(checked.outline.path), "sha256": checked.outline.sha256},
         pdf={"path": places.portable(result.pdf), "sha256": sha256(result.data) if result.data else None},
-        sources={i: {"file": places.portable(s.path), "sha256": digest(s.path)} for i, s in sources.items()},
+        sources={i: {"file": places.portable(s.path), "sha256": s.sha256} for i, s in sources.items()},
         catalog={i: entry_hash(s.entry) for i, s in sources.items()},
         theme={"name": theme.name, "folders": [places.portable(f) for f in folders]},
         files=[{"name": name, "path": path, "sha256": digest(places.local(path))}
