@@ -182,3 +182,32 @@ def test_watch_builds_the_last_edit_made_while_it_was_building(ws, edit_while_re
     watch_workspace(ws, BuildOptions(html=True), jobs=1, echo=lines.append, changes=edits())
     assert lines[-1] == "1 built, 0 up to date, 0 failed", lines
     assert "Version B" in (ws.build / "small.html").read_text(encoding="utf-8")
+
+
+# -- 7: inputs that appear later make the brief stale -----------------------------------
+
+def test_a_source_cited_by_its_stem_that_gets_a_catalog_entry_makes_the_brief_stale(ws):
+    outline = ws.briefs / "small.yaml"
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
+    with ws.catalog.open("a", encoding="utf-8") as catalog:
+        catalog.write("  - id: harbour-2020\n    file: extra.txt\n    type: article\n    title: The harbour\n")
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).reasons == ["catalog entry extra"]
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert "The Harbour" in (ws.build / "small.html").read_text(encoding="utf-8")
+
+
+def test_a_template_included_if_present_that_appears_later_makes_the_brief_stale(ws):
+    theme = ws.templates / "policy-brief"
+    theme.mkdir(parents=True)
+    (theme / "brief.html").write_text('{% extends "briefwright:policy-brief/brief.html" %}\n'
+                                      '{% block colophon %}{% include "disclaimer.html" ignore missing %}'
+                                      '{% endblock %}\n', encoding="utf-8")
+    outline = ws.briefs / "small.yaml"
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
+    (theme / "disclaimer.html").write_text("<p>The views are the author's own.</p>\n", encoding="utf-8")
+    reasons = FreshnessChecker(ws, BuildOptions(html=True)).check(outline).reasons
+    assert reasons == ["template disclaimer.html"]
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert "the author's own" in (ws.build / "small.html").read_text(encoding="utf-8")
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
