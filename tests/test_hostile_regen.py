@@ -211,3 +211,14 @@ def test_a_template_included_if_present_that_appears_later_makes_the_brief_stale
     assert [o.status for o in build_html(ws)] == ["built"]
     assert "the author's own" in (ws.build / "small.html").read_text(encoding="utf-8")
     assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
+
+
+# -- 11a: a string that cannot be printed is a located error in check ------------------
+
+def test_a_lone_surrogate_in_the_outline_is_an_error_at_its_place(ws):
+    replace_in(ws.briefs / "small.yaml", "title: Small", 'title: "Small \\ud800 brief"')
+    for command in ("check", "build"):
+        result = run(command, "-j", "1") if command == "build" else run(command)
+        assert result.exit_code == 1, result.output
+        assert "briefs/small.yaml:1:15: error: title contains U+D800" in result.output
+        assert "internal error" not in result.output and "Traceback" not in result.output
