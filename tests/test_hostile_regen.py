@@ -222,3 +222,40 @@ def test_a_lone_surrogate_in_the_outline_is_an_error_at_its_place(ws):
         assert result.exit_code == 1, result.output
         assert "briefs/small.yaml:1:15: error: title contains U+D800" in result.output
         assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+# -- 13: --accept changes the scalar's bytes and nothing else ---------------------------
+
+FLOW = ("title: Small\r\ndate: 2026-01-01\r\nsections:\r\n  - heading: One\r\n    body:\r\n"
+        "      - Trade is weak.  # a comment\r\n"
+        "      - {quote: extra, text: a quiet harbour town with a small fleet}\r\n")
+
+
+@pytest.mark.parametrize("new_words, expected", [
+    ("a sleepy harbour town", "{quote: extra, text: a sleepy harbour town with a small fleet}"),
+    ("a quiet, old harbour town", '{quote: extra, text: "a quiet, old harbour town with a small fleet"}'),
+])
+def test_accept_keeps_crlf_the_flow_mapping_and_the_file_mode(ws, new_words, expected):
+    outline = ws.briefs / "small.yaml"
+    outline.write_bytes(FLOW.encode("utf-8"))
+    outline.chmod(0o600)
+    assert run("build", "-j", "1").exit_code == 0
+    replace_in(ws.seeds / "extra.txt", "a quiet harbour town", new_words)
+    result = run("build", "-j", "1", "--accept")
+    assert result.exit_code == 0, result.output
+    assert outline.read_bytes() == FLOW.replace(
+        "{quote: extra, text: a quiet harbour town with a small fleet}", expected).encode("utf-8")
+    assert stat.S_IMODE(outline.stat().st_mode) == 0o600
+    assert run("status", "--check").exit_code == 0
+
+
+def test_an_accept_undone_after_a_failed_build_keeps_the_file_mode(ws):
+    outline = ws.briefs / "small.yaml"
+    outline.chmod(0o600)
+    replace_in(ws.seeds / "extra.txt", "a quiet harbour town", "a sleepy harbour town")
+    with outline.open("ab") as handle:   # a second problem, which fails the build after the rewrite
+        handle.write(b'      - Wrong "words that are nowhere"[@cij-2017].\n')
+    original = outline.read_bytes()
+    result = run("build", "-j", "1", "--accept")
+    assert result.exit_code == 1 and "--accept's rewrites were undone" in result.output, result.output
+    assert outline.read_bytes() == original and stat.S_IMODE(outline.stat().st_mode) == 0o600

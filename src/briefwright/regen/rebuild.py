@@ -159,7 +159,9 @@ def _restored(outline: Path, original: bytes | None) -> list[str]:
     """Put back an outline that `--accept` rewrote for a build that then failed."""
     if original is None or outline.read_bytes() == original:
         return []
-    write_atomically(outline, original)
+    from .accept import replace_keeping_mode
+
+    replace_keeping_mode(outline, original)
     return [f"{display_path(outline)}: note: the build failed, so --accept's rewrites were undone"]
 
 
