@@ -259,3 +259,62 @@ def test_an_accept_undone_after_a_failed_build_keeps_the_file_mode(ws):
     result = run("build", "-j", "1", "--accept")
     assert result.exit_code == 1 and "--accept's rewrites were undone" in result.output, result.output
     assert outline.read_bytes() == original and stat.S_IMODE(outline.stat().st_mode) == 0o600
+
+
+# -- 14: two outlines with one slug ------------------------------------------------------
+
+@pytest.mark.parametrize("args", [("build", "-j", "1"), ("build", "-j", "1", "briefs/small.yaml"), ("status",),
+                                  ("check",)])
+def test_two_outlines_with_one_slug_are_refused_naming_both(ws, args):
+    shutil.copy(ws.briefs / "small.yaml", ws.briefs / "small.yml")
+    replace_in(ws.briefs / "small.yml", "title: Small", "title: The other one")
+    pdf, lock = (ws.build / "small.pdf").read_bytes(), (ws.briefs / "small.lock").read_bytes()
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert "briefs/small.yaml and briefs/small.yml: error: these outlines would write the same PDF and lock" \
+        in result.output
+    assert (ws.build / "small.pdf").read_bytes() == pdf and (ws.briefs / "small.lock").read_bytes() == lock
+
+
+# -- 18: outside the workspace, complex keys, what reaches the terminal ------------------
+
+def test_status_of_an_outline_outside_the_workspace_is_refused(ws):
+    elsewhere = ws.root.parent / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(ws.briefs / "small.yaml", elsewhere / "x.yaml")
+    shutil.copy(ws.briefs / "small.lock", elsewhere / "x.lock")
+    for command in ("status", "check", "build"):
+        result = run(command, "../elsewhere/x.yaml")
+        assert result.exit_code == 2, result.output
+        assert "../elsewhere/x.yaml: refused: the outline lies outside the workspace" in result.output
+        assert "x.yaml:" not in result.output.replace("../elsewhere/x.yaml: refused", "")
+
+
+def test_a_complex_yaml_key_is_an_error_at_its_place(ws):
+    replace_in(ws.briefs / "small.yaml", "date: 2026-01-01\n", "date: 2026-01-01\n? [a]\n: 1\n")
+    result = run("check")
+    assert result.exit_code == 1, result.output
+    assert "briefs/small.yaml:3:3: error: a key must be a single word or text, not a list" in result.output
+
+
+CONTROLS = ("\x1b", "\r", "\u2028", "\x85", "\x07")
+
+
+def test_show_and_search_never_print_control_characters_raw(ws):
+    (ws.seeds / "odd.txt").write_text("Plain words.\nRed \x1b[31malert\x1b[0m here\rand \u2028there\x85 bell\x07.\n",
+                                      encoding="utf-8")
+    for args in (("show", "odd"), ("search", "Red"), ("search", "bell")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "here" in result.output or "cite as" in result.output
+        assert not any(c in result.output for c in CONTROLS), repr(result.output)
+    assert "\\x1b[31malert" in run("show", "odd").output   # shown, escaped
+
+
+def test_escape_sequences_from_outline_text_are_never_echoed_raw(ws):
+    replace_in(ws.briefs / "small.yaml", "    body:\n", '    body:\n      - {quote: extra, text: "\\e[31mred\\e[0m words"}\n')
+    for args in (("check",), ("build", "-j", "1")):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert "quotation not found in extra" in result.output
+        assert "\x1b" not in result.output and "\\x1b[31mred" in result.output, repr(result.output)

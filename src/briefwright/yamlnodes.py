@@ -2,9 +2,10 @@
 
 Files are composed into PyYAML nodes with the pure-Python safe loader and never
 constructed, so no tag can run code. Anchors and aliases are refused (no alias
-bombs), nesting is capped (no stack overflow), and duplicate keys are errors
-naming both lines. Typed readers (`text`, `integer`, `iso_date`) turn nodes into
-values or log a problem at the node's line and column.
+bombs), nesting is capped (no stack overflow), duplicate keys are errors naming
+both lines, and so are keys that are lists or mappings (`? [a]`). Typed readers
+(`text`, `integer`, `iso_date`) turn nodes into values or log a problem at the
+node's line and column.
 """
 
 from __future__ import annotations
@@ -143,7 +144,10 @@ def _check_tree(node: Node, path: Path, log: ProblemLog) -> None:
         seen: dict[str, Node] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, ScalarNode) else None
-            if name in seen:
+            if name is None:
+                log.error(position(path, key), f"a key must be a single word or text, not {kind(key)} "
+                          "(a '? ' key); write the key as plain text")
+            elif name in seen:
                 first = seen[name].start_mark.line + 1
                 log.error(position(path, key), f"duplicate key {name!r} (first given on line {first})")
             elif name is not None:

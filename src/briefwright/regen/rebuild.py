@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
 from .drift import record_citations
-from ..errors import BriefwrightError, display_path
+from ..errors import BriefwrightError, display_path, printable
 from .freshness import UP_TO_DATE, FreshnessChecker, current_versions, options_record
 from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock, sha256
 from ..workspace import Workspace, write_atomically
@@ -42,6 +42,21 @@ class Outcome:
     summary: str = ""                                  # "built build/x.pdf: 3 pages, …"
     report: list[str] = field(default_factory=list)   # page by page: notes, passes, typography (--report)
     reasons: list[str] = field(default_factory=list)   # why it was rebuilt
+
+
+def refuse_shared_slugs(outlines: Iterable[Path]) -> None:
+    """Raise naming both outlines where two would write the same PDF and lock (`b.yaml` and `b.yml`)."""
+    by_slug: dict[str, set[Path]] = {}
+    for outline in outlines:
+        siblings = [outline.with_suffix(suffix) for suffix in (".yaml", ".yml")]
+        for path in [outline] + [s for s in siblings if s.is_file()]:
+            by_slug.setdefault(path.stem, set()).add(path.resolve())
+    clashes = [sorted(paths) for paths in by_slug.values() if len(paths) > 1]
+    if clashes:
+        raise BriefwrightError("\n".join(
+            f"{' and '.join(map(display_path, paths))}: error: these outlines would write the same "
+            f"PDF and lock ({paths[0].stem}.pdf, {paths[0].stem}.lock); rename or remove all but one"
+            for paths in clashes))
 
 
 def build_stale(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions, *,
@@ -152,7 +167,7 @@ def outcome_lines(outcome: Outcome, full_report: bool = False) -> list[tuple[str
         lines += [(f"  {line}", False) for line in (outcome.report if full_report else [])]
     elif outcome.status == FAILED:
         lines.append((f"failed: {display_path(outcome.outline)}", True))
-    return lines
+    return [(printable(line), to_stderr) for line, to_stderr in lines]  # text from outlines and sources
 
 
 def _restored(outline: Path, original: bytes | None) -> list[str]:
