@@ -318,3 +318,36 @@ def test_escape_sequences_from_outline_text_are_never_echoed_raw(ws):
         assert result.exit_code == 1, result.output
         assert "quotation not found in extra" in result.output
         assert "\x1b" not in result.output and "\\x1b[31mred" in result.output, repr(result.output)
+
+
+# -- 15: the PDF and the lock are written together, or neither --------------------------
+
+def lock_is_a_folder(ws):
+    (ws.briefs / "small.lock").unlink()
+    (ws.briefs / "small.lock").mkdir()
+
+
+def briefs_read_only(ws):
+    ws.briefs.chmod(0o555)
+
+
+@pytest.mark.parametrize("obstacle", [
+    lock_is_a_folder,
+    pytest.param(briefs_read_only, marks=pytest.mark.skipif(os.geteuid() == 0, reason="root writes anyway")),
+])
+@pytest.mark.parametrize("had_pdf", [True, False])
+def test_a_lock_that_cannot_be_written_leaves_the_previous_pdf(ws, obstacle, had_pdf):
+    replace_in(ws.briefs / "small.yaml", "title: Small", "title: Small, edited")
+    if not had_pdf:
+        (ws.build / "small.pdf").unlink()
+        (ws.build / "small.html").unlink()
+    before = {path.name: path.read_bytes() for path in ws.build.iterdir()}
+    obstacle(ws)
+    try:
+        result = run("build", "-j", "1", "--html")
+    finally:
+        ws.briefs.chmod(0o755)
+    assert result.exit_code == 1, result.output
+    assert "cannot write briefs/small.lock" in result.output
+    assert {path.name: path.read_bytes() for path in ws.build.iterdir()} == before   # no temporaries either
+    assert sorted(path.name for path in ws.briefs.iterdir()) == ["small.lock", "small.yaml"]

@@ -6,8 +6,10 @@ worker processes. Each brief is independent: a failing one is reported at its
 FILE:LINE:COL and the others still build. A brief is built by `build_one`: check
 (with drift against its lock, see drift.py), `--accept` rewrites if asked, render,
 then, under a per-brief file lock, the PDF and then its lock are each written
-atomically. A build killed at any moment leaves the previous PDF and lock (or a
-new PDF with the old lock, which no longer matches its hash: stale, rebuilt).
+atomically, both or neither (`both_or_neither`: a lock that cannot be written
+puts the previous PDF back). A build killed at any moment leaves the previous PDF
+and lock (or a new PDF with the old lock, which no longer matches its hash:
+stale, rebuilt).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import shutil
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -27,7 +31,7 @@ from .drift import record_citations
 from ..errors import BriefwrightError, display_path, printable
 from .freshness import UP_TO_DATE, FreshnessChecker, current_versions, options_record
 from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock, sha256
-from ..workspace import Workspace, write_atomically
+from ..workspace import OutputError, Workspace
 
 BUILT, FRESH, FAILED = "built", "up to date", "failed"
 
@@ -138,12 +142,12 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         checked = pipeline.check(outline, lock, accept)
         messages += [str(warning) for warning in checked.warnings]
         messages += [f"{drift.position}: note: {drift.message()}" for drift in checked.drifts]
-        with brief_file_lock(outline):
+        outputs = _outputs(pipeline, outline, options)
+        with brief_file_lock(outline), both_or_neither(lock_path(outline), outputs) as write_lock:
             result = pipeline.build(checked, options, provenance=lambda so_far: make_lock(
                 pipeline, checked, so_far, options).to_text().encode("utf-8"))
             messages += [str(warning) for warning in result.warnings[len(checked.warnings):]]
-            lock_text = make_lock(pipeline, checked, result, options).to_text()
-            write_atomically(lock_path(outline), lock_text.encode("utf-8"))
+            write_lock(make_lock(pipeline, checked, result, options).to_text().encode("utf-8"))
     except BriefwrightError as error:
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [error.format_message()])
     except Exception as error:  # a defect of ours: fail this brief, not the run (the others go on)
@@ -210,6 +214,80 @@ def _accept(pipeline: Pipeline, outline: Path, lock: Lock) -> list[str]:
         except ValueError as error:
             raise BriefwrightError(f"{error}; nothing rewritten") from None
     return [f"{r.position}: note: accepted: {r.what} now reads “{r.new}”" for r in rewrites] + refused
+
+
+def _outputs(pipeline: Pipeline, outline: Path, options: BuildOptions) -> list[Path]:
+    """The files a build of `outline` writes besides its lock: the PDF, and the HTML if asked."""
+    pdf = pipeline.output_path(outline, options)
+    return [pdf, pdf.with_suffix(".html")] if options.html else [pdf]
+
+
+@contextmanager
+def both_or_neither(lock: Path, outputs: list[Path]):
+    """Write the lock and the outputs (written inside the block) together, or leave all as they were.
+
+    The lock's temporary file is made first, so a folder where the lock cannot be
+    written fails the build before any output is replaced; each output's previous
+    version is kept (a hard link) and put back if the lock cannot be put in place.
+    Yields the function that writes the lock.
+    """
+    staged = _staged(lock)
+    kept = {path: _kept(path) for path in outputs}
+    try:
+        yield lambda data: _put_in_place(staged, data, lock)
+    except BaseException:
+        for path, previous in kept.items():
+            _put_back(path, previous)
+        raise
+    finally:
+        for leftover in [staged, *kept.values()]:
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
+
+
+def _staged(path: Path) -> Path:
+    """An empty temporary file beside `path`, or OutputError if that folder cannot be written."""
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}; "
+                          "nothing written") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _put_in_place(staged: Path, data: bytes, path: Path) -> None:
+    try:
+        with open(staged, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(staged, 0o644)
+        os.replace(staged, path)
+    except OSError as error:
+        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}; "
+                          "nothing written") from None
+
+
+def _kept(path: Path) -> Path | None:
+    """A second name (hard link, else copy) for the current `path`, or None if there is none."""
+    if not path.is_file():
+        return None
+    keep = path.with_name(f".{path.name}.{os.getpid()}.kept.tmp")  # the brief's file lock is held
+    keep.unlink(missing_ok=True)
+    try:
+        os.link(path, keep)
+    except OSError:
+        shutil.copy2(path, keep)
+    return keep
+
+
+def _put_back(path: Path, previous: Path | None) -> None:
+    """Restore `path` to its previous version (or to nothing, if it did not exist)."""
+    if previous is not None:
+        os.replace(previous, path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 @contextmanager
