@@ -286,8 +286,11 @@ def _put_back(path: Path, previous: Path | None) -> None:
     """Restore `path` to its previous version (or to nothing, if it did not exist)."""
     if previous is not None:
         os.replace(previous, path)
-    else:
+        return
+    try:
         path.unlink(missing_ok=True)
+    except NotADirectoryError:
+        pass  # its folder is a file: nothing was written there
 
 
 @contextmanager
