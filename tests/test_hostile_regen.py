@@ -351,3 +351,14 @@ def test_a_lock_that_cannot_be_written_leaves_the_previous_pdf(ws, obstacle, had
     assert "cannot write briefs/small.lock" in result.output
     assert {path.name: path.read_bytes() for path in ws.build.iterdir()} == before   # no temporaries either
     assert sorted(path.name for path in ws.briefs.iterdir()) == ["small.lock", "small.yaml"]
+
+
+def test_status_never_prints_control_characters_from_a_source_raw(ws):
+    replace_in(ws.seeds / "extra.txt", "a quiet harbour town", "a quiet\u2028harbour \x1b[31mtown\x85")
+    for args in (("status",), ("status", "--json")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "edited" in result.output
+        assert not any(c in result.output for c in CONTROLS), repr(result.output)
+    quotations = json.loads(run("status", "--json").output)[0]["quotations"]
+    assert "a quiet\u2028harbour \x1b[31mtown\x85" in quotations[0]["new_text"]  # the data itself is kept

@@ -195,7 +195,7 @@ def status(workspace: Workspace, outlines: tuple[Path, ...], as_json: bool, stri
     options = BuildOptions(paper=paper.lower() if paper else None, pdf_variant=pdf_variant)
     reports = brief_status(workspace, _outlines(workspace, outlines), options)
     if as_json:
-        click.echo(json.dumps([r.as_data() for r in reports], indent=2, ensure_ascii=False))
+        click.echo(printable(json.dumps([r.as_data() for r in reports], indent=2, ensure_ascii=False), as_json=True))
     else:
         for report in reports:
             for line in report.lines():

@@ -23,8 +23,13 @@ import click
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def printable(text: str) -> str:
-    """`text` safe for a terminal: control characters written as escapes (`\x1b[31m` → `\\x1b[31m`)."""
+def printable(text: str, as_json: bool = False) -> str:
+    """`text` safe for a terminal: control characters written as escapes (`\x1b[31m` → `\\x1b[31m`).
+
+    With `as_json`, `text` is JSON and the escapes are JSON's own (`\\u2028`), so it still reads back the same.
+    """
+    if as_json:
+        return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
     return _UNPRINTABLE.sub(lambda match: repr(match[0])[1:-1], text)
 
 
