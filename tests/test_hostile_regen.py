@@ -167,6 +167,27 @@ def test_a_source_edited_during_a_build_leaves_the_brief_stale(ws, edit_while_re
         (ws.seeds / "extra.txt").read_bytes())
 
 
+def test_a_template_edited_during_a_build_leaves_the_brief_stale(ws, edit_while_rendering):
+    from briefwright.render.html import builtin_themes
+
+    css = ws.templates / "policy-brief" / "brief.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(builtin_themes() / "policy-brief" / "brief.css", css)
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(ws.briefs / "small.yaml").state == "up to date"
+    edit_while_rendering(lambda: css.write_text(css.read_text(encoding="utf-8") + "\n/* house colours */\n",
+                                                encoding="utf-8"))
+    replace_in(ws.briefs / "small.yaml", "title: Small", "title: Small, edited")
+    assert [o.status for o in build_html(ws)] == ["built"]
+    assert "house colours" not in (ws.build / "small.html").read_text(encoding="utf-8")
+    fresh = FreshnessChecker(ws, BuildOptions(html=True)).check(ws.briefs / "small.yaml")
+    assert fresh.reasons == ["template policy-brief/brief.css"]
+    outcomes = build_html(ws)
+    assert [o.status for o in outcomes] == ["built"], [o.messages for o in outcomes]
+    assert "house colours" in (ws.build / "small.html").read_text(encoding="utf-8")
+    assert FreshnessChecker(ws, BuildOptions(html=True)).check(ws.briefs / "small.yaml").state == "up to date"
+
+
 def test_watch_builds_the_last_edit_made_while_it_was_building(ws, edit_while_rendering):
     from briefwright.regen.watch import watch_workspace
 

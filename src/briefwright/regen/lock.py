@@ -18,8 +18,9 @@ is checked for shape and sense (an occurrence it cannot have, nesting) before us
 from __future__ import annotations
 
 import hashlib
-import stat
 import json
+import stat
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,8 @@ LOCK_FORMAT = 1
 MAX_LOCK_BYTES = 20_000_000
 MAX_HASHED_BYTES = 200_000_000  # a file named by a lock larger than this is not read (it counts as changed)
 CONTEXT_CHARS = 32
+CHANGED_DURING_BUILD = "changed during the build"
+CLOCK_REALTIME_COARSE = getattr(time, "CLOCK_REALTIME_COARSE", 5)  # Linux's id; Python does not name it
 
 
 @dataclass
@@ -159,11 +162,24 @@ def entry_hash(entry: dict | None) -> str:
     return sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
 
 
-class FileHashes:
-    """SHA-256 of regular files, each read once per run; None for a path that is not one (or too big)."""
+def file_system_now() -> int:
+    """Now, in nanoseconds, by the clock the kernel stamps file modification times with (its coarse one)."""
+    try:
+        return time.clock_gettime_ns(CLOCK_REALTIME_COARSE)
+    except (AttributeError, OSError):
+        return time.time_ns()
 
-    def __init__(self):
+
+class FileHashes:
+    """SHA-256 of regular files, each read once per run; None for a path that is not one (or too big).
+
+    With `since` (a `file_system_now()`), a file modified since then gets `CHANGED_DURING_BUILD`
+    instead, which no file's hash equals: the brief stays stale rather than record bytes it may not have read.
+    """
+
+    def __init__(self, since: int | None = None):
         self._known: dict[Path, str | None] = {}
+        self.since = since
 
     def __call__(self, path: Path | None) -> str | None:
         if path is None:
@@ -172,6 +188,9 @@ class FileHashes:
             try:
                 mode = path.stat()
                 regular = stat.S_ISREG(mode.st_mode) and mode.st_size <= MAX_HASHED_BYTES
+                if regular and self.since is not None and mode.st_mtime_ns >= self.since:
+                    self._known[path] = CHANGED_DURING_BUILD
+                    return CHANGED_DURING_BUILD
                 self._known[path] = sha256(path.read_bytes()) if regular else None
             except OSError:
                 self._known[path] = None

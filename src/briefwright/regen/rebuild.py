@@ -30,7 +30,7 @@ from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
 from .drift import record_citations
 from ..errors import BriefwrightError, display_path, printable
 from .freshness import UP_TO_DATE, FreshnessChecker, current_versions, options_record
-from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock, sha256
+from .lock import FileHashes, Lock, Places, entry_hash, file_system_now, lock_path, read_lock, sha256
 from ..workspace import OutputError, Workspace
 
 BUILT, FRESH, FAILED = "built", "up to date", "failed"
@@ -133,7 +133,7 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
     """Check and build one brief, then write its PDF and its lock; never raise for a user's mistake."""
     if isinstance(pipeline, BriefwrightError):
         return Outcome(outline, FAILED, [pipeline.format_message()])
-    messages, original = [], None
+    messages, original, started = [], None, file_system_now()
     try:
         lock, _ = read_lock(lock_path(outline))
         if accept and lock:
@@ -145,9 +145,9 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         outputs = _outputs(pipeline, outline, options)
         with brief_file_lock(outline), both_or_neither(lock_path(outline), outputs) as write_lock:
             result = pipeline.build(checked, options, provenance=lambda so_far: make_lock(
-                pipeline, checked, so_far, options).to_text().encode("utf-8"))
+                pipeline, checked, so_far, options, started).to_text().encode("utf-8"))
             messages += [str(warning) for warning in result.warnings[len(checked.warnings):]]
-            write_lock(make_lock(pipeline, checked, result, options).to_text().encode("utf-8"))
+            write_lock(make_lock(pipeline, checked, result, options, started).to_text().encode("utf-8"))
     except BriefwrightError as error:
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [error.format_message()])
     except Exception as error:  # a defect of ours: fail this brief, not the run (the others go on)
@@ -305,16 +305,19 @@ def brief_file_lock(outline: Path):
         yield
 
 
-def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions) -> Lock:
+def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions,
+              started: int | None = None) -> Lock:
     """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash.
 
     The outline's and the sources' hashes are those of the bytes the build read, so
     an edit made while the brief was being built leaves it stale, never "up to date".
+    Theme files and the style are read by Jinja, WeasyPrint and pandoc: one modified
+    since the build `started` is recorded as changed (see lock.FileHashes).
 
     Before the PDF exists (the copy a PDF/A carries inside itself) its hash is null.
     """
     workspace, corpus = pipeline.workspace, pipeline.corpus
-    places, digest = Places(workspace.root), FileHashes()
+    places, digest = Places(workspace.root), FileHashes(since=started)
     cited = sorted({item.source_id for note in checked.notes for item in note.items if item.source_id})
     sources = {source_id: corpus.find(source_id) for source_id in cited}
     theme = checked.theme
