@@ -1,0 +1,212 @@
+"""Hostile input to the rendering stages (issue 9): template sandbox, dependent CSL styles,
+symlinks out of theme and workspace folders, in-text styles, bad style paths, CSS injection
+through settings, `build` being a file, and image bombs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.build import Pipeline
+from briefwright.cli import main
+from briefwright.errors import ProblemsFound
+from briefwright.render.citations import installed_styles
+from briefwright.render.themes import TemplateProblem
+
+from .conftest import minimal
+from .test_html import render
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+CITING = minimal("'A claim.[@kazimbeyli-2017, para. 15]'")
+
+
+# -- 1. templates run in Jinja's sandbox --------------------------------------------------
+
+@pytest.mark.parametrize("expression", [
+    "cycler.__init__.__globals__.os.popen('head -1 /etc/passwd').read()",
+    "brief.__class__.__mro__[1].__subclasses__()",
+    "theme.update({'accent': 'red'})",
+])
+def test_a_template_escaping_the_sandbox_is_refused_naming_its_file_and_line(workspace, write_outline, expression):
+    write(workspace.templates / "house" / "brief.html", f"""
+        {{% extends "briefwright:policy-brief/brief.html" %}}
+        {{% block colophon %}}
+        <p>{{{{ {expression} }}}}</p>
+        {{% endblock %}}
+        """)
+    with pytest.raises(TemplateProblem) as excinfo:
+        render(write_outline("template: house\n" + minimal("'p'")), workspace)
+    assert re.match(r"^templates/house/brief\.html:3: error: .*unsafe", excinfo.value.message), excinfo.value.message
+
+
+def test_the_sandbox_error_reaches_the_command_line_without_a_traceback(workspace, write_outline):
+    write(workspace.templates / "house" / "brief.html", """
+        {% extends "briefwright:policy-brief/brief.html" %}
+        {% block colophon %}{% set os = cycler.__init__.__globals__.os %}{{ os.popen('id').read() }}{% endblock %}
+        """)
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "templates/house/brief.html:2: error:" in result.output and "unsafe" in result.output
+    assert "Traceback" not in result.output and not (workspace.build / "test.pdf").exists()
+
+
+# -- 2. a dependent CSL style is never fetched -------------------------------------------
+
+class _Recorder(BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (the name http.server calls)
+        self.requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 that records every request it is sent."""
+    _Recorder.requests = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", _Recorder.requests
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+def dependent_style(parent_url: str) -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0" default-locale="en-US">
+  <info>
+    <title>A dependent style</title>
+    <id>http://example.org/styles/dep</id>
+    <link rel="independent-parent" href="{parent_url}"/>
+    <updated>2024-01-01T00:00:00+00:00</updated>
+  </info>
+</style>
+"""
+
+
+@pytest.mark.parametrize("command", ["build", "sources"])
+def test_a_dependent_style_with_an_unknown_parent_is_refused_and_nothing_is_fetched(
+        workspace, write_outline, server, command):
+    url, requests = server
+    (workspace.root / "dep.csl").write_text(dependent_style(f"{url}/styles/parent"), encoding="utf-8")
+    write_outline("style: dep.csl\n" + CITING)
+    result = run("build", "briefs/test.yaml") if command == "build" else run("sources", "--style", "dep.csl")
+    assert requests == []
+    assert result.exit_code == 1, result.output
+    assert "dep.csl" in result.output and "'parent', which is not installed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_dependent_style_uses_its_installed_parent_offline(workspace, write_outline, server):
+    url, requests = server
+    (workspace.root / "dep.csl").write_text(dependent_style(f"{url}/styles/chicago-notes-bibliography"),
+                                            encoding="utf-8")
+    ours = render(write_outline("style: dep.csl\n" + CITING), workspace)
+    theirs = render(write_outline(CITING, "plain.yaml"), workspace)
+    assert requests == []
+    note = re.search(r'<span class="fn"[^>]*>(.*?)</span>', ours)[1]
+    assert "Kazimbeyli" in note and note == re.search(r'<span class="fn"[^>]*>(.*?)</span>', theirs)[1]
+
+
+# -- 3. symlinks out of a theme folder -----------------------------------------------------
+
+@pytest.fixture
+def outside(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("outside")
+    shutil.copy(Path(__file__).parent.parent / "src/briefwright/themes/policy-brief/fonts/Inter-Bold.otf",
+                folder / "private.otf")
+    (folder / "private.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>")
+    (folder / "private.css").write_text("p { color: red }")
+    return folder
+
+
+def house_with(workspace, markup: str = "", css: str = "") -> None:
+    write(workspace.templates / "house" / "theme.yaml", "extends: policy-brief\n")
+    write(workspace.templates / "house" / "brief.html", f"""
+        {{% extends "briefwright:policy-brief/brief.html" %}}
+        {{% block colophon %}}{markup}{{% endblock %}}
+        """)
+    write(workspace.templates / "house" / "brief.css", css)
+
+
+@pytest.mark.parametrize("link, markup, css", [
+    ("pic.svg", '<img src="pic.svg" alt="">', ""),
+    ("x.css", '<link rel="stylesheet" href="x.css">', ""),
+    ("house.otf", "", '@font-face { font-family: "House"; src: url(house.otf); } p { font-family: "House" }'),
+])
+def test_a_symlink_out_of_the_theme_folder_is_refused_naming_its_path(workspace, write_outline, outside,
+                                                                     link, markup, css):
+    house_with(workspace, markup, css)
+    target = outside / {"svg": "private.svg", "css": "private.css", "otf": "private.otf"}[link.rsplit(".")[-1]]
+    (workspace.templates / "house" / link).symlink_to(target)
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert f"templates/house/{link}: refused: the path leaves templates/house/" in result.output
+    assert not (workspace.build / "test.pdf").exists() and not (workspace.briefs / "test.lock").exists()
+
+
+def test_a_built_theme_lock_records_only_workspace_paths_with_real_hashes(workspace, write_outline):
+    house_with(workspace, '<img src="pic.svg" alt="">')
+    write(workspace.templates / "house" / "pic.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='4' height='4'/>")
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 0, result.output
+    files = json.loads((workspace.briefs / "test.lock").read_text())["files"]
+    served = [f for f in files if not f["name"] or not f["name"].endswith("theme.yaml")]
+    assert {"name": "pic.svg", "path": "templates/house/pic.svg"} in [
+        {"name": f["name"], "path": f["path"]} for f in served]
+    for entry in served:
+        assert entry["sha256"] and (entry["path"].startswith(("templates/", "builtin:"))), entry
+
+
+# -- 4. a workspace folder that is a symlink out -----------------------------------------------
+
+@pytest.mark.parametrize("folder", ["seeds", "templates", "briefs", "build"])
+def test_a_workspace_folder_symlinked_outside_is_refused(workspace, write_outline, tmp_path_factory, folder):
+    write_outline(minimal("'p'"))
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / folder
+    real = workspace.root / folder
+    if real.exists():
+        shutil.move(real, elsewhere)
+    else:
+        elsewhere.mkdir()
+    real.symlink_to(elsewhere)
+    for args in (["check"], ["build"], ["sources"], ["status"]):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{folder}: refused: a symlink to a folder outside the workspace" in result.output, result.output
+        assert "Traceback" not in result.output
+    assert not list(elsewhere.glob("*.pdf"))
+
+
+def test_a_workspace_folder_symlinked_inside_the_workspace_is_accepted(workspace, write_outline):
+    shutil.move(workspace.root / "seeds", workspace.root / "corpus")
+    (workspace.root / "seeds").symlink_to("corpus")
+    result = run("check")
+    assert result.exit_code == 0, result.output
