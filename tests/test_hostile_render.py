@@ -210,3 +210,49 @@ def test_a_workspace_folder_symlinked_inside_the_workspace_is_accepted(workspace
     (workspace.root / "seeds").symlink_to("corpus")
     result = run("check")
     assert result.exit_code == 0, result.output
+
+
+def test_a_parent_link_hidden_behind_an_xml_entity_is_still_seen(workspace, write_outline, server):
+    url, requests = server
+    style = dependent_style(f"{url}/styles/parent").replace('rel="independent-parent"', 'rel="independent&#45;parent"')
+    (workspace.root / "dep.csl").write_text(style, encoding="utf-8")
+    result = run("sources", "--style", "dep.csl")
+    assert requests == []
+    assert result.exit_code == 1 and "'parent', which is not installed" in result.output, result.output
+
+
+# -- 8. in-text CSL styles do not crash -------------------------------------------------------
+
+IN_TEXT_STYLES = ["apa", "ieee", "nature", "chicago-author-date", "modern-language-association"]
+
+
+def test_the_in_text_styles_are_installed():
+    assert set(IN_TEXT_STYLES) <= set(installed_styles())
+
+
+@pytest.mark.parametrize("style", IN_TEXT_STYLES)
+def test_an_in_text_style_prints_its_citation_in_the_note(workspace, write_outline, style):
+    html = render(write_outline(f"style: {style}\n" + CITING), workspace)
+    note = re.search(r'<span class="fn"[^>]*>(.*?)</span>', html)[1]
+    # author-date styles name the author; numeric ones (ieee, nature) print the source's number
+    assert "Kazimbeyli" in note or re.match(r"(\[|<sup>)1\b", note), note
+    result = run("sources", "--style", style)
+    assert result.exit_code == 0 and "kazimbeyli-2017" in result.output, result.output
+
+
+def test_an_in_text_style_builds_a_pdf(workspace, write_outline):
+    write_outline("style: apa\n" + CITING)
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 0, result.output
+    assert (workspace.build / "test.pdf").read_bytes().startswith(b"%PDF")
+
+
+# -- 11b. a NUL in a style path ------------------------------------------------------------------
+
+@pytest.mark.parametrize("style", ['"a\\0.csl"', '"styles/a\\0b"', '"ap\\0a"'])
+def test_a_nul_in_the_style_is_an_error_at_its_line(workspace, write_outline, style):
+    write_outline(f"style: {style}\n" + CITING)
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"^briefs/test\.yaml:1:8: error: style .*NUL", result.output, re.M), result.output
+    assert "Traceback" not in result.output
