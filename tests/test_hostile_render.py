@@ -178,7 +178,7 @@ def test_a_built_theme_lock_records_only_workspace_paths_with_real_hashes(worksp
     result = run("build", "briefs/test.yaml")
     assert result.exit_code == 0, result.output
     files = json.loads((workspace.briefs / "test.lock").read_text())["files"]
-    served = [f for f in files if not f["name"] or not f["name"].endswith("theme.yaml")]
+    served = [f for f in files if not f["path"].endswith("/theme.yaml")]  # absent ones are recorded as such
     assert {"name": "pic.svg", "path": "templates/house/pic.svg"} in [
         {"name": f["name"], "path": f["path"]} for f in served]
     for entry in served:

@@ -38,11 +38,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import weasyprint_fix
 from ..errors import BriefwrightError
-from .themes import Theme
+from ..workspace import UnsafePath, read_inside
+from .themes import TemplateProblem, Theme
 from .typography import Fault, fallback_fonts, find_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+MAX_ASSET_BYTES = 20_000_000  # an image, font or stylesheet a theme or the workspace serves
 MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
 
 
@@ -51,7 +53,12 @@ class PdfProblem(BriefwrightError):
 
 
 class LocalFetcher(URLFetcher):
-    """Serves theme files and workspace files; refuses every other URL."""
+    """Serves theme files and workspace files; refuses every other URL.
+
+    A theme file is looked up along the chain with `Theme.locate`: one that leaves
+    its folder (a symlink out) is refused, never served from another folder. Every
+    file is read through `read_inside` (regular files only, a size cap).
+    """
 
     def __init__(self, theme: Theme, theme_base: Path, workspace_root: Path):
         super().__init__(allowed_protocols={"file", "data"})
@@ -59,6 +66,7 @@ class LocalFetcher(URLFetcher):
         self.theme_base = theme_base.resolve()
         self.workspace_root = workspace_root.resolve()
         self.refused: list[str] = []
+        self.reasons: dict[str, str] = {}          # url: why it was refused, when we know better than "outside"
         self.missing: list[str] = []
         self.loaded: list[tuple[str | None, Path]] = []  # (name in the theme or None, file served)
 
@@ -66,29 +74,46 @@ class LocalFetcher(URLFetcher):
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
-        path = self._local_file(url) if scheme == "file" else None
-        if path is None:
-            self.refused.append(url)
-            raise PermissionError(f"briefwright refuses {url}")
-        if not path.is_file():
-            self.missing.append(url)
-            raise FileNotFoundError(url)
+        try:
+            found = self._local_file(url) if scheme == "file" else None
+            if found is None:
+                raise UnsafePath(Path(url), "refused")
+            path, folder = found
+            body = read_inside(path, folder, MAX_ASSET_BYTES)
+        except UnsafePath as error:
+            if error.reason == "no such file":
+                self.missing.append(url)
+                raise FileNotFoundError(url) from None
+            return self._refuse(url, None if error.reason == "refused" else error.message)
+        except TemplateProblem as error:
+            return self._refuse(url, error.message)
         self.loaded.append((self._theme_name(url), path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+        return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": mime})
+
+    def _refuse(self, url: str, reason: str | None):
+        self.refused.append(url)
+        if reason:
+            self.reasons[url] = reason
+        raise PermissionError(f"briefwright refuses {url}")
 
     def _theme_name(self, url: str) -> str | None:
         path = Path(unquote(urlsplit(url).path))
         return str(path.relative_to(self.theme_base)) if path.is_relative_to(self.theme_base) else None
 
-    def _local_file(self, url: str) -> Path | None:
-        """Map a file URL to a path in the theme chain or the workspace (None: refused)."""
+    def _local_file(self, url: str) -> tuple[Path, Path] | None:
+        """Map a file URL to (path, the folder it must stay in): a theme file or a workspace file (None: refused)."""
         path = Path(unquote(urlsplit(url).path))
-        if path.is_relative_to(self.theme_base) and ".." not in path.parts:
+        if path.is_relative_to(self.theme_base):
+            if ".." in path.parts:
+                return None
             relative = str(path.relative_to(self.theme_base))
-            return self.theme.find(relative) or self.theme.folders[0] / relative
+            found = self.theme.locate(relative)  # raises TemplateProblem for a path leaving its folder
+            if found is None:
+                raise UnsafePath(path, "no such file")
+            return found, next(f for f in self.theme.folders if found.is_relative_to(f))
         resolved = path.resolve()
-        return resolved if resolved.is_relative_to(self.workspace_root) else None
+        return (resolved, self.workspace_root) if resolved.is_relative_to(self.workspace_root) else None
 
 
 class _WarningCollector(logging.Handler):
@@ -156,8 +181,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
                                              finisher=_list_each_attachment_once)
     finally:
         logger.removeHandler(collector)
-    problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
-                for url in fetcher.refused]
+    problems = [fetcher.reasons.get(url) or f"refused to load {url} (only files of the theme and the workspace "
+                "are read)" for url in fetcher.refused]
     problems += [f"not found: {url}" for url in fetcher.missing]
     problems += [f"WeasyPrint: {m}" for m in collector.messages
                  if not _about_refused(m, fetcher.refused + fetcher.missing)]
