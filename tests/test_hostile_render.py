@@ -256,3 +256,22 @@ def test_a_nul_in_the_style_is_an_error_at_its_line(workspace, write_outline, st
     assert result.exit_code == 1, result.output
     assert re.search(r"^briefs/test\.yaml:1:8: error: style .*NUL", result.output, re.M), result.output
     assert "Traceback" not in result.output
+
+
+# -- 16. messages: CSS through a setting, WeasyPrint's warnings, build/ a file, image bombs ---------
+
+@pytest.mark.parametrize("value", ['"red /*"', '"red; } body { display: none"', '"#fff /* x */"', '"navy}"'])
+def test_a_colour_carrying_css_is_refused_at_its_outline_line(workspace, write_outline, value):
+    write_outline(f"theme:\n  accent: {value}\n" + minimal("'p'"))
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"^briefs/test\.yaml:2:11: error: accent must be a CSS colour", result.output, re.M), result.output
+
+
+def test_a_colour_carrying_css_is_refused_at_its_theme_yaml_line(workspace, write_outline):
+    write(workspace.templates / "house" / "theme.yaml", 'extends: policy-brief\n\naccent_soft: "red /*"\n')
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert "templates/house/theme.yaml:3:14: error: accent_soft must be a CSS colour" in result.output, result.output
+    assert "WeasyPrint" not in result.output and not workspace.build.exists()

@@ -23,6 +23,7 @@ from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from tinycss2 import parse_component_value_list
 from tinycss2.color3 import parse_color
 
 from .. import yamlnodes
@@ -90,7 +91,10 @@ def check_value(name: str, value) -> str | bool | None:
 
 
 def _colour(name: str, value: str) -> str:
-    if value.lower() == "currentcolor" or parse_color(value) is None:
+    """One CSS colour token, nothing else: no comment, semicolon or brace can ride along into the CSS."""
+    tokens = [t for t in parse_component_value_list(value, skip_comments=False) if t.type != "whitespace"]
+    if (len(tokens) != 1 or re.search(r"/\*|\*/|[;{}\\<>!\"']", value) or value.lower() == "currentcolor"
+            or parse_color(tokens[0]) is None):
         raise ValueError(f"{name} must be a CSS colour such as \"#1f3a5f\", rgb(31 58 95) or navy, not {value!r}")
     return value
 
