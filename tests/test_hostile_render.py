@@ -275,3 +275,16 @@ def test_a_colour_carrying_css_is_refused_at_its_theme_yaml_line(workspace, writ
     assert result.exit_code == 1, result.output
     assert "templates/house/theme.yaml:3:14: error: accent_soft must be a CSS colour" in result.output, result.output
     assert "WeasyPrint" not in result.output and not workspace.build.exists()
+
+
+def test_weasyprint_css_warnings_are_located_in_the_theme_file_once_each_and_capped(workspace, write_outline):
+    bad = "".join(f".c{i} {{ margin: {i}zz }}\n" for i in range(20))
+    house_with(workspace, '<p class="c1">a</p><p class="c1">b</p>', "p { colr: red }\n" + bad)
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    problems = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    assert problems[0] == "templates/house/brief.css:1:5: error: ignored `colr: red `, unknown property."
+    assert problems[1] == "templates/house/brief.css:2:7: error: ignored `margin: 0zz `, invalid value."
+    assert len(problems) == 11 and problems[-1] == "… and 11 more messages from WeasyPrint", problems
+    assert not workspace.build.exists()

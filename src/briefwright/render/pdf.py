@@ -36,10 +36,10 @@ from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, Par
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import weasyprint_fix
+from . import weasy_messages, weasyprint_fix
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
-from .themes import TemplateProblem, Theme
+from .themes import TemplateProblem, Theme, origin_label
 from .typography import Fault, fallback_fonts, find_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
@@ -184,14 +184,21 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     problems = [fetcher.reasons.get(url) or f"refused to load {url} (only files of the theme and the workspace "
                 "are read)" for url in fetcher.refused]
     problems += [f"not found: {url}" for url in fetcher.missing]
-    problems += [f"WeasyPrint: {m}" for m in collector.messages
-                 if not _about_refused(m, fetcher.refused + fetcher.missing)]
+    problems += weasy_messages.located([m for m in collector.messages
+                                        if not _about_refused(m, fetcher.refused + fetcher.missing)],
+                                       html, _stylesheet_names(theme))
     problems += [_misplaced_message(note, call, page, layout.passes)
                  for note, (call, page) in layout.notes.items() if call != page]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
     faults = layout.faults + fallback_fonts({f.family for f in layout.document.fonts.values()}, fonts.declared)
     return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults], fetcher.loaded)
+
+
+def _stylesheet_names(theme: Theme) -> dict[str, str]:
+    """{the header `read_stylesheets` gives each stylesheet: the name people know it by}."""
+    return {f"{path.parent.name}/{path.name}": f"{origin_label(path.parent)}/{path.name}"
+            for path in theme.stylesheets()}
 
 
 class _DeclaredFonts(FontConfiguration):
