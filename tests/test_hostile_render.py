@@ -288,3 +288,14 @@ def test_weasyprint_css_warnings_are_located_in_the_theme_file_once_each_and_cap
     assert problems[1] == "templates/house/brief.css:2:7: error: ignored `margin: 0zz `, invalid value."
     assert len(problems) == 11 and problems[-1] == "… and 11 more messages from WeasyPrint", problems
     assert not workspace.build.exists()
+
+
+@pytest.mark.parametrize("args", [[], ["-o", "build/x.pdf"]])
+def test_build_being_a_file_is_a_plain_message(workspace, write_outline, args):
+    write_outline(minimal("'p'"))
+    workspace.build.write_text("not a folder")
+    result = run("build", "briefs/test.yaml", *args)
+    assert result.exit_code == 1, result.output
+    assert "build is a file, not a folder" in result.output, result.output
+    assert "File exists" not in result.output and "Traceback" not in result.output
+    assert workspace.build.read_text() == "not a folder" and not (workspace.briefs / "test.lock").exists()

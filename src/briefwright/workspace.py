@@ -117,10 +117,23 @@ def write_atomically(path: Path, data: bytes) -> None:
 
     An interrupted write leaves the previous file as it was.
     """
+    _check_writable_place(path)
     try:
         _write_atomically(path, data)
     except OSError as error:
         raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}") from None
+
+
+def _check_writable_place(path: Path) -> None:
+    """Refuse, in plain words, a target that is a folder or lies under a file (`build` being a file)."""
+    if path.is_dir():
+        raise OutputError(f"cannot write {display_path(path)}: it is a folder")
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise OutputError(f"cannot write {display_path(path)}: {display_path(parent)} is a file, not a "
+                                  "folder (move it away, or write elsewhere)")
+            return
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
