@@ -299,3 +299,49 @@ def test_build_being_a_file_is_a_plain_message(workspace, write_outline, args):
     assert "build is a file, not a folder" in result.output, result.output
     assert "File exists" not in result.output and "Traceback" not in result.output
     assert workspace.build.read_text() == "not a folder" and not (workspace.briefs / "test.lock").exists()
+
+
+def png_of(side: int) -> bytes:
+    """A black-and-white PNG `side` pixels square: a few kilobytes that decode to side² pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row, packer = b"\0" * (1 + (side + 7) // 8), zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("side, shown", [(8_000, "8,000 × 8,000 pixels"), (40_000, "1,600,000,000 pixels")])
+def test_an_image_bomb_fails_with_its_reason(workspace, write_outline, side, shown):
+    house_with(workspace, '<img src="bomb.png" alt="">')
+    (workspace.templates / "house" / "bomb.png").write_bytes(png_of(side))
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert (f"templates/house/bomb.png: refused: an image of {shown}, above the limit of 40,000,000 pixels"
+            in result.output), result.output
+    assert not workspace.build.exists()
+
+
+def test_an_image_bomb_in_a_data_url_is_refused(workspace, write_outline):
+    import base64
+    house_with(workspace, f'<img src="data:image/png;base64,{base64.b64encode(png_of(20_000)).decode()}" alt="">')
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1 and "a data: URL: refused: an image of 400,000,000 pixels" in result.output, \
+        result.output
+
+
+def test_a_small_image_is_served_and_a_corrupt_one_fails_with_a_reason(workspace, write_outline):
+    house_with(workspace, '<img src="ok.png" alt=""><img src="bad.png" alt="">')
+    (workspace.templates / "house" / "ok.png").write_bytes(png_of(64))
+    (workspace.templates / "house" / "bad.png").write_bytes(png_of(64)[:40])
+    write_outline("template: house\n" + minimal("'p'"))
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"cannot read the image 'file://\S+/templates/house/bad\.png': it is corrupt", result.output)
+    assert "ok.png" not in result.output

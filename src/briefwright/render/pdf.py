@@ -24,13 +24,16 @@ import io
 import logging
 import mimetypes
 import os
+import re
 import time
+import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL import Image
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, ParentBox
 from weasyprint.text.fonts import FontConfiguration
@@ -45,6 +48,7 @@ from .typography import Fault, fallback_fonts, find_faults, note_of
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 MAX_ASSET_BYTES = 20_000_000  # an image, font or stylesheet a theme or the workspace serves
+MAX_IMAGE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 million
 MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
 
 
@@ -73,13 +77,19 @@ class LocalFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            body = response.read()
+            if problem := image_problem(body):
+                return self._refuse(url, f"a data: URL: refused: {problem}")
+            return URLFetcherResponse(response.url, body=body, headers=response.headers)
         try:
             found = self._local_file(url) if scheme == "file" else None
             if found is None:
                 raise UnsafePath(Path(url), "refused")
             path, folder = found
             body = read_inside(path, folder, MAX_ASSET_BYTES)
+            if problem := image_problem(body):
+                raise UnsafePath(path, f"refused: {problem}")
         except UnsafePath as error:
             if error.reason == "no such file":
                 self.missing.append(url)
@@ -114,6 +124,24 @@ class LocalFetcher(URLFetcher):
             return found, next(f for f in self.theme.folders if found.is_relative_to(f))
         resolved = path.resolve()
         return (resolved, self.workspace_root) if resolved.is_relative_to(self.workspace_root) else None
+
+
+def image_problem(body: bytes) -> str | None:
+    """Why a raster image is refused (too many pixels: an image bomb), or None (also for what is no image)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(body)) as image:   # reads the header only
+                pixels = image.size[0] * image.size[1]
+                size = f"{image.size[0]:,} × {image.size[1]:,} pixels"
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            found = re.search(r"\((\d+) pixels\)", str(error))
+            pixels, size = MAX_IMAGE_PIXELS + 1, f"{int(found[1]):,} pixels" if found else "too many pixels"
+        except Exception:  # not a raster image: a font, a stylesheet, an SVG
+            return None
+    if pixels > MAX_IMAGE_PIXELS:
+        return f"an image of {size}, above the limit of {MAX_IMAGE_PIXELS:,} pixels (an image bomb?)"
+    return None
 
 
 class _WarningCollector(logging.Handler):

@@ -40,6 +40,8 @@ def _stylesheet_lines(html: str) -> list[str]:
 
 
 def _locate(message: str, lines: list[str], files: dict[str, str]) -> str:
+    if unreadable := re.fullmatch(r"Failed to load image at (.*): ", message):  # WeasyPrint gives no reason
+        return f"WeasyPrint: cannot read the image {unreadable[1]}: it is corrupt or in a format WeasyPrint cannot read"
     position = _POSITION.search(message)
     if not position or not 0 < int(position[1]) <= len(lines):
         return f"WeasyPrint: {message}"
