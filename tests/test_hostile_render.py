@@ -345,3 +345,10 @@ def test_a_small_image_is_served_and_a_corrupt_one_fails_with_a_reason(workspace
     assert result.exit_code == 1, result.output
     assert re.search(r"cannot read the image 'file://\S+/templates/house/bad\.png': it is corrupt", result.output)
     assert "ok.png" not in result.output
+
+
+@pytest.mark.parametrize("value", ['"rgb(31 58 95)"', '"#1f3a5f"', "navy", '"rgb(31 58 95 / 50%)"'])
+def test_a_colour_as_weasyprint_reads_it_is_accepted(workspace, write_outline, value):
+    # rgb(31 58 95) is the example the colour error itself gives
+    checked = Pipeline(workspace).check(write_outline(f"theme:\n  accent: {value}\n" + minimal("'p'")))
+    assert checked.settings["accent"] == value.strip('"')

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from tinycss2 import parse_component_value_list
-from tinycss2.color3 import parse_color
+from tinycss2.color5 import parse_color  # the colour syntax WeasyPrint 70 reads
 
 from .. import yamlnodes
 from ..errors import BriefwrightError, Position, ProblemLog, ProblemsFound, display_path
