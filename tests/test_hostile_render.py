@@ -17,7 +17,6 @@ from click.testing import CliRunner
 
 from briefwright.build import Pipeline
 from briefwright.cli import main
-from briefwright.errors import ProblemsFound
 from briefwright.render.citations import installed_styles
 from briefwright.render.themes import TemplateProblem
 
