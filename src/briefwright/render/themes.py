@@ -194,16 +194,12 @@ class Theme:
         names = [layer.name for layer in self.layers]
         return tuple(f for layer in self.layers[names.index(name):] for f in layer.folders)
 
-    def find(self, relative: str) -> Path | None:
-        """Return the first file `relative` in the theme's folders, refusing escapes."""
-        for folder in self.folders:
-            candidate = (folder / relative).resolve()
-            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
-                return candidate
-        return None
-
     def locate(self, relative: str) -> Path | None:
-        """Like `find`, but a file that exists and leaves its folder raises `TemplateProblem`."""
+        """Return the first file `relative` in the theme's folders (None: there is none).
+
+        A file that exists and leaves its folder (a symlink out) raises `TemplateProblem`:
+        it is refused, never skipped for a file of another folder.
+        """
         for folder in self.folders:
             candidate = folder / relative
             if candidate.is_symlink() or candidate.exists():
