@@ -2,7 +2,9 @@
 
 Every file the tool reads on the user's behalf goes through `read_inside`, which
 refuses paths that leave their folder (symlinks included), anything that is not a
-regular file (FIFOs, devices), and files above a size cap.
+regular file (FIFOs, devices), and files above a size cap. A workspace folder
+(seeds/, briefs/, templates/, build/) may be a symlink, but only to a folder inside
+the workspace: `Workspace.at` refuses one that points outside.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .errors import BriefwrightError, display_path
 MAX_SOURCE_BYTES = 5_000_000
 MAX_OUTLINE_BYTES = 1_000_000
 MAX_CATALOG_BYTES = 2_000_000
+FOLDERS = ("seeds", "briefs", "templates", "build")
 
 
 class UnsafePath(BriefwrightError):
@@ -36,7 +39,18 @@ class Workspace:
 
     @classmethod
     def at(cls, root: Path | str = ".") -> "Workspace":
-        return cls(Path(root).resolve())
+        """The workspace at `root`; raises `UnsafePath` if one of its folders is a symlink out of it."""
+        workspace = cls(Path(root).resolve())
+        workspace.check_folders()
+        return workspace
+
+    def check_folders(self) -> None:
+        """Refuse a workspace folder that is a symlink to a folder outside the workspace."""
+        for name in FOLDERS:
+            folder = self.root / name
+            if folder.is_symlink() and not folder.resolve().is_relative_to(self.root):
+                raise UnsafePath(Path(name), "refused: a symlink to a folder outside the workspace "
+                                 f"({os.readlink(folder)}); make it a real folder, or a link inside the workspace")
 
     @property
     def seeds(self) -> Path:
@@ -103,10 +117,23 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
 
     An interrupted write leaves the previous file as it was.
     """
+    _check_writable_place(path)
     try:
         _write_atomically(path, data, mode)
     except OSError as error:
         raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}") from None
+
+
+def _check_writable_place(path: Path) -> None:
+    """Refuse, in plain words, a target that is a folder or lies under a file (`build` being a file)."""
+    if path.is_dir():
+        raise OutputError(f"cannot write {display_path(path)}: it is a folder")
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise OutputError(f"cannot write {display_path(path)}: {display_path(parent)} is a file, not a "
+                                  "folder (move it away, or write elsewhere)")
+            return
 
 
 def _write_atomically(path: Path, data: bytes, mode: int) -> None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from ..corpus.sources import Corpus
 from ..errors import BriefwrightError
@@ -54,38 +56,65 @@ def installed_styles() -> list[str]:
 
 
 def find_style(style: str, workspace: Workspace) -> Path:
-    """Return the .csl file for a style id or a workspace path, following dependent styles."""
+    """Return the .csl file for a style id or a workspace path, following dependent styles.
+
+    A dependent style names its parent with a URL, which pandoc would fetch
+    (`--sandbox` or not): the parent must be an installed style, or the style is refused.
+    """
+    if "\0" in style:
+        raise CitationError(f"style {style!r}: refused: a style id or path has no NUL character")
     if "/" in style or style.endswith(".csl"):
-        path = workspace.root / style
-        try:
-            data = read_inside(path, workspace.root, MAX_STYLE_BYTES)
-        except UnsafePath as error:
-            raise CitationError(f"style {style!r}: {error.reason}") from None
-        if not re.search(rb"<style\b[^>]*xmlns=\"http://purl.org/net/xbiblio/csl\"", data):
-            raise CitationError(f"style {style!r} is not a CSL style (a .csl file whose root is <style "
-                                "xmlns=\"http://purl.org/net/xbiblio/csl\">)")
-        return path.resolve()
+        path, data = _workspace_style(style, workspace)
+        return _independent(path, style, data)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", style):
         raise CitationError(f"style {style!r} is neither a CSL style id nor a path to a .csl file")
     folder = styles_folder()
     for candidate in (folder / f"{style}.csl", folder / "dependent" / f"{style}.csl"):
         if candidate.is_file():
-            return _independent(candidate, folder)
+            return _independent(candidate, style, candidate.read_bytes())
     guesses = get_close_matches(style, installed_styles(), n=3)
     hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
     raise CitationError(f"unknown CSL style {style!r}{hint}; give an installed style id or a path to a .csl file")
 
 
-def _independent(path: Path, folder: Path) -> Path:
-    """Return the independent parent of a dependent style (pandoc would fetch it online)."""
-    match = re.search(r'<link[^>]*href="[^"]*/styles/([a-z0-9-]+)"[^>]*rel="independent-parent"',
-                      path.read_text(encoding="utf-8"))
-    if not match:
-        return path
-    parent = folder / f"{match[1]}.csl"
-    if not parent.is_file():
-        raise CitationError(f"style {path.stem!r} depends on {match[1]!r}, which is not installed")
-    return parent
+def _workspace_style(style: str, workspace: Workspace) -> tuple[Path, bytes]:
+    """Return the resolved path and bytes of a CSL file of the workspace, checked to be a CSL style."""
+    path = workspace.root / style
+    try:
+        data = read_inside(path, workspace.root, MAX_STYLE_BYTES)
+    except UnsafePath as error:
+        raise CitationError(f"style {style!r}: {error.reason}") from None
+    if not re.search(rb"<style\b[^>]*xmlns=\"http://purl.org/net/xbiblio/csl\"", data):
+        raise CitationError(f"style {style!r} is not a CSL style (a .csl file whose root is <style "
+                            "xmlns=\"http://purl.org/net/xbiblio/csl\">)")
+    return path.resolve(), data
+
+
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+_PARENT_ID = re.compile(r"/styles/([a-z0-9][a-z0-9-]*)/?")
+
+
+def _independent(path: Path, style: str, data: bytes) -> Path:
+    """Return `path`, or for a dependent style (CSL `data`) its independent parent among the installed styles.
+
+    The XML is parsed (never pattern-matched), so an entity or a comment cannot hide the link from us.
+    """
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise CitationError(f"style {style!r} is not well-formed XML ({error})") from None
+    for link in root.iter(f"{_CSL}link"):
+        if link.get("rel") != "independent-parent":
+            continue
+        href = link.get("href", "")
+        name = _PARENT_ID.search(urlsplit(href).path)
+        parent = styles_folder() / f"{name[1]}.csl" if name and name.end() == len(urlsplit(href).path) else None
+        if parent is None or not parent.is_file():
+            wanted = repr(name[1]) if name else repr(href)
+            raise CitationError(f"style {style!r} is a dependent style whose parent is {wanted}, which is not "
+                                "installed: give an installed style id (briefwright never fetches a style)")
+        return parent
+    return path
 
 
 def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> FormattedCitations:
@@ -137,12 +166,17 @@ def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None) ->
 
 
 def _note_blocks(answer: dict) -> list[list]:
-    """Return the blocks of each note, in order."""
+    """Return the blocks of each note, in order.
+
+    A note style's citation is a `Note`; an in-text style (apa, ieee, …) gives the
+    citation itself, "(Kazimbeyli 2017, para. 15)" or "[1]", which becomes the note's text.
+    """
     notes = []
     for block in answer["blocks"]:
         if block["t"] == "Para":
             cite = next(i for i in block["c"] if i["t"] == "Cite")
-            notes.append(next(i["c"] for i in cite["c"][1] if i["t"] == "Note"))
+            in_text = [{"t": "Plain", "c": cite["c"][1]}]
+            notes.append(next((i["c"] for i in cite["c"][1] if i["t"] == "Note"), in_text))
     return notes
 
 

@@ -9,6 +9,10 @@ first and the workspace's `templates/<theme>/` before the built-in folder;
 replace single blocks). Autoescaping is always on and undefined variables are
 errors; values from the outline are data, never templates. `brief_context` is
 the one place that builds what templates see.
+
+Themes are shared like code, so templates run in Jinja's sandbox
+(`ImmutableSandboxedEnvironment`): no underscored attributes, no methods that
+change data; a refused access is an error naming the template file and line.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -90,8 +95,8 @@ def environment(theme: Theme, loaded: list[tuple[str | None, Path]] | None = Non
     ])
     if loaded is not None:
         loader = _RecordingLoader(loader, loaded, theme.folders[0])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return ImmutableSandboxedEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def render_html(env: jinja2.Environment, context: dict, template: str = "brief.html") -> str:
@@ -107,6 +112,9 @@ def render_html(env: jinja2.Environment, context: dict, template: str = "brief.h
                                   "folders (no .. and no absolute paths)") from None
         raise TemplateProblem(f"template {error.name!r} not found in the theme or the themes it extends "
                               "(a theme that extends none must have its own brief.html)") from None
+    except SecurityError as error:  # the sandbox refused: {{ cycler.__init__.__globals__ }}, {{ list.append(1) }}
+        raise TemplateProblem(f"{_template_position(error) or template + ': '}error: refused by the template "
+                              f"sandbox: {error}") from None
     except jinja2.UndefinedError as error:
         raise TemplateProblem(f"{_template_position(error)}error: {error.message}") from None
     except RecursionError:

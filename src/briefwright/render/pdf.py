@@ -24,25 +24,31 @@ import io
 import logging
 import mimetypes
 import os
+import re
 import time
+import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL import Image
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, ParentBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import weasyprint_fix
+from . import weasy_messages, weasyprint_fix
 from ..errors import BriefwrightError
-from .themes import Theme
+from ..workspace import UnsafePath, read_inside
+from .themes import TemplateProblem, Theme, origin_label
 from .typography import Fault, fallback_fonts, find_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+MAX_ASSET_BYTES = 20_000_000  # an image, font or stylesheet a theme or the workspace serves
+MAX_IMAGE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 million
 MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
 
 
@@ -51,7 +57,12 @@ class PdfProblem(BriefwrightError):
 
 
 class LocalFetcher(URLFetcher):
-    """Serves theme files and workspace files; refuses every other URL."""
+    """Serves theme files and workspace files; refuses every other URL.
+
+    A theme file is looked up along the chain with `Theme.locate`: one that leaves
+    its folder (a symlink out) is refused, never served from another folder. Every
+    file is read through `read_inside` (regular files only, a size cap).
+    """
 
     def __init__(self, theme: Theme, theme_base: Path, workspace_root: Path):
         super().__init__(allowed_protocols={"file", "data"})
@@ -59,36 +70,78 @@ class LocalFetcher(URLFetcher):
         self.theme_base = theme_base.resolve()
         self.workspace_root = workspace_root.resolve()
         self.refused: list[str] = []
+        self.reasons: dict[str, str] = {}          # url: why it was refused, when we know better than "outside"
         self.missing: list[str] = []
         self.loaded: list[tuple[str | None, Path]] = []  # (name in the theme or None, file served)
 
     def fetch(self, url, headers=None):
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
-            return super().fetch(url, headers)
-        path = self._local_file(url) if scheme == "file" else None
-        if path is None:
-            self.refused.append(url)
-            raise PermissionError(f"briefwright refuses {url}")
-        if not path.is_file():
-            self.missing.append(url)
-            raise FileNotFoundError(url)
+            response = super().fetch(url, headers)
+            body = response.read()
+            if problem := image_problem(body):
+                return self._refuse(url, f"a data: URL: refused: {problem}")
+            return URLFetcherResponse(response.url, body=body, headers=response.headers)
+        try:
+            found = self._local_file(url) if scheme == "file" else None
+            if found is None:
+                raise UnsafePath(Path(url), "refused")
+            path, folder = found
+            body = read_inside(path, folder, MAX_ASSET_BYTES)
+            if problem := image_problem(body):
+                raise UnsafePath(path, f"refused: {problem}")
+        except UnsafePath as error:
+            if error.reason == "no such file":
+                self.missing.append(url)
+                raise FileNotFoundError(url) from None
+            return self._refuse(url, None if error.reason == "refused" else error.message)
+        except TemplateProblem as error:
+            return self._refuse(url, error.message)
         self.loaded.append((self._theme_name(url), path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime})
+        return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": mime})
+
+    def _refuse(self, url: str, reason: str | None):
+        self.refused.append(url)
+        if reason:
+            self.reasons[url] = reason
+        raise PermissionError(f"briefwright refuses {url}")
 
     def _theme_name(self, url: str) -> str | None:
         path = Path(unquote(urlsplit(url).path))
         return str(path.relative_to(self.theme_base)) if path.is_relative_to(self.theme_base) else None
 
-    def _local_file(self, url: str) -> Path | None:
-        """Map a file URL to a path in the theme chain or the workspace (None: refused)."""
+    def _local_file(self, url: str) -> tuple[Path, Path] | None:
+        """Map a file URL to (path, the folder it must stay in): a theme file or a workspace file (None: refused)."""
         path = Path(unquote(urlsplit(url).path))
-        if path.is_relative_to(self.theme_base) and ".." not in path.parts:
+        if path.is_relative_to(self.theme_base):
+            if ".." in path.parts:
+                return None
             relative = str(path.relative_to(self.theme_base))
-            return self.theme.find(relative) or self.theme.folders[0] / relative
+            found = self.theme.locate(relative)  # raises TemplateProblem for a path leaving its folder
+            if found is None:
+                raise UnsafePath(path, "no such file")
+            return found, next(f for f in self.theme.folders if found.is_relative_to(f))
         resolved = path.resolve()
-        return resolved if resolved.is_relative_to(self.workspace_root) else None
+        return (resolved, self.workspace_root) if resolved.is_relative_to(self.workspace_root) else None
+
+
+def image_problem(body: bytes) -> str | None:
+    """Why a raster image is refused (too many pixels: an image bomb), or None (also for what is no image)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(body)) as image:   # reads the header only
+                pixels = image.size[0] * image.size[1]
+                size = f"{image.size[0]:,} × {image.size[1]:,} pixels"
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            found = re.search(r"\((\d+) pixels\)", str(error))
+            pixels, size = MAX_IMAGE_PIXELS + 1, f"{int(found[1]):,} pixels" if found else "too many pixels"
+        except Exception:  # not a raster image: a font, a stylesheet, an SVG
+            return None
+    if pixels > MAX_IMAGE_PIXELS:
+        return f"an image of {size}, above the limit of {MAX_IMAGE_PIXELS:,} pixels (an image bomb?)"
+    return None
 
 
 class _WarningCollector(logging.Handler):
@@ -156,17 +209,24 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
                                              finisher=_list_each_attachment_once)
     finally:
         logger.removeHandler(collector)
-    problems = [f"refused to load {url} (only files of the theme and the workspace are read)"
-                for url in fetcher.refused]
+    problems = [fetcher.reasons.get(url) or f"refused to load {url} (only files of the theme and the workspace "
+                "are read)" for url in fetcher.refused]
     problems += [f"not found: {url}" for url in fetcher.missing]
-    problems += [f"WeasyPrint: {m}" for m in collector.messages
-                 if not _about_refused(m, fetcher.refused + fetcher.missing)]
+    problems += weasy_messages.located([m for m in collector.messages
+                                        if not _about_refused(m, fetcher.refused + fetcher.missing)],
+                                       html, _stylesheet_names(theme))
     problems += [_misplaced_message(note, call, page, layout.passes)
                  for note, (call, page) in layout.notes.items() if call != page]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
     faults = layout.faults + fallback_fonts({f.family for f in layout.document.fonts.values()}, fonts.declared)
     return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults], fetcher.loaded)
+
+
+def _stylesheet_names(theme: Theme) -> dict[str, str]:
+    """{the header `read_stylesheets` gives each stylesheet: the name people know it by}."""
+    return {f"{path.parent.name}/{path.name}": f"{origin_label(path.parent)}/{path.name}"
+            for path in theme.stylesheets()}
 
 
 class _DeclaredFonts(FontConfiguration):

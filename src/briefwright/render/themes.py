@@ -23,7 +23,8 @@ from difflib import get_close_matches
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from tinycss2.color3 import parse_color
+from tinycss2 import parse_component_value_list
+from tinycss2.color5 import parse_color  # the colour syntax WeasyPrint 70 reads
 
 from .. import yamlnodes
 from ..errors import BriefwrightError, Position, ProblemLog, ProblemsFound, display_path
@@ -90,7 +91,10 @@ def check_value(name: str, value) -> str | bool | None:
 
 
 def _colour(name: str, value: str) -> str:
-    if value.lower() == "currentcolor" or parse_color(value) is None:
+    """One CSS colour token, nothing else: no comment, semicolon or brace can ride along into the CSS."""
+    tokens = [t for t in parse_component_value_list(value, skip_comments=False) if t.type != "whitespace"]
+    if (len(tokens) != 1 or re.search(r"/\*|\*/|[;{}\\<>!\"']", value) or value.lower() == "currentcolor"
+            or parse_color(tokens[0]) is None):
         raise ValueError(f"{name} must be a CSS colour such as \"#1f3a5f\", rgb(31 58 95) or navy, not {value!r}")
     return value
 
@@ -190,16 +194,12 @@ class Theme:
         names = [layer.name for layer in self.layers]
         return tuple(f for layer in self.layers[names.index(name):] for f in layer.folders)
 
-    def find(self, relative: str) -> Path | None:
-        """Return the first file `relative` in the theme's folders, refusing escapes."""
-        for folder in self.folders:
-            candidate = (folder / relative).resolve()
-            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
-                return candidate
-        return None
-
     def locate(self, relative: str) -> Path | None:
-        """Like `find`, but a file that exists and leaves its folder raises `TemplateProblem`."""
+        """Return the first file `relative` in the theme's folders (None: there is none).
+
+        A file that exists and leaves its folder (a symlink out) raises `TemplateProblem`:
+        it is refused, never skipped for a file of another folder.
+        """
         for folder in self.folders:
             candidate = folder / relative
             if candidate.is_symlink() or candidate.exists():
