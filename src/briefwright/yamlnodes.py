@@ -33,9 +33,8 @@ STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
-# A lone surrogate (a "\ud800" escape) is not a character and cannot be encoded; NUL ends strings
-UNWRITABLE = re.compile("[\ud800-\udfff\x00]")
-_UNWRITABLE_NAMES = {False: "half of a UTF-16 pair, not a character", True: "the null character"}
+# A lone surrogate (a "\ud800" escape) is half of a UTF-16 pair, not a character: it cannot be encoded
+UNWRITABLE = re.compile("[\ud800-\udfff]")
 KIND_NAMES = {
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
@@ -197,7 +196,7 @@ class NodeReader:
             bad = UNWRITABLE.search(node.value)
             if bad:
                 self.log.error(self.value_position(node, bad.start()), f"{what} contains U+{ord(bad[0]):04X}, "
-                               f"which cannot be printed ({_UNWRITABLE_NAMES[bad[0] == chr(0)]}): remove it")
+                               "which cannot be printed (half of a UTF-16 pair, not a character): remove it")
                 return None
             return node.value
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~"):
