@@ -383,3 +383,16 @@ def test_status_never_prints_control_characters_from_a_source_raw(ws):
         assert not any(c in result.output for c in CONTROLS), repr(result.output)
     quotations = json.loads(run("status", "--json").output)[0]["quotations"]
     assert "a quiet\u2028harbour \x1b[31mtown\x85" in quotations[0]["new_text"]  # the data itself is kept
+
+
+def test_watch_refuses_two_outlines_with_one_slug_and_keeps_watching(ws):
+    from briefwright.regen.watch import watch_workspace
+
+    shutil.copy(ws.briefs / "small.yaml", ws.briefs / "small.yml")
+    pdf = (ws.build / "small.pdf").read_bytes()
+    lines: list[str] = []
+    watch_workspace(ws, BuildOptions(html=True), jobs=1, echo=lines.append,
+                    changes=[{("added", str(ws.briefs / "small.yml"))}])
+    refusals = [line for line in lines if "these outlines would write the same PDF and lock" in line]
+    assert len(refusals) == 2 and refusals[0].startswith("briefs/small.yaml and briefs/small.yml: error:"), lines
+    assert (ws.build / "small.pdf").read_bytes() == pdf
