@@ -15,12 +15,12 @@ import click
 from . import __version__
 from .build import BuildOptions, check_briefs
 from .corpus.sources import load_corpus
-from .errors import BriefwrightError, ProblemLog, display_path
+from .errors import BriefwrightError, ProblemLog, display_path, printable
 from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows, search_corpus
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
 from .verify.matcher import parse_paragraph_range
-from .regen.rebuild import BUILT, FAILED, FRESH, Outcome, build_stale, outcome_lines
+from .regen.rebuild import BUILT, FAILED, FRESH, Outcome, build_stale, outcome_lines, refuse_shared_slugs
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
 from .render.themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
@@ -62,14 +62,20 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 def _outlines(workspace: Workspace, given: tuple[Path, ...]) -> list[Path]:
+    """The outlines a command works on: those given (inside the workspace), or all of briefs/."""
     if not given:
         outlines = workspace.outlines()
         if not outlines:
             raise BriefwrightError(f"no outlines in {display_path(workspace.briefs)}/: write one (see README)")
+        refuse_shared_slugs(outlines)
         return outlines
     for path in given:
         if not path.is_file():
-            raise click.BadParameter(f"{path}: no such file", param_hint="OUTLINE")
+            raise click.BadParameter(f"{printable(str(path))}: no such file", param_hint="OUTLINE")
+        if not path.resolve().is_relative_to(workspace.root):
+            raise click.BadParameter(f"{printable(str(path))}: refused: the outline lies outside the workspace "
+                                     f"{display_path(workspace.root)}/ (use -C DIR)", param_hint="OUTLINE")
+    refuse_shared_slugs(given)
     return list(given)
 
 
@@ -189,7 +195,7 @@ def status(workspace: Workspace, outlines: tuple[Path, ...], as_json: bool, stri
     options = BuildOptions(paper=paper.lower() if paper else None, pdf_variant=pdf_variant)
     reports = brief_status(workspace, _outlines(workspace, outlines), options)
     if as_json:
-        click.echo(json.dumps([r.as_data() for r in reports], indent=2, ensure_ascii=False))
+        click.echo(printable(json.dumps([r.as_data() for r in reports], indent=2, ensure_ascii=False), as_json=True))
     else:
         for report in reports:
             for line in report.lines():
@@ -241,9 +247,9 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
         for warning in outcome.warnings:
             click.echo(str(warning), err=True)
         for drift in outcome.drifts:
-            click.echo(f"{drift.position}: note: {drift.message()}", err=True)
+            click.echo(printable(f"{drift.position}: note: {drift.message()}"), err=True)
         sources = len({i.source_id for n in outcome.notes for i in n.items})
-        click.echo(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources")
+        click.echo(printable(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources"))
     if failed:
         raise SystemExit(1)
 
@@ -290,7 +296,7 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
     width = shutil.get_terminal_size((100, 20)).columns
     for paragraph in source.paragraphs[first - 1:last]:
         label = f"{paragraph.number:>4}  "
-        click.echo(textwrap.fill(paragraph.text.strip(), width=max(40, width - 1), initial_indent=label,
+        click.echo(textwrap.fill(printable(paragraph.text.strip()), width=max(40, width - 1), initial_indent=label,
                                  subsequent_indent=" " * len(label)))
 
 
@@ -325,8 +331,8 @@ def search(workspace: Workspace, text: str, source_id: str | None) -> None:
         raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
     hits = search_corpus(corpus, text, source_id)
     for hit in hits:
-        click.echo(f"{hit.source_id}, para. {hit.paragraph}: {hit.context}")
-        click.echo(f"    cite as: {hit.citation}")
+        click.echo(printable(f"{hit.source_id}, para. {hit.paragraph}: {hit.context}"))
+        click.echo(printable(f"    cite as: {hit.citation}"))
     if not hits:
         click.echo(f"no passage contains {text!r}", err=True)
         raise SystemExit(1)

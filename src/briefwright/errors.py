@@ -2,16 +2,35 @@
 
 Every user mistake ends as a `BriefwrightError` (a `click.ClickException`, exit
 status 1): the CLI prints its message and no traceback. Stages that check input
-collect `Problem`s in a `ProblemLog` so that one run reports all of them.
+collect `Problem`s in a `ProblemLog` so that one run reports all of them. Text
+that comes from input files never reaches the terminal raw: `printable` writes
+control characters, line and paragraph separators and bidirectional controls as
+escapes (`\x1b`, `\r`, `\u2028`), so an outline or a source cannot move the cursor,
+recolour or rewrite what the terminal shows.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
+
+
+# every C0 and C1 control but tab and line feed; U+2028/U+2029; the bidirectional marks and controls
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, as_json: bool = False) -> str:
+    """`text` safe for a terminal: control characters written as escapes (`\x1b[31m` → `\\x1b[31m`).
+
+    With `as_json`, `text` is JSON and the escapes are JSON's own (`\\u2028`), so it still reads back the same.
+    """
+    if as_json:
+        return _UNPRINTABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return _UNPRINTABLE.sub(lambda match: repr(match[0])[1:-1], text)
 
 
 def display_path(path: Path | str) -> str:
@@ -47,13 +66,16 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.position}: {self.severity}: {self.message}"
+        return printable(f"{self.position}: {self.severity}: {self.message}")
 
 
 class BriefwrightError(click.ClickException):
     """A problem caused by the user's input or workspace: exit 1, no traceback."""
 
     exit_code = 1
+
+    def format_message(self) -> str:
+        return printable(self.message)
 
     def show(self, file=None) -> None:
         click.echo(self.format_message(), err=True, file=file)
@@ -69,7 +91,7 @@ class ProblemsFound(BriefwrightError):
         super().__init__("\n".join(map(str, problems)) + os.linesep + summary)
 
     def format_message(self) -> str:
-        return self.message
+        return printable(self.message)
 
 
 @dataclass

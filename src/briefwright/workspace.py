@@ -112,14 +112,14 @@ class OutputError(BriefwrightError):
     """An output file cannot be written."""
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and `os.replace`.
+def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write `data` to `path` (permissions `mode`) through a temporary file and `os.replace`.
 
     An interrupted write leaves the previous file as it was.
     """
     _check_writable_place(path)
     try:
-        _write_atomically(path, data)
+        _write_atomically(path, data, mode)
     except OSError as error:
         raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}") from None
 
@@ -136,7 +136,7 @@ def _check_writable_place(path: Path) -> None:
             return
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -144,7 +144,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -2,9 +2,10 @@
 
 Files are composed into PyYAML nodes with the pure-Python safe loader and never
 constructed, so no tag can run code. Anchors and aliases are refused (no alias
-bombs), nesting is capped (no stack overflow), and duplicate keys are errors
-naming both lines. Typed readers (`text`, `integer`, `iso_date`) turn nodes into
-values or log a problem at the node's line and column.
+bombs), nesting is capped (no stack overflow), duplicate keys are errors naming
+both lines, and so are keys that are lists or mappings (`? [a]`). Typed readers
+(`text`, `integer`, `iso_date`) turn nodes into values or log a problem at the
+node's line and column.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
+# A lone surrogate (a "\ud800" escape) is half of a UTF-16 pair, not a character: it cannot be encoded
+UNWRITABLE = re.compile("[\ud800-\udfff]")
 KIND_NAMES = {
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
@@ -140,7 +143,10 @@ def _check_tree(node: Node, path: Path, log: ProblemLog) -> None:
         seen: dict[str, Node] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, ScalarNode) else None
-            if name in seen:
+            if name is None:
+                log.error(position(path, key), f"a key must be a single word or text, not {kind(key)} "
+                          "(a '? ' key); write the key as plain text")
+            elif name in seen:
                 first = seen[name].start_mark.line + 1
                 log.error(position(path, key), f"duplicate key {name!r} (first given on line {first})")
             elif name is not None:
@@ -186,6 +192,11 @@ class NodeReader:
         ):
             if node.tag == STR and not node.value.strip():
                 self.error(node, f"{what} is empty")
+                return None
+            bad = UNWRITABLE.search(node.value)
+            if bad:
+                self.log.error(self.value_position(node, bad.start()), f"{what} contains U+{ord(bad[0]):04X}, "
+                               "which cannot be printed (half of a UTF-16 pair, not a character): remove it")
                 return None
             return node.value
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~"):

@@ -8,6 +8,7 @@ its file's stem; a corpus file with no entry is still citable by its stem.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,6 +38,7 @@ class Source:
     path: Path
     text: str
     entry: dict | None = None
+    sha256: str | None = None  # of the bytes read (the lock records them, not a later re-read)
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
@@ -112,13 +114,15 @@ def load_corpus(workspace: Workspace) -> Corpus:
 def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
     """Read one corpus file into `corpus`; an unreadable one is a warning, and an error where cited."""
     try:
-        text = read_inside(path, workspace.seeds, MAX_SOURCE_BYTES).decode("utf-8")
+        data = read_inside(path, workspace.seeds, MAX_SOURCE_BYTES)
+        text = data.decode("utf-8")
     except UnsafePath as error:
         reason = error.reason
     except UnicodeDecodeError as error:
         reason = f"not UTF-8 text (byte {error.start}); save the file as UTF-8"
     else:
-        corpus.sources[source_id] = Source(source_id, path, text.removeprefix("\ufeff"), entry)
+        corpus.sources[source_id] = Source(source_id, path, text.removeprefix("\ufeff"), entry,
+                                           hashlib.sha256(data).hexdigest())
         return True
     corpus.warnings.warning(Position(path), reason)
     corpus.broken[source_id] = f"seeds/{path.name} cannot be read: {reason}"

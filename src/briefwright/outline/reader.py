@@ -8,6 +8,7 @@ them. `load_outline` reports every problem it finds, then raises once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -128,6 +129,7 @@ class Outline:
     pdf_variant: str | None = None
     theme: dict[str, Declared] = field(default_factory=dict)   # setting overrides, checked with the theme
     positions: dict[str, Position] = field(default_factory=dict)
+    sha256: str | None = None   # of the bytes read (the lock records them, not a later re-read)
 
     @property
     def slug(self) -> str:
@@ -165,6 +167,8 @@ def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Out
     root = yamlnodes.compose(text, path)
     own_log = log if log is not None else ProblemLog()
     outline = _OutlineReader(path, own_log, text).outline(root)
+    if outline is not None:
+        outline.sha256 = hashlib.sha256(data).hexdigest()
     if log is None or outline is None:
         own_log.raise_if_errors()
     return outline

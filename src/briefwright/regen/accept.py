@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import textwrap
 from dataclasses import dataclass
 
@@ -92,8 +93,14 @@ def _text_rewrite(citation: OutlineCitation, drift: Drift) -> tuple[Rewrite | No
 
 
 def apply_rewrites(path, rewrites: list[Rewrite]) -> None:
-    """Rewrite the scalars of `rewrites` in the outline file at `path`; leave every other byte."""
-    text = path.read_text(encoding="utf-8")
+    """Rewrite the scalars of `rewrites` in the outline file at `path`; leave every other byte.
+
+    Line ends (a file all CRLF stays CRLF), a byte-order mark and the file's mode are kept.
+    """
+    text = path.read_bytes().decode("utf-8")
+    bom, text = ("\ufeff", text[1:]) if text.startswith("\ufeff") else ("", text)
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    text = text.replace("\r\n", "\n") if crlf else text
     root = yamlnodes.compose(text, path)
     by_node: dict[int, tuple[ScalarNode, list[Rewrite]]] = {}
     for rewrite in rewrites:
@@ -103,7 +110,13 @@ def apply_rewrites(path, rewrites: list[Rewrite]) -> None:
         by_node.setdefault(id(node), (node, []))[1].append(rewrite)
     for node, group in sorted(by_node.values(), key=lambda pair: -pair[0].start_mark.index):
         text = _rewrite_scalar(text, node, group)
-    write_atomically(path, text.encode("utf-8"))
+    text = text.replace("\n", "\r\n") if crlf else text
+    replace_keeping_mode(path, (bom + text).encode("utf-8"))
+
+
+def replace_keeping_mode(path, data: bytes) -> None:
+    """Replace the outline at `path` atomically, keeping its permissions (0600 stays 0600)."""
+    write_atomically(path, data, stat.S_IMODE(path.stat().st_mode))
 
 
 def _rewrite_scalar(text: str, node: ScalarNode, rewrites: list[Rewrite]) -> str:
@@ -119,7 +132,7 @@ def _rewrite_scalar(text: str, node: ScalarNode, rewrites: list[Rewrite]) -> str
 
 def _in_place(segment: str, rewrite: Rewrite, style: str | None) -> str | None:
     """Replace the old words in the scalar's own text, if they stand there once and the new need no escape."""
-    unsafe = {'"': '"\\', "'": "'", None: "#:\"'"}.get(style, "")
+    unsafe = {'"': '"\\', "'": "'", None: "#:\"',[]{}"}.get(style, "")  # a plain scalar may be in a flow {…}
     if segment.count(rewrite.old) != 1 or "\n" in rewrite.new or any(c in rewrite.new for c in unsafe):
         return None
     return segment.replace(rewrite.old, rewrite.new)

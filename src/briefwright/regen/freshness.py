@@ -91,7 +91,7 @@ class FreshnessChecker:
                 reasons.append(f"source {source_id}")
         catalog = self.catalog
         for source_id, digest in sorted(lock.catalog.items()):
-            if catalog is None or entry_hash(catalog.get(source_id)) != digest:
+            if catalog is None or entry_hash(self._entry(source_id, lock)) != digest:
                 reasons.append(f"catalog entry {source_id}")
         reasons += self._theme_reasons(lock)
         if self.hash(self.places.local(lock.style.get("path", ""))) != lock.style.get("sha256"):
@@ -103,6 +103,14 @@ class FreshnessChecker:
         reasons += self._pdf_reasons(outline, lock)
         return reasons
 
+    def _entry(self, source_id: str, lock: Lock) -> dict | None:
+        """Today's catalog entry of a locked source: by its id, or else by its file (a source cited by
+        its file's stem that has since been catalogued under another id)."""
+        if source_id in self.catalog:
+            return self.catalog[source_id]
+        file = Path(lock.sources.get(source_id, {}).get("file", "")).name
+        return next((entry for entry in self.catalog.values() if file and entry.get("file") == file), None)
+
     def _theme_reasons(self, lock: Lock) -> list[str]:
         reasons = []
         folders = [f for f in map(self.places.local, lock.theme.get("folders", [])) if f is not None]
@@ -112,6 +120,8 @@ class FreshnessChecker:
                 reasons.append(f"template {shown}")
             elif loaded.get("name"):
                 now = _search(folders, loaded["name"])
+                if now is None and loaded["sha256"] is None:
+                    continue  # looked up and not found (`include … ignore missing`), and still nowhere
                 if now is None or self.places.portable(now) != loaded["path"]:
                     where = self.places.portable(now) if now else "nowhere"
                     reasons.append(f"template {shown} (now {where})")

@@ -10,22 +10,29 @@ relative to it; built-in files are written `builtin:…` (themes) or `csl:…` (
 so that a lock does not depend on where briefwright is installed.
 
 `read_lock` never raises on a damaged file: it returns None and a warning, and
-the brief is rebuilt.
+the brief is rebuilt. A lock is input too: it is read like any other file (a
+regular file beside its outline, no symlink out, size-capped), and what it says
+is checked for shape and sense (an occurrence it cannot have, nesting) before use.
 """
 
 from __future__ import annotations
 
 import hashlib
-import stat
 import json
+import stat
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import display_path
+from ..workspace import UnsafePath, read_inside
 
 LOCK_FORMAT = 1
+MAX_LOCK_BYTES = 20_000_000
 MAX_HASHED_BYTES = 200_000_000  # a file named by a lock larger than this is not read (it counts as changed)
 CONTEXT_CHARS = 32
+CHANGED_DURING_BUILD = "changed during the build"
+CLOCK_REALTIME_COARSE = getattr(time, "CLOCK_REALTIME_COARSE", 5)  # Linux's id; Python does not name it
 
 
 @dataclass
@@ -77,7 +84,17 @@ class Lock:
             raise ValueError("not a briefwright lock of format 1")
         _check_shape(data)
         records = [CitationRecord(**record) for record in data.pop("citations")]
+        for number, record in enumerate(records):
+            _check_sense(record, f"lock.citations[{number}]")
         return cls(**data, citations=records)
+
+
+def _check_sense(record: CitationRecord, where: str) -> None:
+    """Raise ValueError for numbers a build never writes: occurrence 5 of 1, paragraphs 9 to 3."""
+    if not 1 <= record.occurrence <= record.occurrences:
+        raise ValueError(f"{where}: occurrence {record.occurrence} of {record.occurrences}")
+    if not 1 <= record.first <= record.last:
+        raise ValueError(f"{where}: paragraphs {record.first} to {record.last}")
 
 
 _TEXT, _HASH, _NUMBER = str, (str, type(None)), int
@@ -120,14 +137,18 @@ def lock_path(outline: Path) -> Path:
 
 def read_lock(path: Path) -> tuple[Lock | None, str | None]:
     """Return (lock, None), (None, None) if there is none, or (None, warning) if it is damaged."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return None, None
+    try:
+        text = read_inside(path, path.parent, MAX_LOCK_BYTES).decode("utf-8")
+    except UnsafePath as error:
+        return None, f"{display_path(path)}: warning: unreadable lock ({error.reason}); the brief will be rebuilt"
     except (OSError, UnicodeDecodeError) as error:
         return None, f"{display_path(path)}: warning: unreadable lock ({error}); the brief will be rebuilt"
     try:
         return Lock.from_text(text), None
+    except RecursionError:
+        return None, f"{display_path(path)}: warning: damaged lock (nested too deeply); the brief will be rebuilt"
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         return None, f"{display_path(path)}: warning: damaged lock ({error}); the brief will be rebuilt"
 
@@ -141,11 +162,24 @@ def entry_hash(entry: dict | None) -> str:
     return sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
 
 
-class FileHashes:
-    """SHA-256 of regular files, each read once per run; None for a path that is not one (or too big)."""
+def file_system_now() -> int:
+    """Now, in nanoseconds, by the clock the kernel stamps file modification times with (its coarse one)."""
+    try:
+        return time.clock_gettime_ns(CLOCK_REALTIME_COARSE)
+    except (AttributeError, OSError):
+        return time.time_ns()
 
-    def __init__(self):
+
+class FileHashes:
+    """SHA-256 of regular files, each read once per run; None for a path that is not one (or too big).
+
+    With `since` (a `file_system_now()`), a file modified since then gets `CHANGED_DURING_BUILD`
+    instead, which no file's hash equals: the brief stays stale rather than record bytes it may not have read.
+    """
+
+    def __init__(self, since: int | None = None):
         self._known: dict[Path, str | None] = {}
+        self.since = since
 
     def __call__(self, path: Path | None) -> str | None:
         if path is None:
@@ -154,6 +188,9 @@ class FileHashes:
             try:
                 mode = path.stat()
                 regular = stat.S_ISREG(mode.st_mode) and mode.st_size <= MAX_HASHED_BYTES
+                if regular and self.since is not None and mode.st_mtime_ns >= self.since:
+                    self._known[path] = CHANGED_DURING_BUILD
+                    return CHANGED_DURING_BUILD
                 self._known[path] = sha256(path.read_bytes()) if regular else None
             except OSError:
                 self._known[path] = None

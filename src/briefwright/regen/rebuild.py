@@ -6,8 +6,10 @@ worker processes. Each brief is independent: a failing one is reported at its
 FILE:LINE:COL and the others still build. A brief is built by `build_one`: check
 (with drift against its lock, see drift.py), `--accept` rewrites if asked, render,
 then, under a per-brief file lock, the PDF and then its lock are each written
-atomically. A build killed at any moment leaves the previous PDF and lock (or a
-new PDF with the old lock, which no longer matches its hash: stale, rebuilt).
+atomically, both or neither (`both_or_neither`: a lock that cannot be written
+puts the previous PDF back). A build killed at any moment leaves the previous PDF
+and lock (or a new PDF with the old lock, which no longer matches its hash:
+stale, rebuilt).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import shutil
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -24,10 +28,10 @@ from pathlib import Path
 
 from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
 from .drift import record_citations
-from ..errors import BriefwrightError, display_path
+from ..errors import BriefwrightError, display_path, printable
 from .freshness import UP_TO_DATE, FreshnessChecker, current_versions, options_record
-from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock, sha256
-from ..workspace import Workspace, write_atomically
+from .lock import FileHashes, Lock, Places, entry_hash, file_system_now, lock_path, read_lock, sha256
+from ..workspace import OutputError, Workspace
 
 BUILT, FRESH, FAILED = "built", "up to date", "failed"
 
@@ -42,6 +46,21 @@ class Outcome:
     summary: str = ""                                  # "built build/x.pdf: 3 pages, …"
     report: list[str] = field(default_factory=list)   # page by page: notes, passes, typography (--report)
     reasons: list[str] = field(default_factory=list)   # why it was rebuilt
+
+
+def refuse_shared_slugs(outlines: Iterable[Path]) -> None:
+    """Raise naming both outlines where two would write the same PDF and lock (`b.yaml` and `b.yml`)."""
+    by_slug: dict[str, set[Path]] = {}
+    for outline in outlines:
+        siblings = [outline.with_suffix(suffix) for suffix in (".yaml", ".yml")]
+        for path in [outline] + [s for s in siblings if s.is_file()]:
+            by_slug.setdefault(path.stem, set()).add(path.resolve())
+    clashes = [sorted(paths) for paths in by_slug.values() if len(paths) > 1]
+    if clashes:
+        raise BriefwrightError("\n".join(
+            f"{' and '.join(map(display_path, paths))}: error: these outlines would write the same "
+            f"PDF and lock ({paths[0].stem}.pdf, {paths[0].stem}.lock); rename or remove all but one"
+            for paths in clashes))
 
 
 def build_stale(workspace: Workspace, outlines: Iterable[Path], options: BuildOptions, *,
@@ -114,7 +133,7 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
     """Check and build one brief, then write its PDF and its lock; never raise for a user's mistake."""
     if isinstance(pipeline, BriefwrightError):
         return Outcome(outline, FAILED, [pipeline.format_message()])
-    messages, original = [], None
+    messages, original, started = [], None, file_system_now()
     try:
         lock, _ = read_lock(lock_path(outline))
         if accept and lock:
@@ -123,12 +142,12 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         checked = pipeline.check(outline, lock, accept)
         messages += [str(warning) for warning in checked.warnings]
         messages += [f"{drift.position}: note: {drift.message()}" for drift in checked.drifts]
-        with brief_file_lock(outline):
+        outputs = _outputs(pipeline, outline, options)
+        with brief_file_lock(outline), both_or_neither(lock_path(outline), outputs) as write_lock:
             result = pipeline.build(checked, options, provenance=lambda so_far: make_lock(
-                pipeline, checked, so_far, options).to_text().encode("utf-8"))
+                pipeline, checked, so_far, options, started).to_text().encode("utf-8"))
             messages += [str(warning) for warning in result.warnings[len(checked.warnings):]]
-            lock_text = make_lock(pipeline, checked, result, options).to_text()
-            write_atomically(lock_path(outline), lock_text.encode("utf-8"))
+            write_lock(make_lock(pipeline, checked, result, options, started).to_text().encode("utf-8"))
     except BriefwrightError as error:
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [error.format_message()])
     except Exception as error:  # a defect of ours: fail this brief, not the run (the others go on)
@@ -152,14 +171,16 @@ def outcome_lines(outcome: Outcome, full_report: bool = False) -> list[tuple[str
         lines += [(f"  {line}", False) for line in (outcome.report if full_report else [])]
     elif outcome.status == FAILED:
         lines.append((f"failed: {display_path(outcome.outline)}", True))
-    return lines
+    return [(printable(line), to_stderr) for line, to_stderr in lines]  # text from outlines and sources
 
 
 def _restored(outline: Path, original: bytes | None) -> list[str]:
     """Put back an outline that `--accept` rewrote for a build that then failed."""
     if original is None or outline.read_bytes() == original:
         return []
-    write_atomically(outline, original)
+    from .accept import replace_keeping_mode
+
+    replace_keeping_mode(outline, original)
     return [f"{display_path(outline)}: note: the build failed, so --accept's rewrites were undone"]
 
 
@@ -195,6 +216,83 @@ def _accept(pipeline: Pipeline, outline: Path, lock: Lock) -> list[str]:
     return [f"{r.position}: note: accepted: {r.what} now reads “{r.new}”" for r in rewrites] + refused
 
 
+def _outputs(pipeline: Pipeline, outline: Path, options: BuildOptions) -> list[Path]:
+    """The files a build of `outline` writes besides its lock: the PDF, and the HTML if asked."""
+    pdf = pipeline.output_path(outline, options)
+    return [pdf, pdf.with_suffix(".html")] if options.html else [pdf]
+
+
+@contextmanager
+def both_or_neither(lock: Path, outputs: list[Path]):
+    """Write the lock and the outputs (written inside the block) together, or leave all as they were.
+
+    The lock's temporary file is made first, so a folder where the lock cannot be
+    written fails the build before any output is replaced; each output's previous
+    version is kept (a hard link) and put back if the lock cannot be put in place.
+    Yields the function that writes the lock.
+    """
+    staged = _staged(lock)
+    kept = {path: _kept(path) for path in outputs}
+    try:
+        yield lambda data: _put_in_place(staged, data, lock)
+    except BaseException:
+        for path, previous in kept.items():
+            _put_back(path, previous)
+        raise
+    finally:
+        for leftover in [staged, *kept.values()]:
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
+
+
+def _staged(path: Path) -> Path:
+    """An empty temporary file beside `path`, or OutputError if that folder cannot be written."""
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}; "
+                          "nothing written") from None
+    os.close(handle)
+    return Path(name)
+
+
+def _put_in_place(staged: Path, data: bytes, path: Path) -> None:
+    try:
+        with open(staged, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(staged, 0o644)
+        os.replace(staged, path)
+    except OSError as error:
+        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}; "
+                          "nothing written") from None
+
+
+def _kept(path: Path) -> Path | None:
+    """A second name (hard link, else copy) for the current `path`, or None if there is none."""
+    if not path.is_file():
+        return None
+    keep = path.with_name(f".{path.name}.{os.getpid()}.kept.tmp")  # the brief's file lock is held
+    keep.unlink(missing_ok=True)
+    try:
+        os.link(path, keep)
+    except OSError:
+        shutil.copy2(path, keep)
+    return keep
+
+
+def _put_back(path: Path, previous: Path | None) -> None:
+    """Restore `path` to its previous version (or to nothing, if it did not exist)."""
+    if previous is not None:
+        os.replace(previous, path)
+        return
+    try:
+        path.unlink(missing_ok=True)
+    except NotADirectoryError:
+        pass  # its folder is a file: nothing was written there
+
+
 @contextmanager
 def brief_file_lock(outline: Path):
     """Hold an exclusive lock on the outline file while the brief's PDF and lock are built and written.
@@ -207,22 +305,28 @@ def brief_file_lock(outline: Path):
         yield
 
 
-def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions) -> Lock:
+def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions,
+              started: int | None = None) -> Lock:
     """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash.
+
+    The outline's and the sources' hashes are those of the bytes the build read, so
+    an edit made while the brief was being built leaves it stale, never "up to date".
+    Theme files and the style are read by Jinja, WeasyPrint and pandoc: one modified
+    since the build `started` is recorded as changed (see lock.FileHashes).
 
     Before the PDF exists (the copy a PDF/A carries inside itself) its hash is null.
     """
     workspace, corpus = pipeline.workspace, pipeline.corpus
-    places, digest = Places(workspace.root), FileHashes()
+    places, digest = Places(workspace.root), FileHashes(since=started)
     cited = sorted({item.source_id for note in checked.notes for item in note.items if item.source_id})
     sources = {source_id: corpus.find(source_id) for source_id in cited}
     theme = checked.theme
     folders = theme.search_folders(workspace.templates)
     files = {places.portable(path): name for name, path in result.loaded}
     return Lock(
-        outline={"path": places.portable(checked.outline.path), "sha256": digest(checked.outline.path)},
+        outline={"path": places.portable(checked.outline.path), "sha256": checked.outline.sha256},
         pdf={"path": places.portable(result.pdf), "sha256": sha256(result.data) if result.data else None},
-        sources={i: {"file": places.portable(s.path), "sha256": digest(s.path)} for i, s in sources.items()},
+        sources={i: {"file": places.portable(s.path), "sha256": s.sha256} for i, s in sources.items()},
         catalog={i: entry_hash(s.entry) for i, s in sources.items()},
         theme={"name": theme.name, "folders": [places.portable(f) for f in folders]},
         files=[{"name": name, "path": path, "sha256": digest(places.local(path))}

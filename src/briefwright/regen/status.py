@@ -13,7 +13,7 @@ from pathlib import Path
 from ..build import BuildOptions
 from ..corpus.sources import Corpus, load_corpus
 from .drift import Drift, classify, outline_citations
-from ..errors import BriefwrightError, ProblemLog, display_path
+from ..errors import BriefwrightError, ProblemLog, display_path, printable
 from .freshness import Freshness, FreshnessChecker
 from ..outline.reader import load_outline
 from ..verify.matcher import SourceIndex
@@ -38,7 +38,7 @@ class BriefStatus:
         for drift in self.drifts:
             where = f"{drift.position}: " if drift.position else ""
             lines.append("  " + where + drift.message().replace("\n", "\n  "))
-        return lines
+        return [printable(line) for line in lines]  # quotations and paths come from input files
 
     def as_data(self) -> dict:
         return {"outline": display_path(self.freshness.outline), "state": self.state,

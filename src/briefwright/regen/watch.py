@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..build import BuildOptions
 from ..errors import BriefwrightError, display_path
-from .rebuild import BUILT, FAILED, Outcome, build_stale, outcome_lines
+from .rebuild import BUILT, FAILED, Outcome, build_stale, outcome_lines, refuse_shared_slugs
 from ..workspace import Workspace
 
 IGNORED_SUFFIXES = (".lock", ".tmp", ".swp", "~")
@@ -60,7 +60,9 @@ def rebuild(workspace: Workspace, options: BuildOptions, jobs: int | None,
             echo: Callable[[str], None]) -> list[Outcome]:
     """One incremental build of every outline; report it, and never raise."""
     try:
-        outcomes = build_stale(workspace, workspace.outlines(), options, jobs=jobs,
+        outlines = workspace.outlines()
+        refuse_shared_slugs(outlines)
+        outcomes = build_stale(workspace, outlines, options, jobs=jobs,
                                on_outcome=lambda outcome: _report(outcome, echo))
     except BriefwrightError as error:
         echo(error.format_message())

@@ -54,13 +54,23 @@ class _ContainedLoader(jinja2.FileSystemLoader):
 
 
 class _RecordingLoader(jinja2.BaseLoader):
-    """Passes every request to `inner` and notes (template name, file) of each template read."""
+    """Passes every request to `inner` and notes (template name, file) of each template read.
 
-    def __init__(self, inner: jinja2.BaseLoader, loaded: list[tuple[str | None, Path]]):
-        self.inner, self.loaded = inner, loaded
+    A template not found (`{% include "x.html" ignore missing %}`) is noted too, at the
+    first folder searched, so that a file appearing there (or anywhere on the chain) later
+    makes the brief stale.
+    """
+
+    def __init__(self, inner: jinja2.BaseLoader, loaded: list[tuple[str | None, Path]], missing: Path):
+        self.inner, self.loaded, self.missing = inner, loaded, missing
 
     def get_source(self, environment, template):
-        source, filename, uptodate = self.inner.get_source(environment, template)
+        try:
+            source, filename, uptodate = self.inner.get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            if not template.startswith("briefwright:"):
+                self.loaded.append((template, self.missing / template))
+            raise
         if filename:
             name = None if template.startswith("briefwright:") else template  # prefixed names never shadow
             self.loaded.append((name, Path(filename)))
@@ -84,7 +94,7 @@ def environment(theme: Theme, loaded: list[tuple[str | None, Path]] | None = Non
         jinja2.PrefixLoader(by_theme, delimiter="/"),
     ])
     if loaded is not None:
-        loader = _RecordingLoader(loader, loaded)
+        loader = _RecordingLoader(loader, loaded, theme.folders[0])
     return ImmutableSandboxedEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
