@@ -2,7 +2,7 @@
 
 `Pipeline.check` runs the stages that need no rendering (and never imports
 WeasyPrint); `Pipeline.build` runs them all and writes `build/<slug>.pdf`
-atomically. Which briefs to build, and in how many processes, is rebuild.py's
+atomically. Which briefs to build, and in how many processes, is regen/rebuild.py's
 business.
 """
 

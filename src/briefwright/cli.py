@@ -20,7 +20,8 @@ from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows, search_corpus
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
 from .verify.matcher import parse_paragraph_range
-from .regen.rebuild import BUILT, FAILED, FRESH, Outcome, build_stale, outcome_lines, refuse_shared_slugs
+from .regen.rebuild import build_stale, refuse_shared_slugs
+from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
 from .render.themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings

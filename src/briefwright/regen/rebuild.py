@@ -6,47 +6,30 @@ worker processes. Each brief is independent: a failing one is reported at its
 FILE:LINE:COL and the others still build. A brief is built by `build_one`: check
 (with drift against its lock, see drift.py), `--accept` rewrites if asked, render,
 then, under a per-brief file lock, the PDF and then its lock are each written
-atomically, both or neither (`both_or_neither`: a lock that cannot be written
-puts the previous PDF back). A build killed at any moment leaves the previous PDF
+atomically, both or neither (outputs.py: a lock that cannot be written puts
+the previous PDF back). The lock itself is made by recording.py, and what is
+printed of each outcome by report.py. A build killed at any moment leaves the previous PDF
 and lock (or a new PDF with the old lock, which no longer matches its hash:
 stale, rebuilt).
 """
 
 from __future__ import annotations
 
-import fcntl
 import multiprocessing
 import os
-import shutil
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
-from .drift import record_citations
-from ..errors import BriefwrightError, display_path, printable
-from .freshness import UP_TO_DATE, FreshnessChecker, current_versions, options_record
-from .lock import FileHashes, Lock, Places, entry_hash, file_system_now, lock_path, read_lock, sha256
-from ..workspace import OutputError, Workspace
-
-BUILT, FRESH, FAILED = "built", "up to date", "failed"
-
-
-@dataclass
-class Outcome:
-    """What happened to one brief, as plain data (it crosses process boundaries)."""
-
-    outline: Path
-    status: str                                        # BUILT, FRESH or FAILED
-    messages: list[str] = field(default_factory=list)  # warnings, drift reports, errors
-    summary: str = ""                                  # "built build/x.pdf: 3 pages, …"
-    report: list[str] = field(default_factory=list)   # page by page: notes, passes, typography (--report)
-    reasons: list[str] = field(default_factory=list)   # why it was rebuilt
-
+from ..build import BuildOptions, Pipeline
+from ..errors import BriefwrightError, display_path
+from .freshness import UP_TO_DATE, FreshnessChecker
+from .lock import Lock, file_system_now, lock_path, read_lock
+from .outputs import both_or_neither, brief_file_lock
+from .recording import make_lock
+from .report import BUILT, FAILED, FRESH, Outcome, page_report
+from ..workspace import Workspace
 
 def refuse_shared_slugs(outlines: Iterable[Path]) -> None:
     """Raise naming both outlines where two would write the same PDF and lock (`b.yaml` and `b.yml`)."""
@@ -162,18 +145,6 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
                    report=page_report(result))
 
 
-def outcome_lines(outcome: Outcome, full_report: bool = False) -> list[tuple[str, bool]]:
-    """What to print of an outcome, as (line, is it for stderr): messages, then the summary."""
-    lines = [(message, True) for message in outcome.messages]
-    if outcome.summary:
-        because = f" [{', '.join(outcome.reasons)}]" if outcome.reasons else ""
-        lines.append((outcome.summary + because, False))
-        lines += [(f"  {line}", False) for line in (outcome.report if full_report else [])]
-    elif outcome.status == FAILED:
-        lines.append((f"failed: {display_path(outcome.outline)}", True))
-    return [(printable(line), to_stderr) for line, to_stderr in lines]  # text from outlines and sources
-
-
 def _restored(outline: Path, original: bytes | None) -> list[str]:
     """Put back an outline that `--accept` rewrote for a build that then failed."""
     if original is None or outline.read_bytes() == original:
@@ -182,18 +153,6 @@ def _restored(outline: Path, original: bytes | None) -> list[str]:
 
     replace_keeping_mode(outline, original)
     return [f"{display_path(outline)}: note: the build failed, so --accept's rewrites were undone"]
-
-
-def page_report(result: BuildResult) -> list[str]:
-    """A built brief, page by page: the notes on each page, the time of each stage, the typography."""
-    lines = []
-    for page in range(1, result.pages + 1):
-        notes = [n for n, call in result.note_pages.items() if call == page]
-        listed = f"notes {notes[0]}–{notes[-1]}" if len(notes) > 1 else f"note {notes[0]}" if notes else "no footnotes"
-        lines.append(f"page {page}: {listed}")
-    lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items()))
-    lines.append(f"typography: {len(result.typography)} findings" + ("" if result.typography else ", all clear"))
-    return lines
 
 
 def _accept(pipeline: Pipeline, outline: Path, lock: Lock) -> list[str]:
@@ -222,117 +181,3 @@ def _outputs(pipeline: Pipeline, outline: Path, options: BuildOptions) -> list[P
     return [pdf, pdf.with_suffix(".html")] if options.html else [pdf]
 
 
-@contextmanager
-def both_or_neither(lock: Path, outputs: list[Path]):
-    """Write the lock and the outputs (written inside the block) together, or leave all as they were.
-
-    The lock's temporary file is made first, so a folder where the lock cannot be
-    written fails the build before any output is replaced; each output's previous
-    version is kept (a hard link) and put back if the lock cannot be put in place.
-    Yields the function that writes the lock.
-    """
-    staged = _staged(lock)
-    kept = {path: _kept(path) for path in outputs}
-    try:
-        yield lambda data: _put_in_place(staged, data, lock)
-    except BaseException:
-        for path, previous in kept.items():
-            _put_back(path, previous)
-        raise
-    finally:
-        for leftover in [staged, *kept.values()]:
-            if leftover is not None:
-                leftover.unlink(missing_ok=True)
-
-
-def _staged(path: Path) -> Path:
-    """An empty temporary file beside `path`, or OutputError if that folder cannot be written."""
-    try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}; "
-                          "nothing written") from None
-    os.close(handle)
-    return Path(name)
-
-
-def _put_in_place(staged: Path, data: bytes, path: Path) -> None:
-    try:
-        with open(staged, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(staged, 0o644)
-        os.replace(staged, path)
-    except OSError as error:
-        raise OutputError(f"cannot write {display_path(path)}: {error.strerror or error}; "
-                          "nothing written") from None
-
-
-def _kept(path: Path) -> Path | None:
-    """A second name (hard link, else copy) for the current `path`, or None if there is none."""
-    if not path.is_file():
-        return None
-    keep = path.with_name(f".{path.name}.{os.getpid()}.kept.tmp")  # the brief's file lock is held
-    keep.unlink(missing_ok=True)
-    try:
-        os.link(path, keep)
-    except OSError:
-        shutil.copy2(path, keep)
-    return keep
-
-
-def _put_back(path: Path, previous: Path | None) -> None:
-    """Restore `path` to its previous version (or to nothing, if it did not exist)."""
-    if previous is not None:
-        os.replace(previous, path)
-        return
-    try:
-        path.unlink(missing_ok=True)
-    except NotADirectoryError:
-        pass  # its folder is a file: nothing was written there
-
-
-@contextmanager
-def brief_file_lock(outline: Path):
-    """Hold an exclusive lock on the outline file while the brief's PDF and lock are built and written.
-
-    Locking the outline itself (read-only) writes nothing, so a failed build
-    leaves no trace, and every process building the brief names the same file.
-    """
-    with open(outline, "rb") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions,
-              started: int | None = None) -> Lock:
-    """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash.
-
-    The outline's and the sources' hashes are those of the bytes the build read, so
-    an edit made while the brief was being built leaves it stale, never "up to date".
-    Theme files and the style are read by Jinja, WeasyPrint and pandoc: one modified
-    since the build `started` is recorded as changed (see lock.FileHashes).
-
-    Before the PDF exists (the copy a PDF/A carries inside itself) its hash is null.
-    """
-    workspace, corpus = pipeline.workspace, pipeline.corpus
-    places, digest = Places(workspace.root), FileHashes(since=started)
-    cited = sorted({item.source_id for note in checked.notes for item in note.items if item.source_id})
-    sources = {source_id: corpus.find(source_id) for source_id in cited}
-    theme = checked.theme
-    folders = theme.search_folders(workspace.templates)
-    files = {places.portable(path): name for name, path in result.loaded}
-    return Lock(
-        outline={"path": places.portable(checked.outline.path), "sha256": checked.outline.sha256},
-        pdf={"path": places.portable(result.pdf), "sha256": sha256(result.data) if result.data else None},
-        sources={i: {"file": places.portable(s.path), "sha256": s.sha256} for i, s in sources.items()},
-        catalog={i: entry_hash(s.entry) for i, s in sources.items()},
-        theme={"name": theme.name, "folders": [places.portable(f) for f in folders]},
-        files=[{"name": name, "path": path, "sha256": digest(places.local(path))}
-               for path, name in sorted(files.items())],
-        style={"path": places.portable(checked.style), "sha256": digest(checked.style)},
-        versions=current_versions(),
-        options=options_record(options),
-        citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i))),
-    )

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..build import BuildOptions
 from ..errors import BriefwrightError, display_path
-from .rebuild import BUILT, FAILED, Outcome, build_stale, outcome_lines, refuse_shared_slugs
+from .rebuild import build_stale, refuse_shared_slugs
+from .report import BUILT, FAILED, Outcome, outcome_lines
 from ..workspace import Workspace
 
 IGNORED_SUFFIXES = (".lock", ".tmp", ".swp", "~")

@@ -1,0 +1,41 @@
+"""Recording a build: the lock of a brief just built, from what the build actually read."""
+
+from __future__ import annotations
+
+from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
+from .drift import record_citations
+from .freshness import current_versions, options_record
+from .lock import FileHashes, Lock, Places, entry_hash, sha256
+
+
+def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, options: BuildOptions,
+              started: int | None = None) -> Lock:
+    """The lock of a brief just built: every input's hash, each quotation's passage, the PDF's hash.
+
+    The outline's and the sources' hashes are those of the bytes the build read, so
+    an edit made while the brief was being built leaves it stale, never "up to date".
+    Theme files and the style are read by Jinja, WeasyPrint and pandoc: one modified
+    since the build `started` is recorded as changed (see lock.FileHashes).
+
+    Before the PDF exists (the copy a PDF/A carries inside itself) its hash is null.
+    """
+    workspace, corpus = pipeline.workspace, pipeline.corpus
+    places, digest = Places(workspace.root), FileHashes(since=started)
+    cited = sorted({item.source_id for note in checked.notes for item in note.items if item.source_id})
+    sources = {source_id: corpus.find(source_id) for source_id in cited}
+    theme = checked.theme
+    folders = theme.search_folders(workspace.templates)
+    files = {places.portable(path): name for name, path in result.loaded}
+    return Lock(
+        outline={"path": places.portable(checked.outline.path), "sha256": checked.outline.sha256},
+        pdf={"path": places.portable(result.pdf), "sha256": sha256(result.data) if result.data else None},
+        sources={i: {"file": places.portable(s.path), "sha256": s.sha256} for i, s in sources.items()},
+        catalog={i: entry_hash(s.entry) for i, s in sources.items()},
+        theme={"name": theme.name, "folders": [places.portable(f) for f in folders]},
+        files=[{"name": name, "path": path, "sha256": digest(places.local(path))}
+               for path, name in sorted(files.items())],
+        style={"path": places.portable(checked.style), "sha256": digest(checked.style)},
+        versions=current_versions(),
+        options=options_record(options),
+        citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i))),
+    )
