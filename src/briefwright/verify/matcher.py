@@ -9,19 +9,32 @@ occur, in order, within one paragraph) and `[text]` an editorial insertion that
 stands for at most 40 source characters. A quotation that is not found, or found
 more than once, raises an exception carrying what the error message needs: the
 nearest passage, or every paragraph where it occurs.
+
+The view is made of grapheme clusters, not code points: each cluster is put in
+NFC as a whole (so a Korean or Latin source saved in NFD matches an NFC
+quotation), and searching runs over a coded copy of the view in which every
+cluster is one character. A match can therefore neither end inside a cluster
+(`Ọkọ` does not match `Ọkọ́`) nor between a consonant and its vowel sign
+(`कम` is not in `कमी`), and word boundaries see a cluster's letters. Control
+characters (NUL, VT, FF, U+0085, U+2028, …) are white space, as in the corpus.
+An ellipsis that omits nothing of the source (it stands only for white space or
+the source's own `...`) prints the source's characters, not ` … `.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
-from ..corpus.sources import Source
+import regex
 
-SINGLE_QUOTES = "'‘’‚‛ʼ"
+from ..corpus.sources import Source, is_control
+
+SINGLE_QUOTES = "'‘’‚‛"  # not U+02BC, a letter (modifier letter apostrophe)
 DOUBLE_QUOTES = '"“”„‟'
 DASHES = "-‐‑‒–—―"
 FOLD = str.maketrans({**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES},
@@ -30,37 +43,82 @@ ELLIPSIS = "…"
 INSERTION_LIMIT = 40
 PRINTED_ELLIPSIS = " … "
 PARAGRAPH_BREAK = "\n"  # joins paragraphs in the normalised view; never inside one
-LETTER_BEFORE = r"(?<![^\W\d_])"
-LETTER_AFTER = r"(?![^\W\d_])"
-DIGIT_BEFORE = r"(?<!\d)"
-DIGIT_AFTER = r"(?!\d)"
+CLUSTER = regex.compile(r"\X")
+# Codes standing for clusters of more than one character in the coded view, by kind.
+CODE_PLANES = {"letter": (0xF0000, 0xFFFFD), "digit": (0x100000, 0x1007FF), "other": (0x100800, 0x10FFFD)}
+LETTER_CODES = f"{chr(CODE_PLANES['letter'][0])}-{chr(CODE_PLANES['letter'][1])}"
+DIGIT_CODES = f"{chr(CODE_PLANES['digit'][0])}-{chr(CODE_PLANES['digit'][1])}"
+LETTER_BEFORE = rf"(?<![^\W\d_])(?<![{LETTER_CODES}])"
+LETTER_AFTER = rf"(?![^\W\d_]|[{LETTER_CODES}])"
+DIGIT_BEFORE = rf"(?<![\d{DIGIT_CODES}])"
+DIGIT_AFTER = rf"(?![\d{DIGIT_CODES}])"
 
 
 def normalise(text: str) -> str:
     """Return the normalised view of `text` used for every comparison."""
-    return "".join(char for char, _, _ in _normalised_chars(text)).strip(" ")
+    return "".join(unit for unit, _, _ in _units(text)).strip(" ")
 
 
-def _normalised_chars(raw: str):
-    """Yield (normalised char, raw start, raw end) for `raw`."""
+def _units(raw: str):
+    """Yield (normalised cluster, raw start, raw end) for each grapheme cluster of `raw`.
+
+    A run of white space or control characters is one space, `...` is `…`, and
+    any other cluster is put in NFC whole; a one-character cluster is folded
+    (quotes, dashes).
+    """
     i, length = 0, len(raw)
     while i < length:
-        if raw[i].isspace():
-            j = i
-            while j < length and raw[j].isspace():
-                j += 1
-            yield " ", i, j
-            i = j
-        elif raw.startswith("...", i):
+        if raw.startswith("...", i):
             yield ELLIPSIS, i, i + 3
             i += 3
+            continue
+        j = CLUSTER.match(raw, i).end()
+        if _blank(raw[i:j]):
+            while j < length and _blank(cluster := CLUSTER.match(raw, j).group()):
+                j += len(cluster)
+            yield " ", i, j
         else:
-            j = i + 1
-            while j < length and unicodedata.combining(raw[j]):
-                j += 1
-            for char in unicodedata.normalize("NFC", raw[i:j]).translate(FOLD):
-                yield char, i, j
-            i = j
+            unit = unicodedata.normalize("NFC", raw[i:j])
+            yield (unit.translate(FOLD) if len(unit) == 1 else unit), i, j
+        i = j
+
+
+def _blank(cluster: str) -> bool:
+    return all(char.isspace() or is_control(char) for char in cluster)
+
+
+_codes: dict[str, str] = {}
+_codes_used = {kind: 0 for kind in CODE_PLANES}
+_codes_lock = threading.Lock()
+
+
+def _code(unit: str) -> str:
+    """One character for a normalised cluster: itself if a single ordinary character."""
+    if len(unit) == 1 and ord(unit) < CODE_PLANES["letter"][0]:
+        return unit
+    with _codes_lock:
+        if unit not in _codes:
+            kind = ("letter" if any(c.isalpha() for c in unit) else "digit" if unit[0].isdigit()
+                    else "other")
+            low, high = CODE_PLANES[kind]
+            if low + _codes_used[kind] > high:
+                raise MemoryError("too many distinct grapheme clusters in one process")
+            _codes[unit] = chr(low + _codes_used[kind])
+            _codes_used[kind] += 1
+        return _codes[unit]
+
+
+def _coded(text: str) -> str:
+    """The coded view of `text`: one character per normalised cluster (for the regular expressions)."""
+    return "".join(_code(unit) for unit, _, _ in _units(text)).strip(" ")
+
+
+def _is_letter(code: str) -> bool:
+    return code.isalpha() or CODE_PLANES["letter"][0] <= ord(code) <= CODE_PLANES["letter"][1]
+
+
+def _is_digit(code: str) -> bool:
+    return code.isdigit() or CODE_PLANES["digit"][0] <= ord(code) <= CODE_PLANES["digit"][1]
 
 
 def paragraph_label(first: int, last: int) -> str:
@@ -145,20 +203,32 @@ class SourceIndex:
     def __init__(self, source: Source):
         self.source = source
         chars, self.paragraph_of, self.starts, self.ends = [], [], [], []
+        coded, self._unit_start = [], []  # the coded view, and where each of its characters starts in `text`
         for paragraph in source.paragraphs:
             if chars:
+                coded.append(PARAGRAPH_BREAK)
+                self._unit_start.append(len(chars))
                 chars.append(PARAGRAPH_BREAK)
                 self.paragraph_of.append(paragraph.number - 1)
                 self.starts.append(len(source.paragraph(paragraph.number - 1).text))
                 self.ends.append(self.starts[-1])
             raw = paragraph.text
             lead = len(raw) - len(raw.lstrip())
-            for char, start, end in _normalised_chars(raw.strip()):
-                chars.append(char)
-                self.paragraph_of.append(paragraph.number)
-                self.starts.append(start + lead)
-                self.ends.append(end + lead)
+            for unit, start, end in _units(raw.strip()):
+                coded.append(_code(unit))
+                self._unit_start.append(len(chars))
+                for char in unit:
+                    chars.append(char)
+                    self.paragraph_of.append(paragraph.number)
+                    self.starts.append(start + lead)
+                    self.ends.append(end + lead)
         self.text = "".join(chars)
+        self.coded = "".join(coded)
+        self._unit_start.append(len(chars))
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        """Turn a span of the coded view into the same span of `text`."""
+        return self._unit_start[start], self._unit_start[end]
 
     def printed(self, start: int, end: int) -> tuple[str, ...]:
         """Return the source characters behind normalised span [start, end), per paragraph."""
@@ -183,25 +253,35 @@ class SourceIndex:
         pattern = _pattern(pieces)
         if pattern is None:
             return []
-        return [self._printed_match(match, pieces) for match in pattern.finditer(self.text)]
+        return [self._printed_match(match, pieces) for match in pattern.finditer(self.coded)]
 
     def _printed_match(self, match: re.Match, pieces: list[_Piece]) -> Passage:
         """Build the printed form: source characters for fragments, insertions as written."""
-        out, group, spans = "", 1, []
+        spans = {index: self._span(*match.span(group))
+                 for group, index in enumerate(_fragments(pieces), start=1)}
+        out = ""
         for index, piece in enumerate(pieces):
             if piece.kind == "gap":
-                out = out.rstrip() + PRINTED_ELLIPSIS
+                out = self._gap(out, spans, index)
             elif piece.kind == "insert":
                 out += (" " if _space_before(pieces, index) and out and not out.endswith(" ") else "")
                 out += piece.value + (" " if _space_after(pieces, index) else "")
-            elif normalise(piece.value):
-                start, end = match.span(group)
-                group += 1
-                spans.append((start, end))
-                out += " ".join(self.printed(start, end))
-        first, last = spans[0][0], spans[-1][1]
+            elif index in spans:
+                out += " ".join(self.printed(*spans[index]))
+        first, last = min(spans.values())[0], max(spans.values())[1]
         return Passage(self.source.id, self.paragraph_of[first], self.paragraph_of[last - 1],
                        (out.strip(),), (first, last))
+
+    def _gap(self, out: str, spans: dict[int, tuple[int, int]], index: int) -> str:
+        """Print an elision: ` … `, or the source's own characters if it omits nothing."""
+        before = [i for i in spans if i < index]
+        after = [i for i in spans if i > index]
+        if before and after and max(before) + 1 == index == min(after) - 1:
+            end, start = spans[max(before)][1], spans[min(after)][0]
+            if self.text[end:start].replace(" ", "") in ("", ELLIPSIS):
+                raw = self.source.paragraph(self.paragraph_of[start]).text
+                return out + raw[self.ends[end - 1]:self.starts[start]]
+        return out.rstrip() + PRINTED_ELLIPSIS
 
     def find_unique(self, quotation: str, occurrence: int | None = None,
                     within: tuple[int, int] | None = None) -> Passage:
@@ -222,13 +302,13 @@ class SourceIndex:
         if starts is None or ends is None:
             raise QuotationNotFound(None)
         passages = []
-        for opening in starts.finditer(self.text):
-            closing = ends.search(self.text, opening.end())
+        for opening in starts.finditer(self.coded):
+            closing = ends.search(self.coded, opening.end())
             if closing is None:
                 continue
-            passages.append(self.passage(opening.start(), closing.end()))
+            passages.append(self.passage(*self._span(opening.start(), closing.end())))
         if not passages:
-            missing = last_words if starts.search(self.text) else first_words
+            missing = last_words if starts.search(self.coded) else first_words
             raise QuotationNotFound(self.nearest(missing))
         return self._choose(passages, first_words, occurrence)
 
@@ -297,7 +377,7 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
     of the quotation or at an elision must not cut a word or a number; an edge
     beside an insertion may (`[T]he`, `Pakistan[’s]`).
     """
-    texts = [i for i, p in enumerate(pieces) if p.kind == "text" and normalise(p.value)]
+    texts = _fragments(pieces)
     if not texts:
         return None
     parts = []
@@ -309,12 +389,17 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
             wild = rf"[^\n]{{0,{INSERTION_LIMIT}}}?"
             both = _space_before(pieces, index) and _space_after(pieces, index)
             parts.append(rf"(?: (?:{wild} )?)" if both else wild)
-        elif normalise(piece.value):
-            text = normalise(piece.value)
+        elif _coded(piece.value):
+            text = _coded(piece.value)
             before = _boundary_before(text[0]) if _edge(pieces, index, -1) else ""
             after = _boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
             parts.append(f"{before}({re.escape(text)}){after}")
     return re.compile("".join(parts))
+
+
+def _fragments(pieces: list[_Piece]) -> list[int]:
+    """The indexes of the text pieces that hold words (each a group of the pattern)."""
+    return [i for i, p in enumerate(pieces) if p.kind == "text" and normalise(p.value)]
 
 
 def _edge(pieces: list[_Piece], index: int, step: int) -> bool:
@@ -327,8 +412,8 @@ def _edge(pieces: list[_Piece], index: int, step: int) -> bool:
 
 def _boundary_before(char: str) -> str:
     """Forbid a letter before a fragment starting with a letter, a digit before a digit."""
-    return LETTER_BEFORE if char.isalpha() else DIGIT_BEFORE if char.isdigit() else ""
+    return LETTER_BEFORE if _is_letter(char) else DIGIT_BEFORE if _is_digit(char) else ""
 
 
 def _boundary_after(char: str) -> str:
-    return LETTER_AFTER if char.isalpha() else DIGIT_AFTER if char.isdigit() else ""
+    return LETTER_AFTER if _is_letter(char) else DIGIT_AFTER if _is_digit(char) else ""
