@@ -228,3 +228,13 @@ def test_a_file_with_cr_line_ends_has_one_paragraph_per_line(run, hostile):
 def test_the_readme_states_the_source_size_cap():
     from briefwright.workspace import MAX_SOURCE_BYTES
     assert f"{MAX_SOURCE_BYTES // 1_000_000} MB" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_curly_closing_mark_does_not_close_a_straight_opening_one(run, hostile, write_outline):
+    hostile("They said “Pakistan was first” and more.\n")
+    prose = 'Reports say "and develop as nations.” He noted that “Pakistan was first"[@hostile].'
+    write_outline(minimal(f"'{prose}'"))
+    result = run("check")
+    assert result.exit_code == 1, result.output
+    column = COLUMN + prose.index('"and')
+    assert f"briefs/test.yaml:5:{column}: error: this quotation mark is never closed" in result.output

@@ -134,13 +134,17 @@ def _curly_opening(text: str, start: int, closing: int) -> int | None:
 
 
 def _open_marks(text: str, start: int, end: int) -> list[int]:
-    """The double quotation marks of `text[start:end]` left open, in order (a stray closing mark is text)."""
+    """The double quotation marks of `text[start:end]` left open, in order.
+
+    A straight closing mark closes the last mark opened; a curly ” closes only a “.
+    A closing mark that closes nothing is text.
+    """
     opened = []
     for index in range(start, end):
         char = text[index]
         if char == "“" or char == '"' and _opens(text, index, start):
             opened.append(index)
-        elif char in CLOSING_QUOTES and opened:
+        elif char in CLOSING_QUOTES and opened and (char == '"' or text[opened[-1]] == "“"):
             opened.pop()
     return opened
 

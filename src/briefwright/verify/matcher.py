@@ -253,7 +253,14 @@ class SourceIndex:
         pattern = _pattern(pieces)
         if pattern is None:
             return []
-        return [self._printed_match(match, pieces) for match in pattern.finditer(self.coded)]
+        return [self._printed_match(match, pieces) for match in self._matches(pattern)]
+
+    def _matches(self, pattern: re.Pattern):
+        """Every match of `pattern`, one per starting place, overlapping ones included."""
+        at = 0
+        while (match := pattern.search(self.coded, at)) is not None:
+            yield match
+            at = match.start() + 1
 
     def _printed_match(self, match: re.Match, pieces: list[_Piece]) -> Passage:
         """Build the printed form: source characters for fragments, insertions as written."""
@@ -302,7 +309,7 @@ class SourceIndex:
         if starts is None or ends is None:
             raise QuotationNotFound(None)
         passages = []
-        for opening in starts.finditer(self.coded):
+        for opening in self._matches(starts):
             closing = ends.search(self.coded, opening.end())
             if closing is None:
                 continue
