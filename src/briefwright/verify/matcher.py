@@ -28,7 +28,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -66,25 +66,28 @@ def _units(raw: str):
     any other cluster is put in NFC whole; a one-character cluster is folded
     (quotes, dashes).
     """
-    i, length = 0, len(raw)
-    while i < length:
-        if raw.startswith("...", i):
-            yield ELLIPSIS, i, i + 3
-            i += 3
+    clusters = CLUSTER.findall(raw)
+    index, position, count = 0, 0, len(clusters)
+    while index < count:
+        cluster, start = clusters[index], position
+        if cluster == "." and clusters[index + 1:index + 3] == [".", "."]:
+            index, position = index + 3, position + 3
+            yield ELLIPSIS, start, position
             continue
-        j = CLUSTER.match(raw, i).end()
-        if _blank(raw[i:j]):
-            while j < length and _blank(cluster := CLUSTER.match(raw, j).group()):
-                j += len(cluster)
-            yield " ", i, j
-        else:
-            unit = unicodedata.normalize("NFC", raw[i:j])
-            yield (unit.translate(FOLD) if len(unit) == 1 else unit), i, j
-        i = j
+        unit = _unit(cluster)
+        index, position = index + 1, position + len(cluster)
+        while unit == " " and index < count and _unit(clusters[index]) == " ":
+            index, position = index + 1, position + len(clusters[index])
+        yield unit, start, position
 
 
-def _blank(cluster: str) -> bool:
-    return all(char.isspace() or is_control(char) for char in cluster)
+@lru_cache(maxsize=65536)
+def _unit(cluster: str) -> str:
+    """The normalised form of one grapheme cluster: a space if blank, else NFC (folded if one character)."""
+    if all(char.isspace() or is_control(char) for char in cluster):
+        return " "
+    unit = unicodedata.normalize("NFC", cluster)
+    return unit.translate(FOLD) if len(unit) == 1 else unit
 
 
 _codes: dict[str, str] = {}
