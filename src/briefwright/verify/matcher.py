@@ -1,8 +1,8 @@
 """Finding quotations in a source: normalised matching that prints the source's own characters.
 
-Both texts are compared on a normalised view (NFC; white-space runs as one space;
-all single quotes as one character, all double quotes as one, hyphen/en/em dash as
-one, `...` as `…`) that keeps, for every character, the span of source characters
+Both texts are compared on a normalised view (see view.py: grapheme clusters in
+NFC; white space and control characters as one space; quotes and dashes folded;
+`...` as `…`) that keeps, for every character, the span of source characters
 it came from. A match is therefore printed from the source, never from the
 editor's typing. In a quotation, `...`/`…` marks an omission (each fragment must
 occur, in order, within one paragraph) and `[text]` an editorial insertion that
@@ -10,118 +10,29 @@ stands for at most 40 source characters. A quotation that is not found, or found
 more than once, raises an exception carrying what the error message needs: the
 nearest passage, or every paragraph where it occurs.
 
-The view is made of grapheme clusters, not code points: each cluster is put in
-NFC as a whole (so a Korean or Latin source saved in NFD matches an NFC
-quotation), and searching runs over a coded copy of the view in which every
-cluster is one character. A match can therefore neither end inside a cluster
-(`Ọkọ` does not match `Ọkọ́`) nor between a consonant and its vowel sign
-(`कम` is not in `कमी`), and word boundaries see a cluster's letters. Control
-characters (NUL, VT, FF, U+0085, U+2028, …) are white space, as in the corpus.
-An ellipsis that omits nothing of the source (it stands only for white space or
+Searching runs over the view's coded copy, one character per cluster, so a
+match can neither end inside a cluster (`Ọkọ` does not match `Ọkọ́`) nor between
+a consonant and its vowel sign (`कम` is not in `कमी`), and every place where the
+quotation starts is tried (overlapping occurrences count). An ellipsis that omits nothing of the source (it stands only for white space or
 the source's own `...`) prints the source's characters, not ` … `.
 """
 
 from __future__ import annotations
 
 import re
-import threading
-import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
+from functools import cached_property
 
-import regex
+from ..corpus.sources import Source
+from .view import ELLIPSIS, boundary_after, boundary_before, code_of, coded, normalise, units
 
-from ..corpus.sources import Source, is_control
+__all__ = ["normalise", "SourceIndex", "Passage", "Nearest", "QuotationNotFound", "QuotationAmbiguous",
+           "OccurrenceMissing", "paragraph_label", "parse_paragraph_range", "parse_quotation"]
 
-SINGLE_QUOTES = "'‘’‚‛"  # not U+02BC, a letter (modifier letter apostrophe)
-DOUBLE_QUOTES = '"“”„‟'
-DASHES = "-‐‑‒–—―"
-FOLD = str.maketrans({**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES},
-                      **{c: "-" for c in DASHES}})
-ELLIPSIS = "…"
 INSERTION_LIMIT = 40
 PRINTED_ELLIPSIS = " … "
 PARAGRAPH_BREAK = "\n"  # joins paragraphs in the normalised view; never inside one
-CLUSTER = regex.compile(r"\X")
-# Codes standing for clusters of more than one character in the coded view, by kind.
-CODE_PLANES = {"letter": (0xF0000, 0xFFFFD), "digit": (0x100000, 0x1007FF), "other": (0x100800, 0x10FFFD)}
-LETTER_CODES = f"{chr(CODE_PLANES['letter'][0])}-{chr(CODE_PLANES['letter'][1])}"
-DIGIT_CODES = f"{chr(CODE_PLANES['digit'][0])}-{chr(CODE_PLANES['digit'][1])}"
-LETTER_BEFORE = rf"(?<![^\W\d_])(?<![{LETTER_CODES}])"
-LETTER_AFTER = rf"(?![^\W\d_]|[{LETTER_CODES}])"
-DIGIT_BEFORE = rf"(?<![\d{DIGIT_CODES}])"
-DIGIT_AFTER = rf"(?![\d{DIGIT_CODES}])"
-
-
-def normalise(text: str) -> str:
-    """Return the normalised view of `text` used for every comparison."""
-    return "".join(unit for unit, _, _ in _units(text)).strip(" ")
-
-
-def _units(raw: str):
-    """Yield (normalised cluster, raw start, raw end) for each grapheme cluster of `raw`.
-
-    A run of white space or control characters is one space, `...` is `…`, and
-    any other cluster is put in NFC whole; a one-character cluster is folded
-    (quotes, dashes).
-    """
-    clusters = CLUSTER.findall(raw)
-    index, position, count = 0, 0, len(clusters)
-    while index < count:
-        cluster, start = clusters[index], position
-        if cluster == "." and clusters[index + 1:index + 3] == [".", "."]:
-            index, position = index + 3, position + 3
-            yield ELLIPSIS, start, position
-            continue
-        unit = _unit(cluster)
-        index, position = index + 1, position + len(cluster)
-        while unit == " " and index < count and _unit(clusters[index]) == " ":
-            index, position = index + 1, position + len(clusters[index])
-        yield unit, start, position
-
-
-@lru_cache(maxsize=65536)
-def _unit(cluster: str) -> str:
-    """The normalised form of one grapheme cluster: a space if blank, else NFC (folded if one character)."""
-    if all(char.isspace() or is_control(char) for char in cluster):
-        return " "
-    unit = unicodedata.normalize("NFC", cluster)
-    return unit.translate(FOLD) if len(unit) == 1 else unit
-
-
-_codes: dict[str, str] = {}
-_codes_used = {kind: 0 for kind in CODE_PLANES}
-_codes_lock = threading.Lock()
-
-
-def _code(unit: str) -> str:
-    """One character for a normalised cluster: itself if a single ordinary character."""
-    if len(unit) == 1 and ord(unit) < CODE_PLANES["letter"][0]:
-        return unit
-    with _codes_lock:
-        if unit not in _codes:
-            kind = ("letter" if any(c.isalpha() for c in unit) else "digit" if unit[0].isdigit()
-                    else "other")
-            low, high = CODE_PLANES[kind]
-            if low + _codes_used[kind] > high:
-                raise MemoryError("too many distinct grapheme clusters in one process")
-            _codes[unit] = chr(low + _codes_used[kind])
-            _codes_used[kind] += 1
-        return _codes[unit]
-
-
-def _coded(text: str) -> str:
-    """The coded view of `text`: one character per normalised cluster (for the regular expressions)."""
-    return "".join(_code(unit) for unit, _, _ in _units(text)).strip(" ")
-
-
-def _is_letter(code: str) -> bool:
-    return code.isalpha() or CODE_PLANES["letter"][0] <= ord(code) <= CODE_PLANES["letter"][1]
-
-
-def _is_digit(code: str) -> bool:
-    return code.isdigit() or CODE_PLANES["digit"][0] <= ord(code) <= CODE_PLANES["digit"][1]
 
 
 def paragraph_label(first: int, last: int) -> str:
@@ -217,8 +128,8 @@ class SourceIndex:
                 self.ends.append(self.starts[-1])
             raw = paragraph.text
             lead = len(raw) - len(raw.lstrip())
-            for unit, start, end in _units(raw.strip()):
-                coded.append(_code(unit))
+            for unit, start, end in units(raw.strip()):
+                coded.append(code_of(unit))
                 self._unit_start.append(len(chars))
                 for char in unit:
                     chars.append(char)
@@ -399,10 +310,10 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
             wild = rf"[^\n]{{0,{INSERTION_LIMIT}}}?"
             both = _space_before(pieces, index) and _space_after(pieces, index)
             parts.append(rf"(?: (?:{wild} )?)" if both else wild)
-        elif _coded(piece.value):
-            text = _coded(piece.value)
-            before = _boundary_before(text[0]) if _edge(pieces, index, -1) else ""
-            after = _boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
+        elif coded(piece.value):
+            text = coded(piece.value)
+            before = boundary_before(text[0]) if _edge(pieces, index, -1) else ""
+            after = boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
             parts.append(f"{before}({re.escape(text)}){after}")
     return re.compile("".join(parts))
 
@@ -418,12 +329,3 @@ def _edge(pieces: list[_Piece], index: int, step: int) -> bool:
     while 0 <= neighbour < len(pieces) and pieces[neighbour].kind == "text" and not normalise(pieces[neighbour].value):
         neighbour += step
     return not 0 <= neighbour < len(pieces) or pieces[neighbour].kind == "gap"
-
-
-def _boundary_before(char: str) -> str:
-    """Forbid a letter before a fragment starting with a letter, a digit before a digit."""
-    return LETTER_BEFORE if _is_letter(char) else DIGIT_BEFORE if _is_digit(char) else ""
-
-
-def _boundary_after(char: str) -> str:
-    return LETTER_AFTER if _is_letter(char) else DIGIT_AFTER if _is_digit(char) else ""
