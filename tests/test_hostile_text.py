@@ -171,6 +171,9 @@ def test_an_empty_source_says_so_in_plain_words(run, hostile, write_outline):
     assert "para. 1 does not exist: hostile is empty (seeds/hostile.txt has no text)" in result.output
     assert "quotation not found: hostile is empty (seeds/hostile.txt has no text)" in result.output
     assert "1–0" not in result.output
+    for command in (["show", "hostile"], ["show", "hostile", "--para", "1"]):
+        shown = run(*command)
+        assert shown.exit_code == 0 and "hostile is empty: seeds/hostile.txt has no text" in shown.output
 
 
 # -- 17: every script: grapheme clusters, not code points --------------------------------
