@@ -56,8 +56,8 @@ def printed(text: str, quotation: str) -> str | None:
 # -- 5: nothing in quotation marks goes unverified ---------------------------------------
 
 FORMS = ['"{}"[@hostile]', '"{}" [@hostile]', '"{}".[@hostile]', '“{}”[@hostile]', '“{}” [@hostile]',
-         '“{}”.[@hostile]', '“{}”, [@hostile]']
-TRAILING = ["", "", ".", "", "", ".", ","]  # what each form prints between the quotation and the call
+         '“{}”.[@hostile]', '“{}”, [@hostile]', '"{}”. [@hostile]']
+TRAILING = ["", "", ".", "", "", ".", ",", "."]  # what each form prints between the quotation and the call
 
 
 @pytest.mark.parametrize("form", FORMS)

@@ -104,10 +104,10 @@ def _quotation_before(text: str, position: int, start: int, problems: list) -> t
     if end is None:
         return None
     closing = end.start()
-    if text[closing] == "”":
-        opening = _curly_opening(text, position, closing)
-        opened = _open_marks(text, position, opening if opening is not None else closing)
-    else:
+    opening = _curly_opening(text, position, closing) if text[closing] == "”" else None
+    if opening is not None:
+        opened = _open_marks(text, position, opening)
+    else:  # a straight closing mark, or a curly one closing a straight opening mark
         opened = _open_marks(text, position, closing)
         opening = opened.pop() if opened else None
     if opening is None:
