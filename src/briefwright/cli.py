@@ -293,6 +293,9 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
     source = load_corpus(workspace).find(source_id)
     if source is None:
         raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
+    if not source.paragraphs:
+        click.echo(f"{source.id} is empty: seeds/{source.path.name} has no text")
+        return
     first, last = _paragraph_range(para, len(source.paragraphs))
     width = shutil.get_terminal_size((100, 20)).columns
     for paragraph in source.paragraphs[first - 1:last]:

@@ -1,7 +1,10 @@
 """The corpus: source texts in seeds/, their paragraphs, and the catalog.
 
-Each non-blank line of a corpus file is one paragraph, numbered from 1. The
-catalog, seeds/sources.yaml, is CSL-YAML (a list of entries, or a mapping with
+Each non-blank line of a corpus file is one paragraph, numbered from 1; a line
+ends at LF, CRLF or a lone CR. Control characters inside a line (NUL, VT, FF,
+U+0085, U+2028, U+2029 and the rest of Unicode's Cc class) are white space: a
+paragraph's text holds a space in their place, so `show`, `search`, matching and
+the PDF all see the same characters. The catalog, seeds/sources.yaml, is CSL-YAML (a list of entries, or a mapping with
 `references:`) plus our field `file:`. A source is found by its catalog id or by
 its file's stem; a corpus file with no entry is still citable by its stem.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +26,24 @@ from ..workspace import MAX_CATALOG_BYTES, MAX_SOURCE_BYTES, UnsafePath, Workspa
 
 CORPUS_SUFFIXES = (".txt", ".md")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*")
+LINE_END = re.compile(r"\r\n|\r|\n")
+DECIMAL = re.compile(r"[-+]?[0-9]+")
+INT_TAG = "tag:yaml.org,2002:int"
+
+
+def is_control(char: str) -> bool:
+    """True for a control character (Unicode Cc) or a line or paragraph separator (Zl, Zp)."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def controls_as_spaces(line: str) -> str:
+    """Return `line` with every control character replaced by a space (tabs included)."""
+    return "".join(" " if is_control(char) else char for char in line)
+
+
+def source_lines(text: str) -> list[str]:
+    """Split a corpus text into its lines at LF, CRLF or a lone CR, as written (controls kept)."""
+    return LINE_END.split(text)
 
 
 @dataclass(frozen=True)
@@ -42,7 +64,7 @@ class Source:
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
-        lines = [line.rstrip("\r") for line in self.text.split("\n")]
+        lines = (controls_as_spaces(line) for line in source_lines(self.text))
         numbered = (line for line in lines if line.strip())
         return [Paragraph(number, line) for number, line in enumerate(numbered, start=1)]
 
@@ -172,7 +194,9 @@ def _catalog_entry(node: Node, reader: yamlnodes.NodeReader) -> dict | None:
     if missing:
         reader.error(node, f"catalog entry lacks {', '.join(missing)}")
         return None
-    entry = {key: _plain(value) for key, (_, value) in fields.items()}
+    entry = _plain(node, reader)
+    if entry is None:
+        return None
     if not isinstance(entry["id"], str) or not ID_PATTERN.fullmatch(entry["id"]):
         reader.error(fields["id"][1], f"catalog id {entry['id']!r} must be letters, digits and - _ : .")
         return None
@@ -183,12 +207,26 @@ def _catalog_entry(node: Node, reader: yamlnodes.NodeReader) -> dict | None:
     return entry
 
 
-def _plain(node: Node):
-    """Turn a checked node into plain data for CSL (scalars stay text, numbers numbers)."""
+def _plain(node: Node, reader: yamlnodes.NodeReader):
+    """Turn a checked node into plain data for CSL, or None after logging a located error.
+
+    Scalars stay text as typed: only a plain decimal integer becomes a number, so
+    `page: 1:30`, `volume: 0x10` or `number: 0b101` keep their characters, as CSL
+    expects of such fields. A key that is not plain text (`? [a, b]`) is an error.
+    """
     if isinstance(node, MappingNode):
-        return {k.value: _plain(v) for k, v in node.value}
+        plain = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                reader.error(key, "a catalog key must be plain text, not a list or a mapping")
+                return None
+            plain[key.value] = _plain(value, reader)
+            if plain[key.value] is None:
+                return None
+        return plain
     if isinstance(node, SequenceNode):
-        return [_plain(v) for v in node.value]
-    if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+        items = [_plain(v, reader) for v in node.value]
+        return None if any(item is None for item in items) else items
+    if node.tag == INT_TAG and DECIMAL.fullmatch(node.value):
         return int(node.value)
     return node.value

@@ -2,6 +2,16 @@
 
 `parse_prose` splits a prose string into plain text and citation groups, each
 with its character offset so errors can point at the citation itself.
+
+A quoted phrase directly followed by a citation is a printed quotation, whether
+or not white space or closing punctuation stands between them (`"…"[@id]`,
+`"…" [@id]`, `"…".[@id]`). Its marks are paired from the previous citation on:
+curly ones by their shape, a straight one as opening after a space, an opening
+bracket or dash, and as closing otherwise. In a straight-quoted quotation the
+nested marks must pair (`"the minister said "no" today"`); in a curly-quoted one
+the straight marks inside are words of the quotation, verified with the rest. A
+mark left open before the quotation, or a closing mark with no opening one, is
+an error at its column, so no quoted words are ever printed unverified.
 """
 
 from __future__ import annotations
@@ -13,6 +23,8 @@ from ..verify.matcher import Passage
 
 OPENING_QUOTES = "\"“"
 CLOSING_QUOTES = "\"”"
+BEFORE_CITATION = re.compile(r"[\"”](?P<trailing>[.,;:!?)]*)\s*\Z")  # a quotation's end, then the citation
+OPENS_AFTER = "([{“‘—–-/:"  # a straight " after one of these (or a space) opens a quotation
 KEY = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
 ITEM = re.compile(
     rf"""\s*@(?P<key>{KEY}?)(?=[\s,]|$)          # @id
@@ -43,6 +55,8 @@ class CiteGroup:
     items: list[CiteItem]
     offset: int
     quotation: str | None = None   # the editor's typing of a printed quotation
+    quotation_offset: int | None = None  # where its opening mark stands in the prose
+    trailing: str = ""              # punctuation typed between its closing mark and the citation
     passage: Passage | None = None  # set by resolution: what the brief prints
     number: int = 0                 # the note number, set by resolution
 
@@ -61,20 +75,18 @@ def parse_prose(text: str) -> ParsedProse:
         if end == -1:
             parsed.problems.append((start, "citation '[@' has no closing ']'"))
             break
-        before, quotation, quote_start = text[position:start], None, start
-        if start > position and text[start - 1] in CLOSING_QUOTES:
-            opening = _opening_quote(text, position, start - 1)
-            if opening == -1:
-                parsed.problems.append((start - 1, "a quotation mark closes a quotation that was never opened"))
-            else:
-                before, quotation, quote_start = text[position:opening], text[opening + 1:start - 1], opening
+        before, quoted = text[position:start], _quotation_before(text, position, start, parsed.problems)
+        if quoted:
+            before = text[position:quoted[0]]
         group = _parse_group(text[start + 1:end], start, parsed.problems)
         if before:
             parsed.segments.append(before)
         if group:
-            group.quotation = quotation
-            if quotation is not None and not quotation.strip():
-                parsed.problems.append((quote_start, "the printed quotation is empty"))
+            if quoted:
+                opening, closing, group.trailing = quoted
+                group.quotation, group.quotation_offset = text[opening + 1:closing], opening
+                if not group.quotation.strip():
+                    parsed.problems.append((opening, "the printed quotation is empty"))
             parsed.segments.append(group)
         position = end + 1
     if text[position:]:
@@ -82,25 +94,64 @@ def parse_prose(text: str) -> ParsedProse:
     return parsed
 
 
-def _opening_quote(text: str, start: int, closing: int) -> int:
-    """Return the index of the mark opening the quotation that `text[closing]` closes, or -1.
+def _quotation_before(text: str, position: int, start: int, problems: list) -> tuple[int, int, str] | None:
+    """Return (opening, closing, trailing punctuation) of the quotation just before `text[start]`.
 
-    A curly ” pairs with its “ (counting nested pairs, so straight quotes inside
-    are the source's own); a straight " pairs with the previous straight ",
-    or failing that with the last “.
+    None if no quotation mark closes just before the citation, or (after logging
+    the problem) if the marks between `position` and it do not pair.
     """
-    if text[closing] == "”":
-        depth = 0
-        for index in range(closing - 1, start - 1, -1):
-            if text[index] == "”":
-                depth += 1
-            elif text[index] == "“":
-                if depth == 0:
-                    return index
-                depth -= 1
-        return text.rfind('"', start, closing)
-    straight = text.rfind('"', start, closing)
-    return straight if straight != -1 else text.rfind("“", start, closing)
+    end = BEFORE_CITATION.search(text, position, start)
+    if end is None:
+        return None
+    closing = end.start()
+    opening = _curly_opening(text, position, closing) if text[closing] == "”" else None
+    if opening is not None:
+        opened = _open_marks(text, position, opening)
+    else:  # a straight closing mark, or a curly one closing a straight opening mark
+        opened = _open_marks(text, position, closing)
+        opening = opened.pop() if opened else None
+    if opening is None:
+        problems.append((closing, "a quotation mark closes a quotation that was never opened"))
+        return None
+    if opened:
+        problems.append((opened[-1], "this quotation mark is never closed, so the quotation before the "
+                         "citation is unclear: quotation marks inside a quotation must pair"))
+        return None
+    return opening, closing, end["trailing"]
+
+
+def _curly_opening(text: str, start: int, closing: int) -> int | None:
+    """The “ that the ” at `closing` closes, counting nested curly pairs (straight marks inside are verified words)."""
+    depth = 0
+    for index in range(closing - 1, start - 1, -1):
+        if text[index] == "”":
+            depth += 1
+        elif text[index] == "“":
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
+
+
+def _open_marks(text: str, start: int, end: int) -> list[int]:
+    """The double quotation marks of `text[start:end]` left open, in order.
+
+    A straight closing mark closes the last mark opened; a curly ” closes only a “.
+    A closing mark that closes nothing is text.
+    """
+    opened = []
+    for index in range(start, end):
+        char = text[index]
+        if char == "“" or char == '"' and _opens(text, index, start):
+            opened.append(index)
+        elif char in CLOSING_QUOTES and opened and (char == '"' or text[opened[-1]] == "“"):
+            opened.pop()
+    return opened
+
+
+def _opens(text: str, index: int, start: int) -> bool:
+    """True if the straight quotation mark at `index` opens a quotation (see the module's rule)."""
+    return index == start or text[index - 1].isspace() or text[index - 1] in OPENS_AFTER
 
 
 def _closing_bracket(text: str, start: int) -> int:

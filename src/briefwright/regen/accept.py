@@ -88,7 +88,7 @@ def _text_rewrite(citation: OutlineCitation, drift: Drift) -> tuple[Rewrite | No
         return Rewrite(citation.position, 0, typed, new, "quotation"), ""
     if any(mark in new for mark in '"“”'):
         return None, "the new text holds double quotation marks, which would end the printed quotation early"
-    offset = citation.group.offset - len(typed) - 1  # just after the opening quotation mark
+    offset = citation.group.quotation_offset + 1  # just after the opening quotation mark
     return Rewrite(citation.position, offset, typed, new, "quotation"), ""
 
 

@@ -109,7 +109,7 @@ def outline_citations(outline: Outline) -> list[OutlineCitation]:
             continue
         for group in block.citations:
             if group.quotation is not None and group.items:
-                where = block.where(group.offset - len(group.quotation) - 2)
+                where = block.where(group.quotation_offset)
                 found.append(OutlineCitation("quotation", group.items[0].key, group.quotation, where,
                                              group.passage, group=group))
             found += [OutlineCitation("locator", item.key, "{}-{}".format(*item.paragraphs), block.where(item.offset),

@@ -243,8 +243,8 @@ def endnote_call_html(group: CiteGroup) -> Markup:
 def quotation_html(group: CiteGroup) -> Markup:
     """A quotation printed in the text: the source's characters between typographic quotes."""
     passage = group.passage
-    return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}”</span>').format(
-        passage.source_id, passage.locator, passage.text)
+    return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}”</span>{}').format(
+        passage.source_id, passage.locator, passage.text, group.trailing)
 
 
 def prose_html(prose: Prose, notes: Notes) -> Markup:

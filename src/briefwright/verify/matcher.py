@@ -1,66 +1,38 @@
 """Finding quotations in a source: normalised matching that prints the source's own characters.
 
-Both texts are compared on a normalised view (NFC; white-space runs as one space;
-all single quotes as one character, all double quotes as one, hyphen/en/em dash as
-one, `...` as `…`) that keeps, for every character, the span of source characters
+Both texts are compared on a normalised view (see view.py: grapheme clusters in
+NFC; white space and control characters as one space; quotes and dashes folded;
+`...` as `…`) that keeps, for every character, the span of source characters
 it came from. A match is therefore printed from the source, never from the
 editor's typing. In a quotation, `...`/`…` marks an omission (each fragment must
 occur, in order, within one paragraph) and `[text]` an editorial insertion that
 stands for at most 40 source characters. A quotation that is not found, or found
 more than once, raises an exception carrying what the error message needs: the
 nearest passage, or every paragraph where it occurs.
+
+Searching runs over the view's coded copy, one character per cluster, so a
+match can neither end inside a cluster (`Ọkọ` does not match `Ọkọ́`) nor between
+a consonant and its vowel sign (`कम` is not in `कमी`), and every place where the
+quotation starts is tried (overlapping occurrences count). An ellipsis that omits nothing of the source (it stands only for white space or
+the source's own `...`) prints the source's characters, not ` … `.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
 
 from ..corpus.sources import Source
+from .view import ELLIPSIS, boundary_after, boundary_before, code_of, coded, normalise, units
 
-SINGLE_QUOTES = "'‘’‚‛ʼ"
-DOUBLE_QUOTES = '"“”„‟'
-DASHES = "-‐‑‒–—―"
-FOLD = str.maketrans({**{c: "'" for c in SINGLE_QUOTES}, **{c: '"' for c in DOUBLE_QUOTES},
-                      **{c: "-" for c in DASHES}})
-ELLIPSIS = "…"
+__all__ = ["normalise", "SourceIndex", "Passage", "Nearest", "QuotationNotFound", "QuotationAmbiguous",
+           "OccurrenceMissing", "paragraph_label", "parse_paragraph_range", "parse_quotation"]
+
 INSERTION_LIMIT = 40
 PRINTED_ELLIPSIS = " … "
 PARAGRAPH_BREAK = "\n"  # joins paragraphs in the normalised view; never inside one
-LETTER_BEFORE = r"(?<![^\W\d_])"
-LETTER_AFTER = r"(?![^\W\d_])"
-DIGIT_BEFORE = r"(?<!\d)"
-DIGIT_AFTER = r"(?!\d)"
-
-
-def normalise(text: str) -> str:
-    """Return the normalised view of `text` used for every comparison."""
-    return "".join(char for char, _, _ in _normalised_chars(text)).strip(" ")
-
-
-def _normalised_chars(raw: str):
-    """Yield (normalised char, raw start, raw end) for `raw`."""
-    i, length = 0, len(raw)
-    while i < length:
-        if raw[i].isspace():
-            j = i
-            while j < length and raw[j].isspace():
-                j += 1
-            yield " ", i, j
-            i = j
-        elif raw.startswith("...", i):
-            yield ELLIPSIS, i, i + 3
-            i += 3
-        else:
-            j = i + 1
-            while j < length and unicodedata.combining(raw[j]):
-                j += 1
-            for char in unicodedata.normalize("NFC", raw[i:j]).translate(FOLD):
-                yield char, i, j
-            i = j
 
 
 def paragraph_label(first: int, last: int) -> str:
@@ -145,20 +117,32 @@ class SourceIndex:
     def __init__(self, source: Source):
         self.source = source
         chars, self.paragraph_of, self.starts, self.ends = [], [], [], []
+        coded, self._unit_start = [], []  # the coded view, and where each of its characters starts in `text`
         for paragraph in source.paragraphs:
             if chars:
+                coded.append(PARAGRAPH_BREAK)
+                self._unit_start.append(len(chars))
                 chars.append(PARAGRAPH_BREAK)
                 self.paragraph_of.append(paragraph.number - 1)
                 self.starts.append(len(source.paragraph(paragraph.number - 1).text))
                 self.ends.append(self.starts[-1])
             raw = paragraph.text
             lead = len(raw) - len(raw.lstrip())
-            for char, start, end in _normalised_chars(raw.strip()):
-                chars.append(char)
-                self.paragraph_of.append(paragraph.number)
-                self.starts.append(start + lead)
-                self.ends.append(end + lead)
+            for unit, start, end in units(raw.strip()):
+                coded.append(code_of(unit))
+                self._unit_start.append(len(chars))
+                for char in unit:
+                    chars.append(char)
+                    self.paragraph_of.append(paragraph.number)
+                    self.starts.append(start + lead)
+                    self.ends.append(end + lead)
         self.text = "".join(chars)
+        self.coded = "".join(coded)
+        self._unit_start.append(len(chars))
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        """Turn a span of the coded view into the same span of `text`."""
+        return self._unit_start[start], self._unit_start[end]
 
     def printed(self, start: int, end: int) -> tuple[str, ...]:
         """Return the source characters behind normalised span [start, end), per paragraph."""
@@ -183,25 +167,42 @@ class SourceIndex:
         pattern = _pattern(pieces)
         if pattern is None:
             return []
-        return [self._printed_match(match, pieces) for match in pattern.finditer(self.text)]
+        return [self._printed_match(match, pieces) for match in self._matches(pattern)]
+
+    def _matches(self, pattern: re.Pattern):
+        """Every match of `pattern`, one per starting place, overlapping ones included."""
+        at = 0
+        while (match := pattern.search(self.coded, at)) is not None:
+            yield match
+            at = match.start() + 1
 
     def _printed_match(self, match: re.Match, pieces: list[_Piece]) -> Passage:
         """Build the printed form: source characters for fragments, insertions as written."""
-        out, group, spans = "", 1, []
+        spans = {index: self._span(*match.span(group))
+                 for group, index in enumerate(_fragments(pieces), start=1)}
+        out = ""
         for index, piece in enumerate(pieces):
             if piece.kind == "gap":
-                out = out.rstrip() + PRINTED_ELLIPSIS
+                out = self._gap(out, spans, index)
             elif piece.kind == "insert":
                 out += (" " if _space_before(pieces, index) and out and not out.endswith(" ") else "")
                 out += piece.value + (" " if _space_after(pieces, index) else "")
-            elif normalise(piece.value):
-                start, end = match.span(group)
-                group += 1
-                spans.append((start, end))
-                out += " ".join(self.printed(start, end))
-        first, last = spans[0][0], spans[-1][1]
+            elif index in spans:
+                out += " ".join(self.printed(*spans[index]))
+        first, last = min(spans.values())[0], max(spans.values())[1]
         return Passage(self.source.id, self.paragraph_of[first], self.paragraph_of[last - 1],
                        (out.strip(),), (first, last))
+
+    def _gap(self, out: str, spans: dict[int, tuple[int, int]], index: int) -> str:
+        """Print an elision: ` … `, or the source's own characters if it omits nothing."""
+        before = [i for i in spans if i < index]
+        after = [i for i in spans if i > index]
+        if before and after and max(before) + 1 == index == min(after) - 1:
+            end, start = spans[max(before)][1], spans[min(after)][0]
+            if self.text[end:start].replace(" ", "") in ("", ELLIPSIS):
+                raw = self.source.paragraph(self.paragraph_of[start]).text
+                return out + raw[self.ends[end - 1]:self.starts[start]]
+        return out.rstrip() + PRINTED_ELLIPSIS
 
     def find_unique(self, quotation: str, occurrence: int | None = None,
                     within: tuple[int, int] | None = None) -> Passage:
@@ -222,13 +223,13 @@ class SourceIndex:
         if starts is None or ends is None:
             raise QuotationNotFound(None)
         passages = []
-        for opening in starts.finditer(self.text):
-            closing = ends.search(self.text, opening.end())
+        for opening in self._matches(starts):
+            closing = ends.search(self.coded, opening.end())
             if closing is None:
                 continue
-            passages.append(self.passage(opening.start(), closing.end()))
+            passages.append(self.passage(*self._span(opening.start(), closing.end())))
         if not passages:
-            missing = last_words if starts.search(self.text) else first_words
+            missing = last_words if starts.search(self.coded) else first_words
             raise QuotationNotFound(self.nearest(missing))
         return self._choose(passages, first_words, occurrence)
 
@@ -297,7 +298,7 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
     of the quotation or at an elision must not cut a word or a number; an edge
     beside an insertion may (`[T]he`, `Pakistan[’s]`).
     """
-    texts = [i for i, p in enumerate(pieces) if p.kind == "text" and normalise(p.value)]
+    texts = _fragments(pieces)
     if not texts:
         return None
     parts = []
@@ -309,12 +310,17 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
             wild = rf"[^\n]{{0,{INSERTION_LIMIT}}}?"
             both = _space_before(pieces, index) and _space_after(pieces, index)
             parts.append(rf"(?: (?:{wild} )?)" if both else wild)
-        elif normalise(piece.value):
-            text = normalise(piece.value)
-            before = _boundary_before(text[0]) if _edge(pieces, index, -1) else ""
-            after = _boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
+        elif coded(piece.value):
+            text = coded(piece.value)
+            before = boundary_before(text[0]) if _edge(pieces, index, -1) else ""
+            after = boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
             parts.append(f"{before}({re.escape(text)}){after}")
     return re.compile("".join(parts))
+
+
+def _fragments(pieces: list[_Piece]) -> list[int]:
+    """The indexes of the text pieces that hold words (each a group of the pattern)."""
+    return [i for i, p in enumerate(pieces) if p.kind == "text" and normalise(p.value)]
 
 
 def _edge(pieces: list[_Piece], index: int, step: int) -> bool:
@@ -323,12 +329,3 @@ def _edge(pieces: list[_Piece], index: int, step: int) -> bool:
     while 0 <= neighbour < len(pieces) and pieces[neighbour].kind == "text" and not normalise(pieces[neighbour].value):
         neighbour += step
     return not 0 <= neighbour < len(pieces) or pieces[neighbour].kind == "gap"
-
-
-def _boundary_before(char: str) -> str:
-    """Forbid a letter before a fragment starting with a letter, a digit before a digit."""
-    return LETTER_BEFORE if char.isalpha() else DIGIT_BEFORE if char.isdigit() else ""
-
-
-def _boundary_after(char: str) -> str:
-    return LETTER_AFTER if char.isalpha() else DIGIT_AFTER if char.isdigit() else ""

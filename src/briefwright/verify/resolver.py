@@ -66,7 +66,7 @@ class Resolver:
         item = group.items[0]
         source = self.corpus.find(item.source_id)
         within = item.paragraphs if item.explicit else None
-        where = prose.where(group.offset - len(group.quotation) - 2)
+        where = prose.where(group.quotation_offset)
         passage = self._find(source, group.quotation, where, log, "quotation", within=within)
         if passage:
             group.passage = passage
@@ -76,7 +76,10 @@ class Resolver:
     def _check_locator(self, item: CiteItem, source: Source, where: Position, log: ProblemLog) -> None:
         first, last = item.paragraphs
         count = len(source.paragraphs)
-        if first < 1 or last > count or first > last:
+        if not count:
+            log.error(where, f"{paragraph_label(first, last)} does not exist: {source.id} is empty "
+                      f"(seeds/{source.path.name} has no text)")
+        elif first < 1 or last > count or first > last:
             log.error(where, f"{paragraph_label(first, last)} does not exist in {source.id}, "
                       f"which has paragraphs 1–{count} (see: briefwright show {source.id})")
 
@@ -139,6 +142,9 @@ class Resolver:
     def _find(self, source: Source, words: str, where: Position, log: ProblemLog, what: str,
               occurrence: int | None = None, within: tuple[int, int] | None = None,
               block: bool = False) -> Passage | None:
+        if not source.paragraphs:
+            log.error(where, f"{what} not found: {source.id} is empty (seeds/{source.path.name} has no text)")
+            return None
         try:
             return self.index(source).find_unique(words, occurrence, within)
         except QuotationNotFound as missing:
