@@ -412,3 +412,108 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+# --- sources in: add, refresh -------------------------------------------------------------
+
+@main.command(context_settings=CONTEXT)
+@click.argument("target", metavar="PATH|URL")
+@click.option("--id", "source_id", metavar="ID", help="The source's id. Default: family-year of its "
+                                                       "author and date (e.g. kazimbeyli-2017), made unique.")
+@click.pass_obj
+def add(workspace: Workspace, target: str, source_id: str | None) -> None:
+    """Add a document to the corpus: a saved web page, a PDF, a Word file, Markdown or text.
+
+    Writes seeds/ID.txt (the document's own paragraphs, one a line; a PDF's pages
+    as lines \\f<label>, e.g. \\f41), keeps the original byte for byte as
+    seeds/originals/ID.<ext>, and appends a catalog entry to seeds/sources.yaml
+    from the document's metadata, saying what it could not find. A URL (http or
+    https only) is fetched, with time and size limits. Adding the same file again
+    changes nothing; a changed file updates the text (the previous original is kept
+    in seeds/originals/history/) and the briefs it makes stale are listed.
+
+    \b
+    Examples:
+      briefwright add ~/Downloads/article.html
+      briefwright add reports/journal-article.pdf --id aliyeva-2017
+      briefwright add https://www.example.org/analysis
+    """
+    from .corpus.adding import add_source
+
+    added = add_source(workspace, target, source_id)
+    _report_added(workspace, added)
+
+
+def _report_added(workspace: Workspace, added) -> None:
+    from .corpus.adding import stale_briefs
+
+    for url in added.redirects:
+        click.echo(f"redirected to {url}")
+    if added.state == "unchanged":
+        click.echo(f"{added.source_id}: unchanged (the same original, extracted by {added.extracted.extractor}); "
+                   "nothing written")
+        return
+    for path in added.written:
+        click.echo(f"wrote {display_path(path)}")
+    extracted = added.extracted
+    pages = f" on {len(extracted.page_labels)} pages ({extracted.page_labels[0]}–{extracted.page_labels[-1]})" \
+        if extracted.paged else ""
+    click.echo(f"{added.source_id}: {added.state}, {len(extracted.paragraphs)} paragraphs{pages}, "
+               f"extracted by {extracted.extractor}")
+    if added.missing:
+        click.echo(f"{added.source_id}: not found in the document: {', '.join(added.missing)}; "
+                   "complete its entry in seeds/sources.yaml")
+    if added.state == "updated":
+        reports = stale_briefs(workspace, {added.source_id})
+        if not reports:
+            click.echo("no brief cites it")
+        for report in reports:
+            for line in report.lines():
+                click.echo(line)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source_ids", metavar="[ID]...", nargs=-1)
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch URLs whose host is a loopback, private or link-local address.")
+@click.pass_obj
+def refresh(workspace: Workspace, source_ids: tuple[str, ...], allow_private: bool) -> None:
+    """Re-fetch the sources added from a URL (or those named), and say what changed.
+
+    Each source's URL is fetched again (time and size limits, http(s) only, at
+    most 5 redirects), re-extracted and, if it changed, its text is updated and
+    the previous original kept in seeds/originals/history/. Then, for each brief
+    made stale, what briefwright status says: each quotation that moved, was
+    edited (with the word diff), became ambiguous or is gone. URLs on loopback,
+    private or link-local addresses are refused unless --allow-private. Exits 1
+    if a source could not be fetched.
+
+    \b
+    Examples:
+      briefwright refresh
+      briefwright refresh serjeant-2020
+      briefwright refresh --allow-private intranet-2024
+    """
+    from .corpus.adding import refresh_sources, stale_briefs
+
+    results = refresh_sources(workspace, source_ids, allow_private=allow_private)
+    changed = set()
+    for result in results:
+        if result.skipped:
+            click.echo(f"{result.source_id}: skipped: {result.skipped}")
+        elif result.error:
+            click.echo(f"{result.source_id}: error: {result.error}", err=True)
+        elif result.added.state == "unchanged":
+            click.echo(f"{result.source_id}: unchanged")
+        else:
+            click.echo(f"{result.source_id}: updated ({len(result.added.extracted.paragraphs)} paragraphs); "
+                       f"previous original kept as {display_path(result.added.history)}"
+                       if result.added.history else f"{result.source_id}: updated")
+            changed.add(result.source_id)
+    for report in stale_briefs(workspace, changed) if changed else []:
+        for line in report.lines():
+            click.echo(line)
+    if not results:
+        click.echo("no source has a URL to refresh")
+    if any(result.error for result in results):
+        raise SystemExit(1)
