@@ -288,7 +288,11 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
         raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
     first, last = _paragraph_range(para, len(source.paragraphs))
     width = shutil.get_terminal_size((100, 20)).columns
+    page = None
     for paragraph in source.paragraphs[first - 1:last]:
+        if paragraph.page is not None and paragraph.page != page:
+            page = paragraph.page
+            click.echo(f"— p. {page} —")
         label = f"{paragraph.number:>4}  "
         click.echo(textwrap.fill(paragraph.text.strip(), width=max(40, width - 1), initial_indent=label,
                                  subsequent_indent=" " * len(label)))

@@ -23,10 +23,14 @@ CORPUS_SUFFIXES = (".txt", ".md")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*")
 
 
+PAGE_MARK = "\f"  # a line `\f41` starts printed page 41 of a paged source; it is not a paragraph
+
+
 @dataclass(frozen=True)
 class Paragraph:
     number: int
     text: str  # the line as it stands in the file, without its line break
+    page: str | None = None  # in a paged source: the printed label of the page it starts on
 
 
 @dataclass
@@ -41,8 +45,24 @@ class Source:
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
         lines = [line.rstrip("\r") for line in self.text.split("\n")]
-        numbered = (line for line in lines if line.strip())
-        return [Paragraph(number, line) for number, line in enumerate(numbered, start=1)]
+        paragraphs, page = [], None
+        for line in lines:
+            if line.startswith(PAGE_MARK):
+                page = line[1:].strip() or page
+            elif line.strip():
+                paragraphs.append(Paragraph(len(paragraphs) + 1, line, page))
+        return paragraphs
+
+    @property
+    def paged(self) -> bool:
+        """Whether the text has page lines (`\f41`): then its locators are pages."""
+        return bool(self.paragraphs) and self.paragraphs[0].page is not None
+
+    @cached_property
+    def page_labels(self) -> list[str]:
+        """The printed labels of the pages, in order (empty for an unpaged source)."""
+        labels = [line[1:].strip() for line in self.text.split("\n") if line.startswith(PAGE_MARK)]
+        return list(dict.fromkeys(label for label in labels if label))
 
     def paragraph(self, number: int) -> Paragraph:
         return self.paragraphs[number - 1]

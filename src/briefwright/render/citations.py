@@ -21,7 +21,7 @@ from pathlib import Path
 from ..corpus.sources import Corpus
 from ..errors import BriefwrightError
 from ..outline.prose import CiteGroup
-from ..verify.matcher import paragraph_label
+from ..verify.matcher import paragraph_label, source_locator
 from ..workspace import UnsafePath, Workspace, read_inside
 
 PANDOC_API_VERSION = [1, 23, 1, 1]  # pandoc 3.9, pinned through pypandoc-binary
@@ -92,7 +92,8 @@ def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> For
     """Format every note and the bibliography of the cited sources with `style`."""
     cited = sorted({item.source_id for note in notes for item in note.items})
     entries = [corpus.find(source_id).csl for source_id in cited]
-    answer = run_citeproc([[_citation_dict(i.source_id, i.paragraphs) for i in note.items] for note in notes],
+    answer = run_citeproc([[_citation_dict(i.source_id, i.paragraphs, corpus.find(i.source_id))
+                            for i in note.items] for note in notes],
                           entries, style)
     return FormattedCitations(_notes(answer), _bibliography(answer))
 
@@ -126,11 +127,12 @@ def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) 
     return json.loads(result.stdout)
 
 
-def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None) -> dict:
+def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None, source=None) -> dict:
     suffix = []
     if paragraphs:
         suffix = [{"t": "Str", "c": ","}, {"t": "Space"}]
-        for n, word in enumerate(paragraph_label(*paragraphs).split(" ")):
+        label = source_locator(source, *paragraphs) if source is not None else paragraph_label(*paragraphs)
+        for n, word in enumerate(label.split(" ")):
             suffix += ([{"t": "Space"}] if n else []) + [{"t": "Str", "c": word}]
     return {"citationId": source_id, "citationPrefix": [], "citationSuffix": suffix,
             "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
