@@ -170,7 +170,7 @@ def encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(journal_pdf(journal_paragraphs()[:2]))))
-    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

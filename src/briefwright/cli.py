@@ -443,7 +443,10 @@ def add(workspace: Workspace, target: str, source_id: str | None) -> None:
       briefwright add https://www.example.org/analysis
     """
     from .corpus.adding import add_source
+    from .corpus.sources import ID_PATTERN
 
+    if source_id is not None and not ID_PATTERN.fullmatch(source_id):
+        raise click.BadParameter(f"{source_id!r}: an id is letters, digits and - _ : .", param_hint="--id")
     added = add_source(workspace, target, source_id)
     _report_added(workspace, added)
 

@@ -263,16 +263,15 @@ def _expand(text: str) -> str:
 
 
 def _join(paragraph: str, text: str) -> str:
-    """Append a line, joining a word hyphenated at the previous line's end."""
+    """Append a line, joining a word hyphenated at the previous line's end.
+
+    Before a lower-case letter the hyphen is the typesetter's and goes; before a
+    capital (Nagorno-/Karabakh) it is the word's own and stays.
+    """
     if not paragraph:
         return text
-    for hyphen in LINE_END_HYPHENS:
-        if paragraph.endswith(hyphen) and text[:1].islower():
-            if hyphen == "-" and len(paragraph) > 1 and not paragraph[-2].isalpha():
-                break
-            return paragraph[: -len(hyphen)] + text
-    if paragraph.endswith(LINE_END_HYPHENS[:4]):
-        return paragraph[:-1] + "-" + text            # a hyphen before a capital stays a hyphen
+    if paragraph[-1] in LINE_END_HYPHENS and len(paragraph) > 1 and paragraph[-2].isalpha():
+        return paragraph[:-1] + ("" if text[:1].islower() else "-") + text
     return paragraph + " " + text
 
 

@@ -1,0 +1,128 @@
+"""`briefwright add PATH`: corpus text, original kept byte for byte, catalog entry appended with the
+file's comments intact; idempotent; a changed file updates the text and names the stale briefs;
+bad input is a clear message with nothing written."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.cli import main
+from briefwright.corpus.sources import load_corpus
+
+from . import import_fixtures as fixtures
+from .import_helpers import snapshot
+
+
+@pytest.fixture
+def run(workspace):
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture
+def news(tmp_path):
+    path = tmp_path / "downloads" / "defense-triangle.html"
+    path.parent.mkdir()
+    path.write_bytes(fixtures.news_page())
+    return path
+
+
+def test_add_web_page_writes_text_original_and_entry(run, workspace, news):
+    catalog_before = workspace.catalog.read_text(encoding="utf-8")
+    result = run("add", str(news))
+    assert result.exit_code == 0, result.output
+    assert "wrote seeds/originals/kazimbeyli-2017b.html" in result.output
+    assert "wrote seeds/kazimbeyli-2017b.txt" in result.output
+    assert (workspace.seeds / "originals" / "kazimbeyli-2017b.html").read_bytes() == news.read_bytes()
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    assert catalog.startswith(catalog_before.rstrip("\n"))          # comments and entries kept as written
+    source = load_corpus(workspace).find("kazimbeyli-2017b")
+    assert source.entry["container-title"] == "Caspian News"
+    assert source.entry["author"] == [{"family": "Kazimbeyli", "given": "Yaver"}]
+    assert source.entry["extractor"].startswith("trafilatura ")
+    assert len(source.entry["original-sha256"]) == 64
+    assert [p.text for p in source.paragraphs] == [" ".join(p.split()) for p in fixtures.news_article_paragraphs()]
+
+
+def test_add_says_what_the_document_lacks(run, workspace, tmp_path):
+    pdf = tmp_path / "article.pdf"
+    pdf.write_bytes(fixtures.journal_pdf())
+    result = run("add", str(pdf), "--id", "cij-2017-journal")
+    assert result.exit_code == 0, result.output
+    assert "11 paragraphs on 2 pages (41–42)" in result.output
+    assert "not found in the document: author, container-title" in result.output
+    text = (workspace.seeds / "cij-2017-journal.txt").read_text(encoding="utf-8")
+    assert text.startswith("\f41\n")
+
+
+def test_add_same_file_twice_changes_nothing(run, workspace, news):
+    assert run("add", str(news)).exit_code == 0
+    before = snapshot(workspace.root)
+    result = run("add", str(news))
+    assert result.exit_code == 0
+    assert "kazimbeyli-2017b: unchanged" in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_add_changed_file_updates_text_keeps_history_and_names_stale_briefs(run, workspace, news, write_outline):
+    assert run("add", str(news)).exit_code == 0
+    write_outline("""
+        title: "Imported"
+        sections:
+          - heading: One
+            body:
+              - '"the only country in the world"[@kazimbeyli-2017b] indeed.'
+    """, "imported.yaml")
+    assert run("build", "briefs/imported.yaml").exit_code == 0
+    old = news.read_bytes()
+    news.write_bytes(old.replace(b"the only country in the world", b"the sole country in the world"))
+    result = run("add", str(news))
+    assert result.exit_code == 0, result.output
+    assert "kazimbeyli-2017b: updated" in result.output
+    assert "briefs/imported.yaml: stale: source kazimbeyli-2017b" in result.output
+    assert "edited:" in result.output and "the [-only-] {+sole+} country" in result.output
+    history = list((workspace.seeds / "originals" / "history").iterdir())
+    assert [p.read_bytes() for p in history] == [old]
+    assert "the sole country" in (workspace.seeds / "kazimbeyli-2017b.txt").read_text(encoding="utf-8")
+    assert run("status", "briefs/imported.yaml").output.startswith("briefs/imported.yaml: stale")
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (fixtures.scanned_pdf, "scan.pdf", "no text layer"),
+    (fixtures.encrypted_pdf, "locked.pdf", "encrypted"),
+    (fixtures.no_article_page, "index.html", "no article body"),
+    (lambda: b"PK\x03\x04 a spreadsheet", "sheet.xlsx", "unsupported type"),
+])
+def test_add_refuses_unusable_documents_and_writes_nothing(run, workspace, tmp_path, make, name, message):
+    path = tmp_path / name
+    path.write_bytes(make())
+    before = snapshot(workspace.root)
+    result = run("add", str(path))
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_add_missing_file_and_bad_usage(run, workspace, news):
+    before = snapshot(workspace.root)
+    missing = run("add", "nowhere/article.html")
+    assert missing.exit_code == 1 and "no such file" in missing.output
+    bad_id = run("add", str(news), "--id", "no spaces please")
+    assert bad_id.exit_code == 2 and "--id" in bad_id.output
+    assert run("add").exit_code == 2
+    assert snapshot(workspace.root) == before
+
+
+def test_add_refuses_to_replace_a_hand_made_source(run, workspace, news):
+    before = snapshot(workspace.root)
+    result = run("add", str(news), "--id", "kazimbeyli-2017")
+    assert result.exit_code == 1
+    assert "already in the catalog with a text of its own (seeds/001_2aadb1dbeed98bb9.txt)" in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_add_help_has_examples(run):
+    result = run("add", "--help")
+    assert result.exit_code == 0 and "briefwright add ~/Downloads/article.html" in result.output
