@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from briefwright.corpus.importers import ExtractionError, extract
-from briefwright.corpus.importers.pdf import _expand, _join
+from briefwright.corpus.importers.pdf import _expand, _join, _join_words_over_page_breaks
 
 from . import import_fixtures as fixtures
 
@@ -68,6 +68,12 @@ def test_ligatures_are_expanded_and_line_end_hyphens_joined():
     assert _expand("de\ufb01nitions of \ufb02ow") == "definitions of flow"
     assert _join("the defini\u2010", "tions") == "the definitions"
     assert _join("the Nagorno-", "Karabakh") == "the Nagorno-Karabakh"
+
+
+def test_a_word_hyphenated_over_a_page_break_is_joined_on_the_first_page():
+    lines = ["\f41", "the bilateral rela\u2010", "\f42", "tionship grew. Then", "Next."]
+    _join_words_over_page_breaks(lines)
+    assert lines == ["\f41", "the bilateral relationship", "\f42", "grew. Then", "Next."]
 
 
 def test_word_file_footnotes_become_paragraphs_at_the_end():
