@@ -524,3 +524,47 @@ def refresh(workspace: Workspace, source_ids: tuple[str, ...], allow_private: bo
         click.echo("no source has a URL to refresh")
     if any(result.error for result in results):
         raise SystemExit(1)
+
+
+# --- the catalog: import ----------------------------------------------------------------
+
+@main.group(context_settings=CONTEXT)
+def catalog() -> None:
+    """Work on the catalog, seeds/sources.yaml.
+
+    \b
+    Example:
+      briefwright catalog import ~/zotero/library.bib
+    """
+
+
+@catalog.command("import", context_settings=CONTEXT)
+@click.argument("bibliography", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def catalog_import(workspace: Workspace, bibliography: Path) -> None:
+    """Merge a Zotero / Better BibTeX export (.bib) or a CSL-JSON file (.json) into the catalog.
+
+    Entries are read by pandoc's own BibTeX, BibLaTeX or CSL-JSON reader. A new
+    id is appended to seeds/sources.yaml (its comments and entries stay as they
+    are); an id already there keeps the catalog's values and every differing
+    field is reported. An entry's attached file (Zotero's `file` field) inside the
+    workspace is added as with briefwright add; otherwise the entry names
+    seeds/<id>.txt, to be added later.
+
+    \b
+    Examples:
+      briefwright catalog import ~/zotero/library.bib
+      briefwright catalog import export.json
+    """
+    from .corpus.catalog_import import import_catalog
+
+    result = import_catalog(workspace, bibliography)
+    for entry_id in result.added:
+        click.echo(f"{entry_id}: added to seeds/sources.yaml")
+    for line in result.files:
+        click.echo(line)
+    for entry_id in result.same:
+        click.echo(f"{entry_id}: already in the catalog, the same")
+    for line in result.conflicts + result.refused:
+        click.echo(f"conflict: {line}" if line in result.conflicts else f"refused: {line}", err=True)
+    click.echo(f"{len(result.added)} added, {len(result.same)} already there, {len(result.conflicts)} conflicts")

@@ -91,7 +91,7 @@ def add_source(workspace: Workspace, target: str, source_id: str | None = None, 
                                "workspace, or pass -C DIR")
     document = document or read_document(target, allow_private=allow_private)
     extracted = extract(document.data, document.name, document.content_type)
-    entries = _catalog_entries(workspace)
+    entries = catalog_entries(workspace)
     digest = sha256(document.data)
     existing = _same_source(entries, source_id, digest, document, extracted)
     if existing is not None and not existing.get("original"):
@@ -105,7 +105,7 @@ def add_source(workspace: Workspace, target: str, source_id: str | None = None, 
     return _write_update(workspace, existing, document, extracted, digest)
 
 
-def _catalog_entries(workspace: Workspace) -> list[dict]:
+def catalog_entries(workspace: Workspace) -> list[dict]:
     log = ProblemLog()
     entries = [entry for entry, _ in load_catalog(workspace, log)]
     log.raise_if_errors()
@@ -136,8 +136,7 @@ def _write_new(workspace: Workspace, entries: list[dict], source_id, document: D
     for path in (text_path, original_path):
         if path.exists():
             raise BriefwrightError(f"{display_path(path)} already exists: choose another --id")
-    catalog_text = _catalog_text(workspace)
-    new_catalog = catalog_edit.append_entries(catalog_text, workspace.catalog, [entry])
+    new_catalog = catalog_edit.append_entries(catalog_text(workspace), workspace.catalog, [entry])
     write_atomically(original_path, document.data)
     write_atomically(text_path, extracted.corpus_text().encode("utf-8"))
     write_atomically(workspace.catalog, new_catalog.encode("utf-8"))
@@ -158,7 +157,7 @@ def _write_update(workspace: Workspace, entry: dict, document: Document, extract
     fields = {"original-sha256": digest, "extractor": extracted.extractor}
     if document.fetched:
         fields["accessed"] = _date_parts(document.fetched.fetched_at)
-    new_catalog = catalog_edit.update_entry(_catalog_text(workspace), workspace.catalog, entry["id"], fields)
+    new_catalog = catalog_edit.update_entry(catalog_text(workspace), workspace.catalog, entry["id"], fields)
     text_path = workspace.seeds / entry["file"]
     if history is not None:
         write_atomically(history, old)
@@ -170,7 +169,7 @@ def _write_update(workspace: Workspace, entry: dict, document: Document, extract
                  extracted, history)
 
 
-def _catalog_text(workspace: Workspace) -> str:
+def catalog_text(workspace: Workspace) -> str:
     if not workspace.catalog.exists():
         return ""
     return read_inside(workspace.catalog, workspace.seeds, 2_000_000).decode("utf-8")
@@ -250,7 +249,7 @@ class Refreshed:
 def refresh_sources(workspace: Workspace, source_ids: tuple[str, ...], *, allow_private: bool = False,
                     fetcher=None) -> list[Refreshed]:
     """Re-fetch each source added from a URL (or those named), re-extract, update the changed ones."""
-    entries = {entry["id"]: entry for entry in _catalog_entries(workspace)}
+    entries = {entry["id"]: entry for entry in catalog_entries(workspace)}
     unknown = [i for i in source_ids if i not in entries]
     if unknown:
         raise BriefwrightError(f"unknown source {', '.join(map(repr, unknown))}; see briefwright sources")
