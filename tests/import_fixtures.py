@@ -36,7 +36,12 @@ FURNITURE = ["Subscribe to our newsletter", "Advertisement", "Most read this wee
              "Leave A Reply", "Cookie settings"]
 
 
-def news_page(paragraphs: list[str] | None = None, *, padding_comments: int = 3) -> bytes:
+HEADLINE = "New Defense Triangle Emerges Between Azerbaijan, Turkey, Pakistan"
+TEST_HEADLINE = "A Defense Triangle for the Tests"   # so that tests do not meet the example's own copy
+
+
+def news_page(paragraphs: list[str] | None = None, *, padding_comments: int = 3,
+              headline: str = HEADLINE) -> bytes:
     """A saved news page: navigation, adverts, related links and comments around the article."""
     paragraphs = news_article_paragraphs() if paragraphs is None else paragraphs
     body = "\n".join(f"      <p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
@@ -48,9 +53,9 @@ def news_page(paragraphs: list[str] | None = None, *, padding_comments: int = 3)
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>New Defense Triangle Emerges Between Azerbaijan, Turkey, Pakistan | Caspian News</title>
+  <title>{headline} | Caspian News</title>
   <meta name="author" content="Yaver Kazimbeyli">
-  <meta property="og:title" content="New Defense Triangle Emerges Between Azerbaijan, Turkey, Pakistan">
+  <meta property="og:title" content="{headline}">
   <meta property="og:site_name" content="Caspian News">
   <meta property="og:type" content="article">
   <meta property="og:url" content="https://caspian-news.example/defense-triangle">
@@ -67,7 +72,7 @@ def news_page(paragraphs: list[str] | None = None, *, padding_comments: int = 3)
   <div class="advert">{FURNITURE[1]}: Fly to Baku this winter, fares from 199 euros. Book now.</div>
   <main>
     <article>
-      <h1>New Defense Triangle Emerges Between Azerbaijan, Turkey, Pakistan</h1>
+      <h1>{headline}</h1>
       <p class="byline">By <a rel="author" href="/authors/kazimbeyli">Yaver Kazimbeyli</a>
         <time datetime="2017-12-05">December 5, 2017</time></p>
 {body}

@@ -25,7 +25,7 @@ def run(workspace):
 def news(tmp_path):
     path = tmp_path / "downloads" / "defense-triangle.html"
     path.parent.mkdir()
-    path.write_bytes(fixtures.news_page())
+    path.write_bytes(fixtures.news_page(headline=fixtures.TEST_HEADLINE))
     return path
 
 

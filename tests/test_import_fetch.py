@@ -30,10 +30,10 @@ def run(workspace):
 
 
 def test_add_url_fetches_keeps_the_original_and_records_url_and_access(run, workspace, site):
-    site.pages["/article"] = (200, HTML, fixtures.news_page())
+    site.pages["/article"] = (200, HTML, fixtures.news_page(headline=fixtures.TEST_HEADLINE))
     result = run("add", site.url("/article"), "--id", "caspian-web")
     assert result.exit_code == 0, result.output
-    assert (workspace.seeds / "originals" / "caspian-web.html").read_bytes() == fixtures.news_page()
+    assert (workspace.seeds / "originals" / "caspian-web.html").read_bytes() == fixtures.news_page(headline=fixtures.TEST_HEADLINE)
     catalog = workspace.catalog.read_text(encoding="utf-8")
     assert f"URL: \"{site.url('/article')}\"" in catalog
     assert "accessed: {date-parts: [[" in catalog
@@ -41,7 +41,7 @@ def test_add_url_fetches_keeps_the_original_and_records_url_and_access(run, work
 
 
 def test_refresh_reports_the_drift_of_every_affected_quotation(run, workspace, site, write_outline):
-    site.pages["/article"] = (200, HTML, fixtures.news_page())
+    site.pages["/article"] = (200, HTML, fixtures.news_page(headline=fixtures.TEST_HEADLINE))
     assert run("add", site.url("/article"), "--id", "caspian-web").exit_code == 0
     write_outline("""
         title: "Web"
@@ -54,7 +54,7 @@ def test_refresh_reports_the_drift_of_every_affected_quotation(run, workspace, s
     paragraphs = fixtures.news_article_paragraphs()
     moved = [paragraphs[9]] + paragraphs[:9] + paragraphs[10:]      # para. 10 becomes para. 1
     moved[0] = moved[0].replace("the only country in the world", "the sole country in the world")
-    site.pages["/article"] = (200, HTML, fixtures.news_page(moved))
+    site.pages["/article"] = (200, HTML, fixtures.news_page(moved, headline=fixtures.TEST_HEADLINE))
     result = run("refresh", "--allow-private")
     assert result.exit_code == 0, result.output
     assert "caspian-web: updated" in result.output
@@ -69,7 +69,7 @@ def test_refresh_reports_the_drift_of_every_affected_quotation(run, workspace, s
 
 
 def test_refresh_unchanged_page_writes_nothing(run, workspace, site):
-    site.pages["/article"] = (200, HTML, fixtures.news_page())
+    site.pages["/article"] = (200, HTML, fixtures.news_page(headline=fixtures.TEST_HEADLINE))
     assert run("add", site.url("/article"), "--id", "caspian-web").exit_code == 0
     before = snapshot(workspace.root)
     result = run("refresh", "caspian-web", "--allow-private")
@@ -78,7 +78,7 @@ def test_refresh_unchanged_page_writes_nothing(run, workspace, site):
 
 
 def test_refresh_refuses_loopback_without_allow_private(run, workspace, site):
-    site.pages["/article"] = (200, HTML, fixtures.news_page())
+    site.pages["/article"] = (200, HTML, fixtures.news_page(headline=fixtures.TEST_HEADLINE))
     assert run("add", site.url("/article"), "--id", "caspian-web").exit_code == 0
     site.requests.clear()
     before = snapshot(workspace.root)
