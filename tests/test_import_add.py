@@ -123,6 +123,16 @@ def test_add_refuses_to_replace_a_hand_made_source(run, workspace, news):
     assert snapshot(workspace.root) == before
 
 
+def test_add_to_a_workspace_without_a_catalog_starts_one(tmp_path, news):
+    (tmp_path / "fresh" / "seeds").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["-C", str(tmp_path / "fresh"), "add", str(news)])
+    assert result.exit_code == 0, result.output
+    catalog = (tmp_path / "fresh" / "seeds" / "sources.yaml").read_text(encoding="utf-8")
+    assert catalog.startswith("# The catalog") and "\nreferences:\n  - id: kazimbeyli-2017\n" in catalog
+    from briefwright.workspace import Workspace
+    assert load_corpus(Workspace.at(tmp_path / "fresh")).find("kazimbeyli-2017").entry["file"] == "kazimbeyli-2017.txt"
+
+
 def test_add_help_has_examples(run):
     result = run("add", "--help")
     assert result.exit_code == 0 and "briefwright add ~/Downloads/article.html" in result.output

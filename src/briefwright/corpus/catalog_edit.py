@@ -47,6 +47,8 @@ def _references(text: str, path: Path) -> SequenceNode | None:
         for key, value in root.value:
             if key.value == "references" and isinstance(value, SequenceNode):
                 return value
+            if key.value == "references" and isinstance(value, ScalarNode) and value.value in ("", "~", "null"):
+                return None   # `references:` with nothing under it yet
         raise BriefwrightError(f"{path}: the catalog has no 'references:' list to add to")
     if root is not None and not isinstance(root, SequenceNode):
         raise BriefwrightError(f"{path}: the catalog must be a list of entries or have a 'references:' list")
