@@ -167,8 +167,14 @@ def journal_pdf(paragraphs: list[str] | None = None, *, first_page: int = 41) ->
 
 def long_journal_pdf(pages: int = 30) -> bytes:
     """About `pages` pages of journal text (the article repeated), for the benchmark."""
-    body = journal_paragraphs()
-    return journal_pdf(body * max(1, round(pages / 5.5)))
+    from pypdf import PdfReader
+
+    body, repeats = journal_paragraphs(), max(1, round(pages / 1.4))   # the article fills 1.4 pages
+    while True:
+        data = journal_pdf(body * repeats)
+        if len(PdfReader(io.BytesIO(data)).pages) >= pages:
+            return data
+        repeats += 1
 
 
 def encrypted_pdf() -> bytes:
