@@ -187,6 +187,23 @@ def encrypted_pdf() -> bytes:
     return out.getvalue()
 
 
+def broken_fonts_pdf() -> bytes:
+    """A journal PDF whose fonts lost their /ToUnicode maps: its text does not map to characters."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(journal_pdf(journal_paragraphs()[:2]))))
+    for page in writer.pages:
+        fonts = page["/Resources"]["/Font"]
+        for name in fonts:
+            font = fonts[name].get_object()
+            if "/ToUnicode" in font:
+                del font[NameObject("/ToUnicode")]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def scanned_pdf() -> bytes:
     """A PDF whose page is only a picture (no text layer), as a scanner writes it."""
     import weasyprint

@@ -92,6 +92,7 @@ def test_add_changed_file_updates_text_keeps_history_and_names_stale_briefs(run,
 @pytest.mark.parametrize("make, name, message", [
     (fixtures.scanned_pdf, "scan.pdf", "no text layer"),
     (fixtures.encrypted_pdf, "locked.pdf", "encrypted"),
+    (fixtures.broken_fonts_pdf, "garbled.pdf", "cannot be read (its fonts do not map to characters)"),
     (fixtures.no_article_page, "index.html", "no article body"),
     (lambda: b"PK\x03\x04 a spreadsheet", "sheet.xlsx", "unsupported type"),
 ])

@@ -97,6 +97,7 @@ def test_markdown_front_matter_is_metadata_not_text():
 @pytest.mark.parametrize("make, name, message", [
     (fixtures.scanned_pdf, "scan.pdf", "no text layer"),
     (fixtures.encrypted_pdf, "locked.pdf", "encrypted"),
+    (fixtures.broken_fonts_pdf, "garbled.pdf", "cannot be read (its fonts do not map to characters)"),
     (fixtures.no_article_page, "index.html", "no article body"),
     (lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), "picture.png", "unsupported type"),
     (lambda: b"not really a pdf", "fake.pdf", "unsupported type"),

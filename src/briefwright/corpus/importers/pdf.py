@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -134,9 +135,16 @@ def _drop_note_calls(lines: list[Line]) -> list[Line]:
 
 
 def _check_mapped(lines: list[Line], name: str, label: str) -> None:
+    """Refuse a page whose fonts do not map to characters: U+FFFD, NUL or other control characters.
+
+    A font without a usable /ToUnicode map gives glyph numbers instead of letters:
+    words shifted into nonsense, with control characters where digits and
+    punctuation were. More than one such character in 100 fails the page.
+    """
     text = "".join(line.text for line in lines)
-    bad = sum(text.count(char) for char in UNMAPPED)
-    if bad and bad > len(text) // 50:
+    bad = sum(1 for char in text if char in UNMAPPED or (unicodedata.category(char) == "Cc"
+                                                          and char not in LINE_END_HYPHENS))
+    if bad and bad > len(text) // 100:
         raise ExtractionError(f"{name}: the text of page {label} cannot be read (its fonts do not map "
                               "to characters); add the text as a .txt")
 
