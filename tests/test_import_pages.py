@@ -97,3 +97,10 @@ def test_show_prints_page_labels(run, paged):
     assert result.output.splitlines()[0] == "— p. 41 —"
     assert "— p. 42 —" in result.output
     assert "   3  Third, turning the page." in result.output
+
+
+def test_search_offers_a_page_locator_in_a_paged_source(run, paged):
+    (paged.seeds / "journal-2017.txt").write_text(PAGED + "\f43\nThird, turning the page again.\n", encoding="utf-8")
+    result = run("search", "turning the page", "--source", "journal-2017")
+    assert "cite as: [@journal-2017, p. 42]" in result.output
+    assert "cite as: [@journal-2017, p. 43]" in result.output
