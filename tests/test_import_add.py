@@ -137,3 +137,11 @@ def test_add_to_a_workspace_without_a_catalog_starts_one(tmp_path, news):
 def test_add_help_has_examples(run):
     result = run("add", "--help")
     assert result.exit_code == 0 and "briefwright add ~/Downloads/article.html" in result.output
+
+
+def test_an_imported_copy_of_a_seed_leaves_the_seeds_citation_as_it_was(run):
+    listing = run("sources").output
+    assert "kazimbeyli-2017      Kazimbeyli, “New Defense Triangle.”  (21 paras." in listing
+    assert "kazimbeyli-2017-web  Kazimbeyli, “New Defense Triangle Emerges Between Azerbaijan, Turkey, " \
+           "Pakistan.”  (16 paras., seeds/kazimbeyli-2017-web.txt)" in listing
+    assert "cij-2017-pdf         “Response to Regional Challenges.”  (11 paras., seeds/cij-2017-pdf.txt)" in listing

@@ -99,13 +99,35 @@ def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> For
 
 
 def format_catalog(corpus: Corpus, style: Path) -> dict[str, tuple[str, str]]:
-    """Return {source id: (full note, short note)} as plain text, for `briefwright sources`."""
-    ids = sorted(corpus.sources)
-    twice = [[{"id": i}] for i in ids for _ in range(2)]
-    answer = run_citeproc([[_citation_dict(c["id"]) for c in group] for group in twice],
-                          [corpus.sources[i].csl for i in ids], style)
-    texts = [AstHtml(plain=True).blocks(blocks) for blocks in _note_blocks(answer)]
-    return {i: (texts[2 * n], texts[2 * n + 1]) for n, i in enumerate(ids)}
+    """Return {source id: (full note, short note)} as plain text, for `briefwright sources`.
+
+    Each entry is shown as a brief citing it alone would print it: two entries for
+    one work (the same author and title, e.g. a seed text and an imported copy) are
+    formatted in separate runs, so that citeproc does not disambiguate them.
+    """
+    formatted = {}
+    for ids in _batches_without_twins(corpus):
+        twice = [[{"id": i}] for i in ids for _ in range(2)]
+        answer = run_citeproc([[_citation_dict(c["id"]) for c in group] for group in twice],
+                              [corpus.sources[i].csl for i in ids], style)
+        texts = [AstHtml(plain=True).blocks(blocks) for blocks in _note_blocks(answer)]
+        formatted |= {i: (texts[2 * n], texts[2 * n + 1]) for n, i in enumerate(ids)}
+    return formatted
+
+
+def _batches_without_twins(corpus: Corpus) -> list[list[str]]:
+    """The catalog's ids in as few batches as possible, no two of one batch sharing author and title."""
+    batches: list[tuple[list[str], set[str]]] = []
+    for source_id in sorted(corpus.sources):
+        csl = corpus.sources[source_id].csl
+        work = json.dumps([csl.get("author"), str(csl.get("title", "")).casefold()], sort_keys=True)
+        batch = next((b for b in batches if work not in b[1]), None)
+        if batch is None:
+            batch = ([], set())
+            batches.append(batch)
+        batch[0].append(source_id)
+        batch[1].add(work)
+    return [ids for ids, _ in batches]
 
 
 def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) -> dict:
