@@ -104,3 +104,24 @@ def test_search_offers_a_page_locator_in_a_paged_source(run, paged):
     result = run("search", "turning the page", "--source", "journal-2017")
     assert "cite as: [@journal-2017, p. 42]" in result.output
     assert "cite as: [@journal-2017, p. 43]" in result.output
+
+
+def test_a_quotation_that_moves_to_another_page_is_moved(run, paged, write_outline):
+    write_outline("""
+        title: "Pages"
+        sections:
+          - heading: One
+            body:
+              - '"Third, turning the page"[@journal-2017] again.'
+    """, "moving.yaml")
+    assert run("build", "briefs/moving.yaml").exit_code == 0
+    (paged.seeds / "journal-2017.txt").write_text(
+        PAGED.replace("\f42\n", "\f42\nA new paragraph opens page forty-two.\n\f43\n"), encoding="utf-8")
+    status = run("status", "briefs/moving.yaml").output
+    assert "briefs/moving.yaml: stale: source journal-2017" in status
+    assert "moved: “Third, turning the page” in journal-2017 is now para. 4 (was para. 3)" in status
+    assert run("build", "briefs/moving.yaml").exit_code == 0
+    html_run = run("build", "briefs/moving.yaml", "--html", "--force")
+    assert html_run.exit_code == 0
+    text = re.sub(r"<[^>]+>", "", (paged.build / "moving.html").read_text(encoding="utf-8"))
+    assert "“A Paged Article,” A Journal, 2017, 43." in text
