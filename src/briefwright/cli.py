@@ -442,41 +442,13 @@ def add(workspace: Workspace, target: str, source_id: str | None) -> None:
       briefwright add reports/journal-article.pdf --id aliyeva-2017
       briefwright add https://www.example.org/analysis
     """
-    from .corpus.adding import add_source
+    from .corpus.adding import add_source, added_lines
     from .corpus.sources import ID_PATTERN
 
     if source_id is not None and not ID_PATTERN.fullmatch(source_id):
         raise click.BadParameter(f"{source_id!r}: an id is letters, digits and - _ : .", param_hint="--id")
-    added = add_source(workspace, target, source_id)
-    _report_added(workspace, added)
-
-
-def _report_added(workspace: Workspace, added) -> None:
-    from .corpus.adding import stale_briefs
-
-    for url in added.redirects:
-        click.echo(f"redirected to {url}")
-    if added.state == "unchanged":
-        click.echo(f"{added.source_id}: unchanged (the same original, extracted by {added.extracted.extractor}); "
-                   "nothing written")
-        return
-    for path in added.written:
-        click.echo(f"wrote {display_path(path)}")
-    extracted = added.extracted
-    pages = f" on {len(extracted.page_labels)} pages ({extracted.page_labels[0]}–{extracted.page_labels[-1]})" \
-        if extracted.paged else ""
-    click.echo(f"{added.source_id}: {added.state}, {len(extracted.paragraphs)} paragraphs{pages}, "
-               f"extracted by {extracted.extractor}")
-    if added.missing:
-        click.echo(f"{added.source_id}: not found in the document: {', '.join(added.missing)}; "
-                   "complete its entry in seeds/sources.yaml")
-    if added.state == "updated":
-        reports = stale_briefs(workspace, {added.source_id})
-        if not reports:
-            click.echo("no brief cites it")
-        for report in reports:
-            for line in report.lines():
-                click.echo(line)
+    for line in added_lines(workspace, add_source(workspace, target, source_id)):
+        click.echo(line)
 
 
 @main.command(context_settings=CONTEXT)
@@ -501,27 +473,11 @@ def refresh(workspace: Workspace, source_ids: tuple[str, ...], allow_private: bo
       briefwright refresh serjeant-2020
       briefwright refresh --allow-private intranet-2024
     """
-    from .corpus.adding import refresh_sources, stale_briefs
+    from .corpus.adding import refresh_lines, refresh_sources
 
     results = refresh_sources(workspace, source_ids, allow_private=allow_private)
-    changed = set()
-    for result in results:
-        if result.skipped:
-            click.echo(f"{result.source_id}: skipped: {result.skipped}")
-        elif result.error:
-            click.echo(f"{result.source_id}: error: {result.error}", err=True)
-        elif result.added.state == "unchanged":
-            click.echo(f"{result.source_id}: unchanged")
-        else:
-            click.echo(f"{result.source_id}: updated ({len(result.added.extracted.paragraphs)} paragraphs); "
-                       f"previous original kept as {display_path(result.added.history)}"
-                       if result.added.history else f"{result.source_id}: updated")
-            changed.add(result.source_id)
-    for report in stale_briefs(workspace, changed) if changed else []:
-        for line in report.lines():
-            click.echo(line)
-    if not results:
-        click.echo("no source has a URL to refresh")
+    for line, to_stderr in refresh_lines(workspace, results):
+        click.echo(line, err=to_stderr)
     if any(result.error for result in results):
         raise SystemExit(1)
 

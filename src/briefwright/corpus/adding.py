@@ -272,3 +272,48 @@ def _refresh_one(workspace: Workspace, entry: dict, allow_private: bool) -> Refr
     except BriefwrightError as error:
         return Refreshed(entry["id"], error=error.format_message())
     return Refreshed(entry["id"], added)
+
+
+# -- what add and refresh print ---------------------------------------------------------
+
+def added_lines(workspace: Workspace, added: Added) -> list[str]:
+    """What `add` prints: redirects, files written, what the document lacks, the briefs now stale."""
+    lines = [f"redirected to {url}" for url in added.redirects]
+    extracted = added.extracted
+    if added.state == "unchanged":
+        return lines + [f"{added.source_id}: unchanged (the same original, extracted by {extracted.extractor}); "
+                        "nothing written"]
+    lines += [f"wrote {display_path(path)}" for path in added.written]
+    labels = extracted.page_labels
+    pages = f" on {len(labels)} pages ({labels[0]}–{labels[-1]})" if labels else ""
+    lines.append(f"{added.source_id}: {added.state}, {len(extracted.paragraphs)} paragraphs{pages}, "
+                 f"extracted by {extracted.extractor}")
+    if added.missing:
+        lines.append(f"{added.source_id}: not found in the document: {', '.join(added.missing)}; "
+                     "complete its entry in seeds/sources.yaml")
+    if added.state == "updated":
+        reports = stale_briefs(workspace, {added.source_id})
+        lines += [line for report in reports for line in report.lines()] or ["no brief cites it"]
+    return lines
+
+
+def refresh_lines(workspace: Workspace, results: list[Refreshed]) -> list[tuple[str, bool]]:
+    """What `refresh` prints, each line with whether it goes to stderr."""
+    lines, changed = [], set()
+    for result in results:
+        if result.skipped:
+            lines.append((f"{result.source_id}: skipped: {result.skipped}", False))
+        elif result.error:
+            lines.append((f"{result.source_id}: error: {result.error}", True))
+        elif result.added.state == "unchanged":
+            lines.append((f"{result.source_id}: unchanged", False))
+        else:
+            added = result.added
+            kept = f"; previous original kept as {display_path(added.history)}" if added.history else ""
+            lines.append((f"{result.source_id}: updated ({len(added.extracted.paragraphs)} paragraphs){kept}", False))
+            changed.add(result.source_id)
+    reports = stale_briefs(workspace, changed) if changed else []
+    lines += [(line, False) for report in reports for line in report.lines()]
+    if not results:
+        lines.append(("no source has a URL to refresh", False))
+    return lines
