@@ -145,3 +145,15 @@ def test_an_imported_copy_of_a_seed_leaves_the_seeds_citation_as_it_was(run):
     assert "kazimbeyli-2017-web  Kazimbeyli, “New Defense Triangle Emerges Between Azerbaijan, Turkey, " \
            "Pakistan.”  (16 paras., seeds/kazimbeyli-2017-web.txt)" in listing
     assert "cij-2017-pdf         “Response to Regional Challenges.”  (11 paras., seeds/cij-2017-pdf.txt)" in listing
+
+
+def test_add_word_file_keeps_it_and_puts_its_footnotes_last(run, workspace, tmp_path):
+    path = tmp_path / "report.docx"
+    path.write_bytes(fixtures.word_docx())
+    result = run("add", str(path))
+    assert result.exit_code == 0, result.output
+    assert "wrote seeds/originals/aliyeva-2017.docx" in result.output
+    assert (workspace.seeds / "originals" / "aliyeva-2017.docx").read_bytes() == path.read_bytes()
+    source = load_corpus(workspace).find("aliyeva-2017")
+    assert source.paragraphs[-1].text == f"[2] {fixtures.FOOTNOTES[2]}"
+    assert source.entry["extractor"].startswith("pandoc 3.") and not source.paged
