@@ -157,3 +157,17 @@ def test_add_word_file_keeps_it_and_puts_its_footnotes_last(run, workspace, tmp_
     source = load_corpus(workspace).find("aliyeva-2017")
     assert source.paragraphs[-1].text == f"[2] {fixtures.FOOTNOTES[2]}"
     assert source.entry["extractor"].startswith("pandoc 3.") and not source.paged
+
+
+def test_a_source_extracted_by_another_extractor_version_is_flagged_and_re_extracted(run, workspace):
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    installed = next(line for line in catalog.splitlines() if "extractor: \"trafilatura" in line)
+    workspace.catalog.write_text(catalog.replace(installed, '    extractor: "trafilatura 1.0.0"'), encoding="utf-8")
+    listing = run("sources")
+    assert ("warning: kazimbeyli-2017-web: extracted by trafilatura 1.0.0, but trafilatura 2." in listing.output
+            and "re-extract with briefwright add seeds/originals/kazimbeyli-2017-web.html --id "
+                "kazimbeyli-2017-web" in listing.output)
+    again = run("add", "seeds/originals/kazimbeyli-2017-web.html", "--id", "kazimbeyli-2017-web")
+    assert again.exit_code == 0 and "kazimbeyli-2017-web: updated" in again.output
+    assert workspace.catalog.read_text(encoding="utf-8") == catalog
+    assert "warning: kazimbeyli-2017-web" not in run("sources").output

@@ -268,6 +268,9 @@ def sources(workspace: Workspace, style: str) -> None:
         click.echo(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})")
     for warning in corpus.warnings.problems:
         click.echo(str(warning), err=True)
+    from .corpus.adding import outdated_extractions
+    for line in outdated_extractions(corpus):
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.command(context_settings=CONTEXT)

@@ -274,6 +274,24 @@ def _refresh_one(workspace: Workspace, entry: dict, allow_private: bool) -> Refr
     return Refreshed(entry["id"], added)
 
 
+def outdated_extractions(corpus) -> list[str]:
+    """A line for each source extracted by another version of its extractor than the one installed."""
+    from .importers import extractor_of
+
+    lines = []
+    for source in sorted(corpus.sources.values(), key=lambda s: s.id):
+        recorded = (source.entry or {}).get("extractor")
+        if not isinstance(recorded, str) or not recorded.split(" ")[0] in ("trafilatura", "pypdfium2", "pandoc"):
+            continue
+        installed = extractor_of(recorded.split(" ")[0])
+        if installed != recorded:
+            how = "briefwright refresh " + source.id if source.entry.get("URL") else \
+                f"briefwright add seeds/{source.entry.get('original')} --id {source.id}"
+            lines.append(f"{source.id}: extracted by {recorded}, but {installed} is installed: "
+                         f"re-extract with {how}")
+    return lines
+
+
 # -- what add and refresh print ---------------------------------------------------------
 
 def added_lines(workspace: Workspace, added: Added) -> list[str]:

@@ -55,6 +55,24 @@ CONTENT_TYPE_KINDS = {"text/html": "html", "application/xhtml+xml": "html", "app
 SUPPORTED = "a saved web page (.html, .htm), a .pdf, a .docx, a .md or a .txt"
 
 
+PDF_LAYOUT = "briefwright pdf layout 1"   # bump when pdf.py's reading of pages changes
+
+
+def extractor_of(tool: str) -> str:
+    """The name and version of the installed extractor `tool` (trafilatura, pypdfium2, pandoc, briefwright)."""
+    from importlib.metadata import version
+
+    if tool == "pandoc":
+        import pypandoc
+
+        return f"pandoc {pypandoc.get_pandoc_version()}"
+    if tool == "pypdfium2":
+        return f"pypdfium2 {version('pypdfium2')} ({PDF_LAYOUT})"
+    if tool == "trafilatura":
+        return f"trafilatura {version('trafilatura')}"
+    return "briefwright text"
+
+
 def kind_of(name: str, data: bytes, content_type: str | None = None) -> str:
     """Return the format of a document from its leading bytes, then its content type, then its name."""
     head = data[:1024].lstrip().lower()

@@ -11,7 +11,7 @@ import json
 import re
 import subprocess
 
-from . import ExtractionError, Extracted
+from . import ExtractionError, Extracted, extractor_of
 from .metadata import csl_authors, csl_date
 
 NOTE_CALL = re.compile(r"\[(\d+)\]")
@@ -29,12 +29,10 @@ def _pandoc(data: bytes, output: str, name: str) -> str:
 
 
 def extract(data: bytes, name: str) -> Extracted:
-    import pypandoc
-
     text = _pandoc(data, "plain", name)
     lines = [" ".join(line.split()) for line in text.split("\n\n") if line.strip()]
     metadata = _metadata(json.loads(_pandoc(data, "json", name)).get("meta", {}))
-    return Extracted(lines, metadata, f"pandoc {pypandoc.get_pandoc_version()}")
+    return Extracted(lines, metadata, extractor_of("pandoc"))
 
 
 def _inlines_text(node) -> str:

@@ -8,9 +8,7 @@ paragraph: numbering counts the article's own paragraphs only.
 
 from __future__ import annotations
 
-from importlib.metadata import version
-
-from . import ExtractionError, Extracted
+from . import ExtractionError, Extracted, extractor_of
 from .metadata import csl_authors, csl_date, split_names
 
 MINIMUM_ARTICLE_CHARACTERS = 200
@@ -31,7 +29,7 @@ def extract(data: bytes, name: str) -> Extracted:
     if sum(map(len, lines)) < MINIMUM_ARTICLE_CHARACTERS:
         raise ExtractionError(f"{name}: no article body found in this page (only navigation or "
                               "page furniture); save the article's own page, or its text as .txt")
-    return Extracted(lines, _metadata(fields), f"trafilatura {version('trafilatura')}")
+    return Extracted(lines, _metadata(fields), extractor_of("trafilatura"))
 
 
 def _metadata(fields: dict) -> dict:

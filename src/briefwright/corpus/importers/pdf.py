@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from . import PAGE_MARK, ExtractionError, Extracted
+from . import PAGE_MARK, ExtractionError, Extracted, extractor_of
 from .metadata import csl_authors, csl_date, split_names
 
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
@@ -67,8 +67,7 @@ def extract(data: bytes, name: str) -> Extracted:
         out.append(PAGE_MARK + label)
         out.extend(_paragraphs(_reading_order(body, size[0])))
     _join_words_over_page_breaks(out)
-    version = pypdfium2.version.PYPDFIUM_INFO
-    return Extracted(out, metadata, f"pypdfium2 {version} (briefwright pdf layout 1)")
+    return Extracted(out, metadata, extractor_of("pypdfium2"))
 
 
 def _open(pypdfium2, data: bytes, name: str):

@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from . import PAGE_MARK, ExtractionError, Extracted
+from . import PAGE_MARK, ExtractionError, Extracted, extractor_of
 from .metadata import csl_authors, csl_date
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.S)
@@ -28,7 +28,7 @@ def extract(data: bytes, name: str) -> Extracted:
         text = text[match.end():]
     lines = [line.rstrip() if not line.startswith(PAGE_MARK) else line.strip(" \t")
              for line in text.split("\n") if line.strip(" \t\r\n") or line.startswith(PAGE_MARK)]
-    return Extracted(lines, metadata, "briefwright text")
+    return Extracted(lines, metadata, extractor_of("briefwright"))
 
 
 def _front_matter(block: str) -> dict:
