@@ -248,5 +248,7 @@ def write_example_originals(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for written_path in write_example_originals(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/originals")):
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/import_fixtures.py FOLDER")
+    for written_path in write_example_originals(Path(sys.argv[1])):
         print(f"wrote {written_path}")
