@@ -124,7 +124,7 @@ def test_a_catalog_key_that_is_not_text_is_a_located_error_in_every_command(run,
     for command in (["sources"], ["check"], ["show", "hostile"], ["search", "paragraph"]):
         result = run(*command)
         assert result.exit_code == 1, (command, result.output)
-        assert f"seeds/sources.yaml:{line}:14: error: a catalog key must be plain text" in result.output
+        assert f"seeds/sources.yaml:{line}:14: error: a key must be a single word or text, not a list" in result.output
 
 
 # -- 12: control characters in a source ------------------------------------------------

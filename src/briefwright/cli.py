@@ -275,6 +275,9 @@ def sources(workspace: Workspace, style: str) -> None:
         click.echo(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})")
     for warning in corpus.warnings.problems:
         click.echo(str(warning), err=True)
+    from .corpus.adding import outdated_extractions
+    for line in outdated_extractions(corpus):
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -298,7 +301,11 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
         return
     first, last = _paragraph_range(para, len(source.paragraphs))
     width = shutil.get_terminal_size((100, 20)).columns
+    page = None
     for paragraph in source.paragraphs[first - 1:last]:
+        if paragraph.page is not None and paragraph.page != page:
+            page = paragraph.page
+            click.echo(f"— p. {page} —")
         label = f"{paragraph.number:>4}  "
         click.echo(textwrap.fill(printable(paragraph.text.strip()), width=max(40, width - 1), initial_indent=label,
                                  subsequent_indent=" " * len(label)))
@@ -422,3 +429,111 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+# --- sources in: add, refresh -------------------------------------------------------------
+
+@main.command(context_settings=CONTEXT)
+@click.argument("target", metavar="PATH|URL")
+@click.option("--id", "source_id", metavar="ID", help="The source's id. Default: family-year of its "
+                                                       "author and date (e.g. kazimbeyli-2017), made unique.")
+@click.pass_obj
+def add(workspace: Workspace, target: str, source_id: str | None) -> None:
+    """Add a document to the corpus: a saved web page, a PDF, a Word file, Markdown or text.
+
+    Writes seeds/ID.txt (the document's own paragraphs, one a line; a PDF's pages
+    as lines \\f<label>, e.g. \\f41), keeps the original byte for byte as
+    seeds/originals/ID.<ext>, and appends a catalog entry to seeds/sources.yaml
+    from the document's metadata, saying what it could not find. A URL (http or
+    https only) is fetched, with time and size limits. Adding the same file again
+    changes nothing; a changed file updates the text (the previous original is kept
+    in seeds/originals/history/) and the briefs it makes stale are listed.
+
+    \b
+    Examples:
+      briefwright add ~/Downloads/article.html
+      briefwright add reports/journal-article.pdf --id aliyeva-2017
+      briefwright add https://www.example.org/analysis
+    """
+    from .corpus.adding import add_source, added_lines
+    from .corpus.sources import ID_PATTERN
+
+    if source_id is not None and not ID_PATTERN.fullmatch(source_id):
+        raise click.BadParameter(f"{source_id!r}: an id is letters, digits and - _ : .", param_hint="--id")
+    for line in added_lines(workspace, add_source(workspace, target, source_id)):
+        click.echo(line)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source_ids", metavar="[ID]...", nargs=-1)
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch URLs whose host is a loopback, private or link-local address.")
+@click.pass_obj
+def refresh(workspace: Workspace, source_ids: tuple[str, ...], allow_private: bool) -> None:
+    """Re-fetch the sources added from a URL (or those named), and say what changed.
+
+    Each source's URL is fetched again (time and size limits, http(s) only, at
+    most 5 redirects), re-extracted and, if it changed, its text is updated and
+    the previous original kept in seeds/originals/history/. Then, for each brief
+    made stale, what briefwright status says: each quotation that moved, was
+    edited (with the word diff), became ambiguous or is gone. URLs on loopback,
+    private or link-local addresses are refused unless --allow-private. Exits 1
+    if a source could not be fetched.
+
+    \b
+    Examples:
+      briefwright refresh
+      briefwright refresh serjeant-2020
+      briefwright refresh --allow-private intranet-2024
+    """
+    from .corpus.adding import refresh_lines, refresh_sources
+
+    results = refresh_sources(workspace, source_ids, allow_private=allow_private)
+    for line, to_stderr in refresh_lines(workspace, results):
+        click.echo(line, err=to_stderr)
+    if any(result.error for result in results):
+        raise SystemExit(1)
+
+
+# --- the catalog: import ----------------------------------------------------------------
+
+@main.group(context_settings=CONTEXT)
+def catalog() -> None:
+    """Work on the catalog, seeds/sources.yaml.
+
+    \b
+    Example:
+      briefwright catalog import ~/zotero/library.bib
+    """
+
+
+@catalog.command("import", context_settings=CONTEXT)
+@click.argument("bibliography", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def catalog_import(workspace: Workspace, bibliography: Path) -> None:
+    """Merge a Zotero / Better BibTeX export (.bib) or a CSL-JSON file (.json) into the catalog.
+
+    Entries are read by pandoc's own BibTeX, BibLaTeX or CSL-JSON reader. A new
+    id is appended to seeds/sources.yaml (its comments and entries stay as they
+    are); an id already there keeps the catalog's values and every differing
+    field is reported. An entry's attached file (Zotero's `file` field) inside the
+    workspace is added as with briefwright add; otherwise the entry names
+    seeds/<id>.txt, to be added later.
+
+    \b
+    Examples:
+      briefwright catalog import ~/zotero/library.bib
+      briefwright catalog import export.json
+    """
+    from .corpus.catalog_import import import_catalog
+
+    result = import_catalog(workspace, bibliography)
+    for entry_id in result.added:
+        click.echo(f"{entry_id}: added to seeds/sources.yaml")
+    for line in result.files:
+        click.echo(line)
+    for entry_id in result.same:
+        click.echo(f"{entry_id}: already in the catalog, the same")
+    for line in result.conflicts + result.refused:
+        click.echo(f"conflict: {line}" if line in result.conflicts else f"refused: {line}", err=True)
+    click.echo(f"{len(result.added)} added, {len(result.same)} already there, {len(result.conflicts)} conflicts")
