@@ -29,9 +29,24 @@ from .workspace import Workspace, write_atomically
 @dataclass
 class BuildOptions:
     output: Path | None = None   # a PDF path (one brief) or a folder
-    html: bool = False           # also write the HTML beside the PDF
+    html: bool = False           # also write the print HTML beside the PDF (<slug>.print.html)
     paper: str | None = None     # overrides the theme's paper setting
     pdf_variant: str | None = None   # "ua-1" or "a-3b"; None: the outline's pdf_variant, if any
+    formats: tuple[str, ...] = ("pdf",)  # editions to write besides the PDF: "html" (web), "docx"
+
+
+FORMATS = ("pdf", "html", "docx")
+EDITION_SUFFIXES = {"html": ".html", "docx": ".docx"}
+
+
+def edition_path(pdf: Path, edition: str) -> Path:
+    """Where an edition of the brief whose PDF is `pdf` goes: beside it, build/<slug>.html or .docx."""
+    return pdf.with_suffix(EDITION_SUFFIXES[edition])
+
+
+def print_html_path(pdf: Path) -> Path:
+    """Where `--html` writes the print HTML (the HTML WeasyPrint lays out): build/<slug>.print.html."""
+    return pdf.with_suffix(".print.html")
 
 
 @dataclass
@@ -61,6 +76,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # theme files read: (name, path)
     data: bytes = b""  # the PDF written
+    editions: dict[str, tuple[Path, bytes]] = field(default_factory=dict)  # "html"/"docx": (path, bytes written)
 
 
 class Pipeline:
@@ -129,11 +145,32 @@ class Pipeline:
         result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
         result.data = rendered.data
         result.loaded += rendered.loaded
+        self._editions(checked, citations, settings, options, result)
         if options.html:
-            result.html = result.pdf.with_suffix(".html")
+            result.html = print_html_path(result.pdf)
             write_atomically(result.html, html.encode("utf-8"))
         write_atomically(result.pdf, rendered.data)
+        for path, data in result.editions.values():
+            write_atomically(path, data)
         return result
+
+    def _editions(self, checked: CheckedBrief, citations: FormattedCitations, settings: ThemeSettings,
+                  options: BuildOptions, result: BuildResult) -> None:
+        """Render the web and Word editions asked for into `result.editions` (written by `build`)."""
+        clock = time.perf_counter()
+        if "html" in options.formats:
+            from .render.web import render_web
+
+            web = render_web(checked.outline, checked.notes, citations, checked.theme, settings, result.loaded)
+            result.editions["html"] = (edition_path(result.pdf, "html"), web.encode("utf-8"))
+            result.seconds["web"] = time.perf_counter() - clock
+        if "docx" in options.formats:
+            from .render.docx import render_docx
+
+            clock = time.perf_counter()
+            docx = render_docx(checked.outline, citations, checked.theme, settings, result.loaded)
+            result.editions["docx"] = (edition_path(result.pdf, "docx"), docx)
+            result.seconds["docx"] = time.perf_counter() - clock
 
     def html(self, checked: CheckedBrief, citations: FormattedCitations,
              settings: ThemeSettings | None = None, loaded: list[tuple[str | None, Path]] | None = None) -> str:

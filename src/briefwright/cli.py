@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, check_briefs
+from .build import FORMATS, BuildOptions, check_briefs
 from .corpus.sources import load_corpus
 from .errors import BriefwrightError, ProblemLog, display_path
 from .regen.freshness import UP_TO_DATE
@@ -81,7 +81,11 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @outline_argument
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Where to write: a .pdf path for one outline, or a folder. Default: build/.")
-@click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
+@click.option("--format", "formats", default="pdf", show_default=True, metavar="pdf,html,docx",
+              help="The editions to write, comma-separated: pdf, html (the web edition, build/<slug>.html) and "
+                   "docx (the Word edition, with real footnotes). The PDF is always written: the lock is its record.")
+@click.option("--html", is_flag=True, help="Also write the print HTML, build/<slug>.print.html (to inspect or "
+                                           "restyle what WeasyPrint lays out).")
 @click.option("--paper", type=click.Choice(list(PAPER_SIZES), case_sensitive=False),
               help="Paper size, overriding the theme's paper setting (default a4).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
@@ -95,7 +99,8 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Build in N processes. Default: the number of cores.")
 @click.pass_obj
-def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str | None,
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, formats: str, html: bool,
+          paper: str | None,
           pdf_variant: str | None, report: bool, force: bool, accept: bool, jobs: int | None) -> None:
     """Build the stale briefs into PDFs (default: every outline in briefs/).
 
@@ -117,6 +122,7 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
       briefwright build
       briefwright build -j 2 --force
       briefwright build briefs/azerbaijan-pakistan-turkey.yaml --html --report
+      briefwright build --format pdf,html,docx
       briefwright build briefs/azerbaijan-pakistan-turkey.yaml -o out/brief.pdf --paper letter
       briefwright build --accept
       briefwright build --pdf-variant a-3b -o archive/ --force
@@ -125,7 +131,7 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
     options = BuildOptions(output=output, html=html, paper=paper.lower() if paper else None,
-                           pdf_variant=pdf_variant)
+                           pdf_variant=pdf_variant, formats=_formats(formats))
     progress = BuildProgress(report)
     outcomes = build_stale(workspace, paths, options, force=force, accept=accept, jobs=jobs,
                            on_outcome=progress.report, on_start=progress.start)
@@ -134,6 +140,16 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     click.echo(f"{counts[BUILT]} built, {counts[FRESH]} up to date, {counts[FAILED]} failed")
     if counts[FAILED]:
         raise SystemExit(1)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """The editions `--format` names, in the order of FORMATS; bad usage for an unknown one."""
+    named = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in named if name not in FORMATS]
+    if unknown or not named:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}: give one or more of {', '.join(FORMATS)}, "
+                                 "separated by commas", param_hint="--format")
+    return tuple(name for name in FORMATS if name in named or name == "pdf")
 
 
 class BuildProgress:

@@ -136,7 +136,8 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [
             f"{display_path(outline)}: internal error, please report it:\n{detail}"])
     seconds = sum(result.seconds.values())
-    extra = f" and {display_path(result.html)}" if result.html else ""
+    written = [path for path, _ in result.editions.values()] + ([result.html] if result.html else [])
+    extra = "".join(f" and {display_path(path)}" for path in written)
     passes = "1 layout pass" if result.passes == 1 else f"{result.passes} layout passes"
     return Outcome(outline, BUILT, messages, f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
                                              f"{result.notes} notes, {passes} ({seconds:.1f} s)",
@@ -231,4 +232,6 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
         versions=current_versions(),
         options=options_record(options),
         citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i))),
+        outputs={edition: {"path": places.portable(path), "sha256": sha256(data)}
+                 for edition, (path, data) in sorted(result.editions.items())},
     )

@@ -1,0 +1,108 @@
+"""The web edition: `build/<slug>.html`, one self-contained, accessible page of a brief.
+
+The same text and notes as the PDF, through the same Jinja environment (html.py)
+and the same template context (`brief_context`), rendered with the theme's
+`web.html` and `web.css` (searched along the chain like `brief.html`; the
+built-in policy-brief theme has both). Notes become linked footnotes (calls with
+`role="doc-noteref"`, a list with back links), repeated as sidenotes that the
+stylesheet shows in the margin of wide screens. Fonts and images named by
+`url(...)` in web.css are inlined as data URIs, read through the theme folder's
+path rules, so the page needs nothing beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .citations import FormattedCitations
+from .html import Notes, brief_context, environment, render_html
+from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, ThemeSettings, origin_label
+from ..outline.prose import CiteGroup
+from ..outline.reader import Outline
+from ..workspace import UnsafePath, read_inside
+
+WEB_TEMPLATE, WEB_STYLESHEET = "web.html", "web.css"
+MAX_INLINED_BYTES = 4_000_000
+_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)['\"]?\s*\)")
+
+
+@dataclass(frozen=True)
+class WebNotes(Notes):
+    """Note calls for the web: a link to the footnote, and the note again as a sidenote."""
+
+    endnotes: bool = True  # the context then carries the notes' list
+
+    def call(self, group: CiteGroup) -> Markup:
+        return Markup('<a class="note-ref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref" '
+                      'aria-label="note {0}"><sup>{0}</sup></a>'
+                      '<span class="sidenote" aria-hidden="true"><sup>{0}</sup> {1}</span>').format(
+            group.number, Markup(self.texts[group.number - 1]) + self.after_note(group))
+
+    def after_note(self, group: CiteGroup) -> Markup:
+        """What follows a note's text (the preview adds a link to the source view)."""
+        return Markup("")
+
+
+def render_web(outline: Outline, notes: list[CiteGroup], citations: FormattedCitations, theme: Theme,
+               settings: ThemeSettings, loaded: list[tuple[str | None, Path]] | None = None,
+               calls: WebNotes | None = None) -> str:
+    """Render the web edition of a resolved brief (`notes`: its notes in order).
+
+    With `loaded`, every theme file read is noted there for the lock; `calls`
+    may add to each note (the preview's links to the source view).
+    """
+    calls = calls or WebNotes(citations.notes)
+    stylesheet = web_stylesheet(theme, loaded) + "\n" + settings.css()
+    context = brief_context(outline, citations, stylesheet, settings, theme.name, calls)
+    context["web"] = {
+        "logo": _logo_uri(theme, settings, loaded),
+        "notes": [{"number": group.number, "html": Markup(citations.notes[group.number - 1]) + calls.after_note(group)}
+                  for group in notes],
+    }
+    return render_html(environment(theme, loaded), context, WEB_TEMPLATE)
+
+
+def web_stylesheet(theme: Theme, loaded: list[tuple[str | None, Path]] | None = None) -> str:
+    """The theme's web.css with every relative url(...) inlined as a data URI."""
+    path = theme.locate(WEB_STYLESHEET)
+    if path is None:
+        raise TemplateProblem(f"{WEB_STYLESHEET} not found in the theme or the themes it extends "
+                              "(the web edition needs one; policy-brief has it)")
+    if loaded is not None:
+        loaded.append((f"{path.parent.name}/{WEB_STYLESHEET}", path))
+    css = _read(path, path.parent, MAX_THEME_BYTES * 10).decode("utf-8")
+    return _URL.sub(lambda match: f"url({_data_uri(path.parent, match[1], loaded)})", css)
+
+
+def _data_uri(folder: Path, relative: str, loaded: list | None) -> str:
+    if re.match(r"^[a-z][a-z0-9+.-]*:", relative, re.I) or relative.startswith("#"):
+        raise TemplateProblem(f"{origin_label(folder)}/{WEB_STYLESHEET}: refused: url({relative}) is not a file "
+                              "of the theme (the web edition inlines its fonts and images)")
+    path = folder / relative
+    data = _read(path, folder, MAX_INLINED_BYTES)
+    if loaded is not None:
+        loaded.append((None, path))
+    kind = mimetypes.guess_type(path.name)[0] or _FONT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+_FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+def _logo_uri(theme: Theme, settings: ThemeSettings, loaded: list | None) -> str | None:
+    logo = settings["logo"]
+    path = theme.locate(logo) if logo else None
+    return _data_uri(path.parent, path.name, loaded) if path else None
+
+
+def _read(path: Path, folder: Path, limit: int) -> bytes:
+    try:
+        return read_inside(path, folder, limit)
+    except UnsafePath as error:
+        raise TemplateProblem(f"{origin_label(folder)}/{path.name}: {error.reason}") from None
