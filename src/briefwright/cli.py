@@ -428,3 +428,33 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("outline", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.pass_obj
+def preview(workspace: Workspace, outline: Path | None, port: int) -> None:
+    """Preview a brief live in the browser at http://127.0.0.1:PORT/ (default: the first outline in briefs/).
+
+    The page shows the brief as HTML at once, then as PDF when it is laid out,
+    and updates itself whenever the outline, a source, the catalog or a
+    template changes; problems appear in its place. Each note links to a view of
+    its source with the quoted passage marked, and a panel lists every
+    quotation with its status. Serves on 127.0.0.1 only, never touches the
+    network; Ctrl-C stops it.
+
+    \b
+    Examples:
+      briefwright preview
+      briefwright preview briefs/azerbaijan-pakistan-turkey.yaml --port 8800
+    """
+    from .preview.server import serve
+    from .preview.session import PreviewSession
+
+    paths = _outlines(workspace, (outline,) if outline else ())
+    try:
+        serve(PreviewSession(workspace, paths[0]), port, click.echo)
+    except OSError as error:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None
