@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefwright.preview.pages import text_fragment_link
+from briefwright.render.web import text_fragment_link
 from briefwright.preview.server import PreviewServer, watch_inputs
 from briefwright.preview.session import PreviewSession
 from briefwright.workspace import Workspace
@@ -187,3 +187,26 @@ def test_in_a_browser_an_edit_shows_without_reloading_and_a_note_opens_its_marke
     for name in ("preview.png", "source-view.png"):
         if shots != tmp_path:
             shutil.copy(tmp_path / name, shots / name)
+
+
+def test_the_event_stream_announces_each_change_of_an_input(preview):
+    server, session, outline = preview
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    connection.request("GET", "/events", headers={"Host": f"127.0.0.1:{server.port}"})
+    stream = connection.getresponse()
+    assert stream.getheader("Content-Type") == "text/event-stream"
+
+    def next_update() -> int:
+        while True:
+            line = stream.readline().decode("ascii")
+            if line.startswith("data: "):
+                return int(line[6:])
+
+    first = next_update()
+    version = session.current.version
+    source = Path("seeds") / session.current.pipeline.corpus.find("cij-2017").path.name
+    source.write_text(source.read_text(encoding="utf-8") + "\nA paragraph added at the end.\n", encoding="utf-8")
+    assert next_update() > first
+    wait_until(lambda: session.current.version > version)
+    assert session.current.pipeline.corpus.find("cij-2017").paragraphs[-1].text == "A paragraph added at the end."
+    connection.close()

@@ -130,3 +130,27 @@ def test_the_web_edition_is_locked_rebuilt_when_missing_and_the_print_html_has_i
     assert FreshnessChecker(workspace, options).check(outline).reasons == ["html edition differs from the lock"]
     assert build_one(Pipeline(workspace), outline, options).status == "built"
     assert web.read_text(encoding="utf-8") == html
+
+
+DEEP = """
+title: "Deep links"
+theme: {deep_links: %s}
+sections:
+  - heading: Background
+    body:
+      - '"a string of continuous high-level meetings and various small-scale military agreements"[@avdaliani-2020] and more.[@avdaliani-2020]'
+"""
+
+
+@pytest.mark.parametrize("wanted", [True, False])
+def test_with_deep_links_a_quoting_note_links_to_the_quoted_words_on_the_sources_page(workspace, write_outline, wanted):
+    outline = write_outline(DEEP % ("true" if wanted else "false"))
+    outcome = build_one(Pipeline(workspace), outline, BuildOptions(formats=("pdf", "html")))
+    assert outcome.status == "built", outcome.messages
+    page = Page()
+    page.feed((workspace.build / "test.html").read_text(encoding="utf-8"))
+    url = ("https://caucasuswatch.de/en/insights/examining-the-rationale-behind-growing-azerbaijan-pakistan-"
+           "cooperation.html#:~:text=a%20string%20of%20continuous,various%20small%2Dscale%20military%20agreements")
+    assert ((url, None) in page.links) is wanted
+    deep = [href for href, _ in page.links if "#:~:text=" in href]
+    assert len(deep) == (2 if wanted else 0) and len(set(deep)) == (1 if wanted else 0)  # note and sidenote; note 2 quotes nothing

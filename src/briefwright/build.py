@@ -159,9 +159,10 @@ class Pipeline:
         """Render the web and Word editions asked for into `result.editions` (written by `build`)."""
         clock = time.perf_counter()
         if "html" in options.formats:
-            from .render.web import render_web
+            from .render.web import WebNotes, deep_links, render_web
 
-            web = render_web(checked.outline, checked.notes, citations, checked.theme, settings, result.loaded)
+            calls = WebNotes(citations.notes, deep_links=deep_links(checked.outline, self.corpus, settings))
+            web = render_web(checked.outline, checked.notes, citations, checked.theme, settings, result.loaded, calls)
             result.editions["html"] = (edition_path(result.pdf, "html"), web.encode("utf-8"))
             result.seconds["web"] = time.perf_counter() - clock
         if "docx" in options.formats:

@@ -10,26 +10,11 @@ to the quoted words on the original page (`URL#:~:text=start,end`).
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from markupsafe import Markup, escape
 
 from ..corpus.sources import Source
+from ..render.web import text_fragment_link
 from ..verify.matcher import Passage, paragraph_label
-
-FRAGMENT_WORDS = 4  # words at each end of a text fragment
-
-
-def text_fragment_link(url: str, text: str) -> str:
-    """`url` with a text fragment selecting `text` (its first and last words when it is long)."""
-    words = text.replace("…", " ").split()
-    encode = lambda part: quote(part, safe="").replace("-", "%2D")  # noqa: E731 - '-' and ',' are syntax here
-    if len(words) <= 2 * FRAGMENT_WORDS:
-        fragment = encode(" ".join(words))
-    else:
-        fragment = encode(" ".join(words[:FRAGMENT_WORDS])) + "," + encode(" ".join(words[-FRAGMENT_WORDS:]))
-    return f"{url.split('#', 1)[0]}#:~:text={fragment}"
-
 
 def marks_of(source: Source, passage: Passage | None, paragraphs: tuple[int, int] | None) -> dict[int, list]:
     """The character ranges to mark, by paragraph: a passage's words, or whole cited paragraphs."""

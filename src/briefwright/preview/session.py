@@ -18,18 +18,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..build import CheckedBrief, Pipeline, _epoch
 from ..errors import BriefwrightError, ProblemsFound
 from ..outline.prose import CiteGroup
-from ..outline.reader import Quote
 from ..regen.lock import lock_path, read_lock
 from ..render.citations import FormattedCitations, format_citations
-from ..render.web import WebNotes, render_web
+from ..render.web import WebNotes, deep_links, note_passages, render_web
 from ..verify.matcher import Passage
 from ..workspace import Workspace
-from .pages import text_fragment_link
 
 
 @dataclass
@@ -58,16 +56,11 @@ class Snapshot:
 class PreviewNotes(WebNotes):
     """The web edition's notes, each followed by links to the source view of every source it cites."""
 
-    deep_links: dict[int, str] = field(default_factory=dict)  # note number → a text-fragment URL
-
     def after_note(self, group: CiteGroup) -> Markup:
         links = [Markup(' <a class="source-link" href="/source/{0}?note={1}&amp;item={2}#passage" target="source" '
                         'title="see the passage in {0}">{0}</a>').format(item.source_id, group.number, k)
                  for k, item in enumerate(group.items) if item.source_id]
-        if group.number in self.deep_links:
-            links.append(Markup(' <a class="deep-link" href="{}" rel="noreferrer">original</a>').format(
-                self.deep_links[group.number]))
-        return Markup("").join(links)
+        return Markup("").join(links) + super().after_note(group)
 
 
 class PreviewSession:
@@ -95,8 +88,9 @@ class PreviewSession:
             checked = pipeline.check(self.outline, lock)
             snapshot.locked = lock is not None
             citations = self._formatted(pipeline, checked)
-            snapshot.passages = _passages(checked)
-            notes = PreviewNotes(citations.notes, deep_links=self._deep_links(pipeline, checked, snapshot.passages))
+            snapshot.passages = note_passages(checked.outline)
+            notes = PreviewNotes(citations.notes,
+                                 deep_links=deep_links(checked.outline, pipeline.corpus, checked.settings))
             snapshot.html = render_web(checked.outline, checked.notes, citations, checked.theme, checked.settings,
                                        calls=notes)
             snapshot.print_html = pipeline.html(checked, citations)
@@ -124,17 +118,6 @@ class PreviewSession:
         if self._citations is None or self._citations[0] != key:
             self._citations = (key, format_citations(checked.notes, pipeline.corpus, checked.style))
         return self._citations[1]
-
-    @staticmethod
-    def _deep_links(pipeline: Pipeline, checked: CheckedBrief, passages: dict[int, Passage]) -> dict[int, str]:
-        if not checked.settings["deep_links"]:
-            return {}
-        links = {}
-        for number, passage in passages.items():
-            url = (pipeline.corpus.find(passage.source_id).entry or {}).get("URL")
-            if url:
-                links[number] = text_fragment_link(url, passage.text)
-        return links
 
     def _publish(self, snapshot: Snapshot) -> None:
         with self.changed:
@@ -193,14 +176,3 @@ class PreviewSession:
                     snapshot.pdf_seconds = time.perf_counter() - clock
                     self.generation += 1
                     self.changed.notify_all()
-
-
-def _passages(checked: CheckedBrief) -> dict[int, Passage]:
-    """Each note's passage: the printed quotation of a prose note, the pulled passage of a block quotation."""
-    passages = {}
-    for block in checked.outline.prose():
-        if isinstance(block, Quote):
-            passages[block.note.number] = block.passage
-        else:
-            passages.update({group.number: group.passage for group in block.citations if group.passage})
-    return passages

@@ -15,21 +15,25 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from .citations import FormattedCitations
 from .html import Notes, brief_context, environment, render_html
 from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, ThemeSettings, origin_label
+from ..corpus.sources import Corpus
 from ..outline.prose import CiteGroup
-from ..outline.reader import Outline
+from ..outline.reader import Outline, Quote
+from ..verify.matcher import Passage
 from ..workspace import UnsafePath, read_inside
 
 WEB_TEMPLATE, WEB_STYLESHEET = "web.html", "web.css"
 MAX_INLINED_BYTES = 4_000_000
 _URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)['\"]?\s*\)")
+FRAGMENT_WORDS = 4  # words at each end of a text fragment
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class WebNotes(Notes):
     """Note calls for the web: a link to the footnote, and the note again as a sidenote."""
 
     endnotes: bool = True  # the context then carries the notes' list
+    deep_links: dict[int, str] = field(default_factory=dict)  # note number → the quoted words on the source's page
 
     def call(self, group: CiteGroup) -> Markup:
         return Markup('<a class="note-ref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref" '
@@ -45,8 +50,48 @@ class WebNotes(Notes):
             group.number, Markup(self.texts[group.number - 1]) + self.after_note(group))
 
     def after_note(self, group: CiteGroup) -> Markup:
-        """What follows a note's text (the preview adds a link to the source view)."""
-        return Markup("")
+        """What follows a note's text: the deep link, if any (the preview adds links to the source view)."""
+        if group.number not in self.deep_links:
+            return Markup("")
+        return Markup(' <a class="deep-link" href="{}" rel="noreferrer">(the quoted words)</a>').format(
+            self.deep_links[group.number])
+
+
+def text_fragment_link(url: str, text: str) -> str:
+    """`url` with a text fragment selecting `text` (its first and last words when it is long)."""
+    words = text.replace("…", " ").split()
+
+    def encode(part: str) -> str:
+        return quote(part, safe="").replace("-", "%2D")  # "-" and "," are the syntax of text fragments
+
+    if len(words) <= 2 * FRAGMENT_WORDS:
+        fragment = encode(" ".join(words))
+    else:
+        fragment = encode(" ".join(words[:FRAGMENT_WORDS])) + "," + encode(" ".join(words[-FRAGMENT_WORDS:]))
+    return f"{url.split('#', 1)[0]}#:~:text={fragment}"
+
+
+def note_passages(outline: Outline) -> dict[int, Passage]:
+    """Each note's passage: the printed quotation of a prose note, the pulled passage of a block quotation."""
+    passages = {}
+    for block in outline.prose():
+        if isinstance(block, Quote):
+            passages[block.note.number] = block.passage
+        else:
+            passages.update({group.number: group.passage for group in block.citations if group.passage})
+    return passages
+
+
+def deep_links(outline: Outline, corpus: Corpus, settings: ThemeSettings) -> dict[int, str]:
+    """With the `deep_links` setting, each quoting note's link to the quoted words on its source's page."""
+    if not settings["deep_links"]:
+        return {}
+    links = {}
+    for number, passage in note_passages(outline).items():
+        url = (corpus.find(passage.source_id).entry or {}).get("URL")
+        if url:
+            links[number] = text_fragment_link(url, passage.text)
+    return links
 
 
 def render_web(outline: Outline, notes: list[CiteGroup], citations: FormattedCitations, theme: Theme,
