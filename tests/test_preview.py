@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import shutil
 import threading
 import time
@@ -83,6 +84,9 @@ def test_it_serves_only_what_the_brief_uses(preview):
                  "/source/", "/_/../session.py", "/_/", "/source/not-a-source", "/briefs/"):
         assert get(server, path)[0] == 404, path
     assert get(server, "/source/trt-2021")[0] == 200              # cited by the brief
+    fonts = sorted(set(re.findall(r"url\((/_/asset/[0-9a-f]{32}\.otf)\)", page)))
+    assert len(fonts) == 5 and all(get(server, font)[0] == 200 for font in fonts)
+    assert get(server, "/_/asset/" + "0" * 32 + ".otf")[0] == 404
     assert get(server, "/", method="POST")[0] == 405
 
 

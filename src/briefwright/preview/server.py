@@ -3,7 +3,8 @@
 Every request must name this server in its Host header (`127.0.0.1:PORT` or
 `localhost:PORT`), which defeats DNS rebinding. Only GET is served, and only
 these paths: the page (`/`), its script and stylesheet from the package
-(`/_/…`), the brief (`/brief.html`, `/brief.pdf`), its state (`/state.json`),
+(`/_/…`), the brief (`/brief.html`, `/brief.pdf`) and its fonts and images
+(`/_/asset/HASH`, each read from the theme through the path rules), its state (`/state.json`),
 the event stream (`/events`) and the source view of a source the brief cites
 (`/source/ID`); no file is served by its path and nothing is listed. Each
 response forbids scripts from elsewhere (Content-Security-Policy). A watch
@@ -27,7 +28,7 @@ from .pages import problems_html, quotations_panel, source_view
 from .session import PreviewSession, Snapshot
 
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css", "index.html": "text/html"}
-POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src data:; "
+POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
           "img-src 'self' data:; frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
 KEEPALIVE_SECONDS = 15
 
@@ -69,6 +70,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._static("index.html")
         if path.startswith("/_/") and path[3:] in STATIC:
             return self._static(path[3:])
+        if path.startswith("/_/asset/") and path[len("/_/asset/"):] in session.assets:
+            kind, data = session.assets[path[len("/_/asset/"):]]
+            return self._send(HTTPStatus.OK, data, kind, cache="max-age=86400, immutable")
         if path == "/events":
             return self._events(session)
         snapshot = session.current
@@ -135,11 +139,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             return
 
-    def _send(self, status: HTTPStatus, body: bytes, kind: str):
+    def _send(self, status: HTTPStatus, body: bytes, kind: str, cache: str = "no-store"):
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.send_header("Content-Security-Policy", POLICY)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")

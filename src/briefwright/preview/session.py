@@ -4,8 +4,10 @@ A `PreviewSession` holds one outline's latest `Snapshot`. `refresh` checks the
 outline, formats its notes (reusing the last citeproc output while the notes and
 their catalog entries are unchanged) and renders the web edition with links to
 the source view; the snapshot is then published and waiting clients woken. The
-PDF follows in one background thread, which imports WeasyPrint once and lays out
-only the newest snapshot. Problems are kept as the CLI prints them
+session stays warm: the corpus and its indexes are kept until a file in seeds/
+changes, the theme's Jinja environment (compiled templates) until one in
+templates/ does. The PDF follows in one background thread, which imports
+WeasyPrint once, renders the print HTML and lays out only the newest snapshot. Problems are kept as the CLI prints them
 (`file:line:col: error: …`), and the last good brief stays for the source view.
 """
 
@@ -18,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 
 from ..build import CheckedBrief, Pipeline, _epoch
@@ -25,7 +28,8 @@ from ..errors import BriefwrightError, ProblemsFound
 from ..outline.prose import CiteGroup
 from ..regen.lock import lock_path, read_lock
 from ..render.citations import FormattedCitations, format_citations
-from ..render.web import WebNotes, deep_links, note_passages, render_web
+from ..render.html import environment
+from ..render.web import WebNotes, deep_links, media_type, note_passages, render_web
 from ..verify.matcher import Passage
 from ..workspace import Workspace
 
@@ -46,6 +50,7 @@ class Snapshot:
     pdf_problem: str | None = None
     pdf_seconds: float = 0.0
     locked: bool = False  # the brief has a lock: its quotations were compared with the last build
+    citations: FormattedCitations | None = None
 
     @property
     def ok(self) -> bool:
@@ -75,6 +80,9 @@ class PreviewSession:
         self._pdf_wanted = threading.Event()
         self._stopping = threading.Event()
         self._pdf_thread: threading.Thread | None = None
+        self._pipeline: tuple[tuple, Pipeline] | None = None   # (seeds/ as it was, the pipeline)
+        self._environments: tuple[tuple, dict] = ((), {})     # (templates/ as it was, theme folders → env)
+        self.assets: dict[str, tuple[str, bytes]] = {}  # the brief's fonts and images: name → (media type, bytes)
 
     # -- the HTML, at once --------------------------------------------------------
 
@@ -83,7 +91,7 @@ class PreviewSession:
         clock = time.perf_counter()
         snapshot = Snapshot(self.current.version + 1)
         try:
-            pipeline = Pipeline(self.workspace)
+            pipeline = self._warm_pipeline()
             lock = read_lock(lock_path(self.outline))[0]
             checked = pipeline.check(self.outline, lock)
             snapshot.locked = lock is not None
@@ -92,9 +100,8 @@ class PreviewSession:
             notes = PreviewNotes(citations.notes,
                                  deep_links=deep_links(checked.outline, pipeline.corpus, checked.settings))
             snapshot.html = render_web(checked.outline, checked.notes, citations, checked.theme, checked.settings,
-                                       calls=notes)
-            snapshot.print_html = pipeline.html(checked, citations)
-            snapshot.checked, snapshot.pipeline = checked, pipeline
+                                       calls=notes, env=self._environment(checked), asset_url=self._asset_url)
+            snapshot.checked, snapshot.pipeline, snapshot.citations = checked, pipeline, citations
         except ProblemsFound as error:
             snapshot.problems = [str(problem) for problem in error.problems]
         except BriefwrightError as error:
@@ -106,6 +113,29 @@ class PreviewSession:
         if snapshot.ok:
             self._pdf_wanted.set()
         return snapshot
+
+    def _asset_url(self, path: Path, data: bytes) -> str:
+        """Serve a font or image of the brief at a URL named by its hash (the browser keeps it)."""
+        name = hashlib.sha256(data).hexdigest()[:32] + path.suffix.lower()
+        self.assets[name] = (media_type(path), data)
+        return f"/_/asset/{name}"
+
+    def _warm_pipeline(self) -> Pipeline:
+        """The pipeline of the last refresh while no file in seeds/ changed; a new one otherwise."""
+        seen = _fingerprint(self.workspace.seeds)
+        if self._pipeline is None or self._pipeline[0] != seen:
+            self._pipeline = (seen, Pipeline(self.workspace))
+        return self._pipeline[1]
+
+    def _environment(self, checked: CheckedBrief) -> jinja2.Environment:
+        """The theme's Jinja environment, kept (with its compiled templates) while templates/ is unchanged."""
+        seen = _fingerprint(self.workspace.templates)
+        if self._environments[0] != seen:
+            self._environments = (seen, {})
+        key = tuple(map(str, checked.theme.folders))
+        if key not in self._environments[1]:
+            self._environments[1][key] = environment(checked.theme)
+        return self._environments[1][key]
 
     def _formatted(self, pipeline: Pipeline, checked: CheckedBrief) -> FormattedCitations:
         """The notes formatted by citeproc, or the last answer when nothing that shapes them changed."""
@@ -163,6 +193,7 @@ class PreviewSession:
                 continue
             clock = time.perf_counter()
             try:
+                snapshot.print_html = snapshot.pipeline.html(snapshot.checked, snapshot.citations)
                 rendered = render_pdf(snapshot.print_html, snapshot.checked.theme, self.workspace.root,
                                       PdfOptions(None, _epoch(snapshot.checked.outline)))
                 pdf, problem = rendered.data, None
@@ -176,3 +207,17 @@ class PreviewSession:
                     snapshot.pdf_seconds = time.perf_counter() - clock
                     self.generation += 1
                     self.changed.notify_all()
+
+
+def _fingerprint(folder: Path) -> tuple:
+    """Every file below `folder` with its size and modification time: changes when any file does."""
+    if not folder.is_dir():
+        return ()
+    entries = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            info = path.lstat()
+        except OSError:
+            continue
+        entries.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(entries)

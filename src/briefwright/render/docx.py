@@ -2,9 +2,10 @@
 
 The brief's body is rendered with the theme's `docx.html` (the same Jinja
 environment and context as the print and web HTML), each note call a
-placeholder `<span class="bw-note">`. pandoc reads that HTML and each note's
-HTML into its AST, briefwright puts every note in place of its call as a pandoc
-`Note`, and pandoc's docx writer writes the document, styled by the theme's
+placeholder `<span class="bw-note">`, each note's HTML in a `<div>` after the
+body. One pandoc run reads that HTML, a Lua filter of ours (docx-notes.lua)
+puts every note in place of its call as a pandoc `Note`, and pandoc's docx
+writer writes the document, styled by the theme's
 `docx_reference` (a reference .docx; policy-brief ships one made by
 scripts/make-reference-docx.py). pandoc runs with `--sandbox`: it reads only the
 files named on its command line, and its clock stands still (the document's dates
@@ -13,7 +14,6 @@ are 1970), so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .citations import PANDOC_API_VERSION, CitationError, FormattedCitations, pandoc_path
+from .citations import CitationError, FormattedCitations, pandoc_path
 from .html import Notes, brief_context, environment, long_date, render_html
 from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, ThemeSettings, origin_label
 from ..outline.prose import CiteGroup
@@ -29,6 +29,7 @@ from ..outline.reader import Outline
 from ..workspace import UnsafePath, read_inside
 
 DOCX_TEMPLATE = "docx.html"
+NOTES_FILTER = Path(__file__).with_name("docx-notes.lua")
 MAX_REFERENCE_BYTES = 5 * MAX_THEME_BYTES * 10
 
 
@@ -47,32 +48,8 @@ def render_docx(outline: Outline, citations: FormattedCitations, theme: Theme, s
     body = render_html(environment(theme, loaded), context, DOCX_TEMPLATE)
     notes_html = "".join(f'<div class="bw-note-text" data-note="{n}">{text}</div>'
                          for n, text in enumerate(citations.notes, start=1))
-    document = _read_html(body.replace("</body>", notes_html + "</body>"))
-    document["blocks"] = place_notes(document["blocks"])
-    document["meta"] = _metadata(outline)
-    return _write_docx(document, reference_docx(theme, settings, loaded))
-
-
-def place_notes(blocks: list) -> list:
-    """Move each note's blocks into a pandoc Note in place of its placeholder span."""
-    notes = {}
-    kept = []
-    for block in blocks:
-        if block["t"] == "Div" and "bw-note-text" in block["c"][0][1]:
-            notes[dict(block["c"][0][2])["note"]] = block["c"][1]
-        else:
-            kept.append(block)
-
-    def visit(node):
-        if isinstance(node, list):
-            return [visit(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        if node.get("t") == "Span" and "bw-note" in node["c"][0][1]:
-            return {"t": "Note", "c": notes[dict(node["c"][0][2])["note"]]}
-        return {key: visit(value) for key, value in node.items()}
-
-    return visit(kept)
+    document = body.replace("</body>", notes_html + "</body>")
+    return _write_docx(document, _metadata(outline), reference_docx(theme, settings, loaded))
 
 
 def reference_docx(theme: Theme, settings: ThemeSettings, loaded: list | None = None) -> Path | None:
@@ -95,39 +72,23 @@ def reference_docx(theme: Theme, settings: ThemeSettings, loaded: list | None = 
     return path
 
 
-def _metadata(outline: Outline) -> dict:
-    def text(value: str) -> dict:
-        return {"t": "MetaInlines", "c": [{"t": "Str", "c": value}]}
-
-    meta = {"title": text(outline.title), "lang": text(outline.lang)}
-    if outline.subtitle:
-        meta["subtitle"] = text(outline.subtitle)
-    if outline.authors:
-        meta["author"] = {"t": "MetaList", "c": [text(author.name) for author in outline.authors]}
-    if outline.date:
-        meta["date"] = text(long_date(outline.date))
-    return meta
+def _metadata(outline: Outline) -> list[str]:
+    """The document's properties and title block, as pandoc's --metadata options."""
+    values = [("title", outline.title), ("lang", outline.lang), ("subtitle", outline.subtitle),
+              ("date", long_date(outline.date) if outline.date else None)]
+    values += [("author", author.name) for author in outline.authors]
+    return [f"--metadata={key}:{value}" for key, value in values if value]
 
 
-def _pandoc(arguments: list[str], data: bytes) -> bytes:
-    command = [str(pandoc_path()), "--sandbox", *arguments]
-    result = subprocess.run(command, input=data, capture_output=True, timeout=120)
-    if result.returncode != 0:
-        first_line = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        raise CitationError(f"pandoc failed to write the Word edition: {first_line}")
-    return result.stdout
-
-
-def _read_html(html: str) -> dict:
-    return json.loads(_pandoc(["--from=html", "--to=json"], html.encode("utf-8")))
-
-
-def _write_docx(document: dict, reference: Path | None) -> bytes:
-    document["pandoc-api-version"] = PANDOC_API_VERSION
+def _write_docx(html: str, metadata: list[str], reference: Path | None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="briefwright-docx-") as folder:
         out = Path(folder) / "brief.docx"
-        arguments = ["--from=json", "--to=docx", f"--output={out}"]
+        command = [str(pandoc_path()), "--sandbox", "--from=html", "--to=docx", f"--lua-filter={NOTES_FILTER}",
+                   f"--output={out}", *metadata]
         if reference is not None:
-            arguments.append(f"--reference-doc={reference}")
-        _pandoc(arguments, json.dumps(document).encode("utf-8"))
+            command.append(f"--reference-doc={reference}")
+        result = subprocess.run(command, input=html.encode("utf-8"), capture_output=True, timeout=120)
+        if result.returncode != 0:
+            first_line = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
+            raise CitationError(f"pandoc failed to write the Word edition: {first_line}")
         return out.read_bytes()

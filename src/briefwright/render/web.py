@@ -15,10 +15,12 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+import jinja2
 from markupsafe import Markup
 
 from .citations import FormattedCitations
@@ -96,25 +98,29 @@ def deep_links(outline: Outline, corpus: Corpus, settings: ThemeSettings) -> dic
 
 def render_web(outline: Outline, notes: list[CiteGroup], citations: FormattedCitations, theme: Theme,
                settings: ThemeSettings, loaded: list[tuple[str | None, Path]] | None = None,
-               calls: WebNotes | None = None) -> str:
+               calls: WebNotes | None = None, env: jinja2.Environment | None = None,
+               asset_url: Callable[[Path, bytes], str] | None = None) -> str:
     """Render the web edition of a resolved brief (`notes`: its notes in order).
 
     With `loaded`, every theme file read is noted there for the lock; `calls`
-    may add to each note (the preview's links to the source view).
+    may add to each note (the preview's links to the source view); `env`, the
+    theme's environment from an earlier call (the preview keeps it warm);
+    `asset_url`, the URL to give a font or image (path, bytes) instead of a data URI.
     """
     calls = calls or WebNotes(citations.notes)
-    stylesheet = web_stylesheet(theme, loaded) + "\n" + settings.css()
+    stylesheet = web_stylesheet(theme, loaded, asset_url) + "\n" + settings.css()
     context = brief_context(outline, citations, stylesheet, settings, theme.name, calls)
     context["web"] = {
-        "logo": _logo_uri(theme, settings, loaded),
+        "logo": _logo_uri(theme, settings, loaded, asset_url),
         "notes": [{"number": group.number, "html": Markup(citations.notes[group.number - 1]) + calls.after_note(group)}
                   for group in notes],
     }
-    return render_html(environment(theme, loaded), context, WEB_TEMPLATE)
+    return render_html(env or environment(theme, loaded), context, WEB_TEMPLATE)
 
 
-def web_stylesheet(theme: Theme, loaded: list[tuple[str | None, Path]] | None = None) -> str:
-    """The theme's web.css with every relative url(...) inlined as a data URI."""
+def web_stylesheet(theme: Theme, loaded: list[tuple[str | None, Path]] | None = None,
+                   asset_url: Callable[[Path, bytes], str] | None = None) -> str:
+    """The theme's web.css with every relative url(...) inlined as a data URI (or as `asset_url` says)."""
     path = theme.locate(WEB_STYLESHEET)
     if path is None:
         raise TemplateProblem(f"{WEB_STYLESHEET} not found in the theme or the themes it extends "
@@ -122,10 +128,10 @@ def web_stylesheet(theme: Theme, loaded: list[tuple[str | None, Path]] | None = 
     if loaded is not None:
         loaded.append((f"{path.parent.name}/{WEB_STYLESHEET}", path))
     css = _read(path, path.parent, MAX_THEME_BYTES * 10).decode("utf-8")
-    return _URL.sub(lambda match: f"url({_data_uri(path.parent, match[1], loaded)})", css)
+    return _URL.sub(lambda match: f"url({_data_uri(path.parent, match[1], loaded, asset_url)})", css)
 
 
-def _data_uri(folder: Path, relative: str, loaded: list | None) -> str:
+def _data_uri(folder: Path, relative: str, loaded: list | None, asset_url: Callable | None = None) -> str:
     if re.match(r"^[a-z][a-z0-9+.-]*:", relative, re.I) or relative.startswith("#"):
         raise TemplateProblem(f"{origin_label(folder)}/{WEB_STYLESHEET}: refused: url({relative}) is not a file "
                               "of the theme (the web edition inlines its fonts and images)")
@@ -133,17 +139,23 @@ def _data_uri(folder: Path, relative: str, loaded: list | None) -> str:
     data = _read(path, folder, MAX_INLINED_BYTES)
     if loaded is not None:
         loaded.append((None, path))
-    kind = mimetypes.guess_type(path.name)[0] or _FONT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+    if asset_url is not None:
+        return asset_url(path, data)
+    return f"data:{media_type(path)};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def media_type(path: Path) -> str:
+    """The media type of a font or image file."""
+    return mimetypes.guess_type(path.name)[0] or _FONT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 _FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
-def _logo_uri(theme: Theme, settings: ThemeSettings, loaded: list | None) -> str | None:
+def _logo_uri(theme: Theme, settings: ThemeSettings, loaded: list | None, asset_url: Callable | None) -> str | None:
     logo = settings["logo"]
     path = theme.locate(logo) if logo else None
-    return _data_uri(path.parent, path.name, loaded) if path else None
+    return _data_uri(path.parent, path.name, loaded, asset_url) if path else None
 
 
 def _read(path: Path, folder: Path, limit: int) -> bytes:
