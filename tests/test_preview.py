@@ -214,3 +214,17 @@ def test_the_event_stream_announces_each_change_of_an_input(preview):
     wait_until(lambda: session.current.version > version)
     assert session.current.pipeline.corpus.find("cij-2017").paragraphs[-1].text == "A paragraph added at the end."
     connection.close()
+
+
+def test_preview_of_a_missing_outline_or_a_taken_port_is_bad_usage(preview):
+    from click.testing import CliRunner
+
+    from briefwright.cli import main
+
+    server, _, _ = preview
+    runner = CliRunner()
+    missing = runner.invoke(main, ["preview", "briefs/nothing.yaml"], catch_exceptions=False)
+    assert missing.exit_code == 2 and "briefs/nothing.yaml: no such file" in missing.output
+    taken = runner.invoke(main, ["preview", "--port", str(server.port)], catch_exceptions=False)
+    assert taken.exit_code == 2 and f"cannot serve on 127.0.0.1:{server.port}" in taken.output
+    assert "Traceback" not in taken.output

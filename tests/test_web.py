@@ -154,3 +154,20 @@ def test_with_deep_links_a_quoting_note_links_to_the_quoted_words_on_the_sources
     assert ((url, None) in page.links) is wanted
     deep = [href for href, _ in page.links if "#:~:text=" in href]
     assert len(deep) == (2 if wanted else 0) and len(set(deep)) == (1 if wanted else 0)  # note and sidenote; note 2 quotes nothing
+
+
+def test_build_format_names_the_editions_and_refuses_others_as_bad_usage(workspace):
+    from click.testing import CliRunner
+
+    from briefwright.cli import main
+
+    runner = CliRunner()
+    bad = runner.invoke(main, ["build", "--format", "pdf,epub"], catch_exceptions=False)
+    assert bad.exit_code == 2 and "epub: give one or more of pdf, html, docx" in bad.output
+    assert not workspace.build.exists()
+    good = runner.invoke(main, ["build", "briefs/azerbaijan-pakistan-turkey.yaml", "--format", "docx"],
+                         catch_exceptions=False)
+    assert good.exit_code == 0, good.output
+    assert "built build/azerbaijan-pakistan-turkey.pdf and build/azerbaijan-pakistan-turkey.docx" in good.output
+    assert sorted(p.name for p in workspace.build.iterdir()) == ["azerbaijan-pakistan-turkey.docx",
+                                                                 "azerbaijan-pakistan-turkey.pdf"]
