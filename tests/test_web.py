@@ -171,3 +171,16 @@ def test_build_format_names_the_editions_and_refuses_others_as_bad_usage(workspa
     assert "built build/azerbaijan-pakistan-turkey.pdf and build/azerbaijan-pakistan-turkey.docx" in good.output
     assert sorted(p.name for p in workspace.build.iterdir()) == ["azerbaijan-pakistan-turkey.docx",
                                                                  "azerbaijan-pakistan-turkey.pdf"]
+
+
+def test_a_web_stylesheet_cannot_inline_a_file_outside_its_theme_folder(workspace, write_outline):
+    theme = workspace.templates / "policy-brief"
+    theme.mkdir(parents=True)
+    (theme / "web.css").write_text('@font-face { font-family: X; src: url(../../seeds/sources.yaml); }\n',
+                                   encoding="utf-8")
+    outline = write_outline(DEEP % "false")
+    outcome = build_one(Pipeline(workspace), outline, BuildOptions(formats=("pdf", "html")))
+    assert outcome.status == "failed"
+    assert any("templates/policy-brief/web.css: url(../../seeds/sources.yaml): refused: the path leaves "
+               "templates/policy-brief/" in message for message in outcome.messages), outcome.messages
+    assert not (workspace.build / "test.html").exists() and not (workspace.build / "test.pdf").exists()

@@ -136,7 +136,10 @@ def _data_uri(folder: Path, relative: str, loaded: list | None, asset_url: Calla
         raise TemplateProblem(f"{origin_label(folder)}/{WEB_STYLESHEET}: refused: url({relative}) is not a file "
                               "of the theme (the web edition inlines its fonts and images)")
     path = folder / relative
-    data = _read(path, folder, MAX_INLINED_BYTES)
+    try:
+        data = read_inside(path, folder, MAX_INLINED_BYTES)
+    except UnsafePath as error:
+        raise TemplateProblem(f"{origin_label(folder)}/{WEB_STYLESHEET}: url({relative}): {error.reason}") from None
     if loaded is not None:
         loaded.append((None, path))
     if asset_url is not None:
