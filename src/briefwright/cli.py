@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, check_briefs
+from .build import FORMATS, BuildOptions, check_briefs
 from .corpus.sources import load_corpus
 from .errors import BriefwrightError, ProblemLog, display_path, printable
 from .regen.freshness import UP_TO_DATE
@@ -88,7 +88,11 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @outline_argument
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Where to write: a .pdf path for one outline, or a folder. Default: build/.")
-@click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
+@click.option("--format", "formats", default="pdf", show_default=True, metavar="pdf,html,docx",
+              help="The editions to write, comma-separated: pdf, html (the web edition, build/<slug>.html) and "
+                   "docx (the Word edition, with real footnotes). The PDF is always written: the lock is its record.")
+@click.option("--html", is_flag=True, help="Also write the print HTML, build/<slug>.print.html (to inspect or "
+                                           "restyle what WeasyPrint lays out).")
 @click.option("--paper", type=click.Choice(list(PAPER_SIZES), case_sensitive=False),
               help="Paper size, overriding the theme's paper setting (default a4).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
@@ -102,7 +106,8 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Build in N processes. Default: the number of cores.")
 @click.pass_obj
-def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str | None,
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, formats: str, html: bool,
+          paper: str | None,
           pdf_variant: str | None, report: bool, force: bool, accept: bool, jobs: int | None) -> None:
     """Build the stale briefs into PDFs (default: every outline in briefs/).
 
@@ -124,6 +129,7 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
       briefwright build
       briefwright build -j 2 --force
       briefwright build briefs/azerbaijan-pakistan-turkey.yaml --html --report
+      briefwright build --format pdf,html,docx
       briefwright build briefs/azerbaijan-pakistan-turkey.yaml -o out/brief.pdf --paper letter
       briefwright build --accept
       briefwright build --pdf-variant a-3b -o archive/ --force
@@ -132,7 +138,7 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
     options = BuildOptions(output=output, html=html, paper=paper.lower() if paper else None,
-                           pdf_variant=pdf_variant)
+                           pdf_variant=pdf_variant, formats=_formats(formats))
     progress = BuildProgress(report)
     outcomes = build_stale(workspace, paths, options, force=force, accept=accept, jobs=jobs,
                            on_outcome=progress.report, on_start=progress.start)
@@ -141,6 +147,16 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     click.echo(f"{counts[BUILT]} built, {counts[FRESH]} up to date, {counts[FAILED]} failed")
     if counts[FAILED]:
         raise SystemExit(1)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """The editions `--format` names, in the order of FORMATS; bad usage for an unknown one."""
+    named = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in named if name not in FORMATS]
+    if unknown or not named:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}: give one or more of {', '.join(FORMATS)}, "
+                                 "separated by commas", param_hint="--format")
+    return tuple(name for name in FORMATS if name in named or name == "pdf")
 
 
 class BuildProgress:
@@ -537,3 +553,32 @@ def catalog_import(workspace: Workspace, bibliography: Path) -> None:
     for line in result.conflicts + result.refused:
         click.echo(f"conflict: {line}" if line in result.conflicts else f"refused: {line}", err=True)
     click.echo(f"{len(result.added)} added, {len(result.same)} already there, {len(result.conflicts)} conflicts")
+
+@main.command(context_settings=CONTEXT)
+@click.argument("outline", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.pass_obj
+def preview(workspace: Workspace, outline: Path | None, port: int) -> None:
+    """Preview a brief live in the browser at http://127.0.0.1:PORT/ (default: the first outline in briefs/).
+
+    The page shows the brief as HTML at once, then as PDF when it is laid out,
+    and updates itself whenever the outline, a source, the catalog or a
+    template changes; problems appear in its place. Each note links to a view of
+    its source with the quoted passage marked, and a panel lists every
+    quotation with its status. Serves on 127.0.0.1 only, never touches the
+    network; Ctrl-C stops it.
+
+    \b
+    Examples:
+      briefwright preview
+      briefwright preview briefs/azerbaijan-pakistan-turkey.yaml --port 8800
+    """
+    from .preview.server import serve
+    from .preview.session import PreviewSession
+
+    paths = _outlines(workspace, (outline,) if outline else ())
+    try:
+        serve(PreviewSession(workspace, paths[0]), port, click.echo)
+    except OSError as error:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None

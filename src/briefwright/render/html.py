@@ -176,9 +176,12 @@ class Notes:
 
 
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
-                  settings: ThemeSettings, theme_name: str = "") -> dict:
-    """Build everything a theme's templates may use, from a resolved outline and the theme's settings."""
-    notes = Notes(citations.notes, settings["notes"] == "endnotes")
+                  settings: ThemeSettings, theme_name: str = "", notes: Notes | None = None) -> dict:
+    """Build everything a theme's templates may use, from a resolved outline and the theme's settings.
+
+    `notes` says how calls show their notes (default: as the theme's `notes` setting says).
+    """
+    notes = notes or Notes(citations.notes, settings["notes"] == "endnotes")
     return {
         "brief": {
             "title": outline.title,

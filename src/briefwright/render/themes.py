@@ -70,6 +70,10 @@ SETTINGS: dict[str, SettingSpec] = {
     "sources": SettingSpec("yes/no", True, "print the Sources list at the end"),
     "notes": SettingSpec("notes", "footnotes", "footnotes (at the foot of each page) or endnotes (a list at the end)"),
     "pdf_variant": SettingSpec("pdf variant", None, "ua-1 (tagged, accessible) or a-3b (archival); default a plain PDF"),
+    "deep_links": SettingSpec("yes/no", False, "in the web edition and the preview, link each quotation's note to "
+                              "the quoted words on its source's page (URL#:~:text=…)"),
+    "docx_reference": SettingSpec("asset", "reference.docx", "the Word edition's reference document (styles), "
+                                  "a .docx in the theme folder"),
 }
 CSS_PROPERTIES = [name for name, spec in SETTINGS.items() if spec.kind in ("colour", "font")]
 
