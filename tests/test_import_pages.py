@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from briefwright.cli import main
 from briefwright.corpus.sources import Source
-from briefwright.verify.matcher import page_label, pages_paragraphs, source_locator
+from briefwright.corpus.passages import page_label, pages_paragraphs, source_locator
 
 PAGED = "\f41\nFirst paragraph on page forty-one.\n\nSecond one, still there.\n\f42\nThird, turning the page.\n"
 

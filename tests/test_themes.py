@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.cli import main
 from briefwright.errors import ProblemsFound
-from briefwright.render.themes import SETTINGS, TemplateProblem, find_theme, resolve_settings
+from briefwright.render.theme_settings import resolve_settings
+from briefwright.render.themes import TemplateProblem, find_theme
+from briefwright.settings import SETTINGS
 
 from .conftest import EXAMPLE, minimal
 from .test_html import Elements, render

@@ -23,7 +23,8 @@ from .outline.reader import Outline, load_outline
 from .outline.prose import CiteGroup
 from .render.html import brief_context, environment, render_html
 from .verify.resolver import Resolver
-from .render.themes import TemplateProblem, Theme, ThemeSettings, find_theme, resolve_settings
+from .render.theme_settings import ThemeSettings, resolve_settings
+from .render.themes import TemplateProblem, Theme, find_theme
 from .workspace import Workspace, write_atomically
 
 

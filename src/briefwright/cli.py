@@ -19,12 +19,15 @@ from .errors import BriefwrightError, ProblemLog, display_path, printable
 from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows, search_corpus
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
-from .verify.matcher import parse_paragraph_range
+from .corpus.passages import parse_paragraph_range
 from .regen.rebuild import build_stale, refuse_shared_slugs
 from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
-from .render.themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
+from .render.theme_init import init_theme, list_themes
+from .render.theme_settings import resolve_settings
+from .render.themes import find_theme
+from .settings import PAPER_SIZES
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."

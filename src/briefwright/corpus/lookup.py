@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..render.citations import find_style, format_catalog
 from .sources import Corpus
-from ..verify.matcher import SourceIndex, source_locator
+from ..verify.matcher import SourceIndex
+from .passages import source_locator
 from ..workspace import Workspace
 
 

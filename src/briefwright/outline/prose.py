@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..verify.matcher import Passage
+from ..corpus.passages import Passage
 
 OPENING_QUOTES = "\"“"
 CLOSING_QUOTES = "\"”"

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from ..corpus.sources import Source
 from ..render.web import text_fragment_link
-from ..verify.matcher import Passage, paragraph_label
+from ..corpus.passages import Passage, paragraph_label
 
 def marks_of(source: Source, passage: Passage | None, paragraphs: tuple[int, int] | None) -> dict[int, list]:
     """The character ranges to mark, by paragraph: a passage's words, or whole cited paragraphs."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from ..regen.watch import is_input
-from ..verify.matcher import paragraph_label
+from ..corpus.passages import paragraph_label
 from .pages import problems_html, quotations_panel, source_view
 from .session import PreviewSession, Snapshot
 

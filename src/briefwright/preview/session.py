@@ -30,7 +30,7 @@ from ..regen.lock import lock_path, read_lock
 from ..render.citations import FormattedCitations, format_citations
 from ..render.html import environment
 from ..render.web import WebNotes, deep_links, media_type, note_passages, render_web
-from ..verify.matcher import Passage
+from ..corpus.passages import Passage
 from ..workspace import Workspace
 
 

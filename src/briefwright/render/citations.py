@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 from ..corpus.sources import Corpus
 from ..errors import BriefwrightError
 from ..outline.prose import CiteGroup
-from ..verify.matcher import paragraph_label, source_locator
+from ..corpus.passages import paragraph_label, source_locator
 from ..workspace import UnsafePath, Workspace, read_inside
 
 PANDOC_API_VERSION = [1, 23, 1, 1]  # pandoc 3.9, pinned through pypandoc-binary

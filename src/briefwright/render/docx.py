@@ -23,7 +23,8 @@ from markupsafe import Markup
 
 from .citations import CitationError, FormattedCitations, pandoc_path
 from .html import Notes, brief_context, environment, long_date, render_html
-from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, ThemeSettings, origin_label
+from .theme_settings import ThemeSettings
+from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, origin_label
 from ..outline.prose import CiteGroup
 from ..outline.reader import Outline
 from ..workspace import UnsafePath, read_inside

@@ -30,7 +30,8 @@ from .citations import FormattedCitations
 from ..errors import display_path
 from ..outline.reader import BulletList, Outline, Prose, Quote
 from ..outline.prose import CiteGroup
-from .themes import TemplateProblem, Theme, ThemeSettings, builtin_themes, find_theme
+from .theme_settings import ThemeSettings
+from .themes import TemplateProblem, Theme, builtin_themes, find_theme
 
 __all__ = ["TemplateProblem", "Theme", "brief_context", "builtin_themes", "environment", "find_theme", "render_html"]
 

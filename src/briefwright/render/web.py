@@ -25,11 +25,12 @@ from markupsafe import Markup
 
 from .citations import FormattedCitations
 from .html import Notes, brief_context, environment, render_html
-from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, ThemeSettings, origin_label
+from .theme_settings import ThemeSettings
+from .themes import MAX_THEME_BYTES, TemplateProblem, Theme, origin_label
 from ..corpus.sources import Corpus
 from ..outline.prose import CiteGroup
 from ..outline.reader import Outline, Quote
-from ..verify.matcher import Passage
+from ..corpus.passages import Passage
 from ..workspace import UnsafePath, read_inside
 
 WEB_TEMPLATE, WEB_STYLESHEET = "web.html", "web.css"

@@ -14,8 +14,8 @@ from ..corpus.sources import Corpus, Source
 from ..errors import Position, ProblemLog
 from ..outline.reader import Outline, Prose, Quote
 from ..outline.prose import CiteGroup, CiteItem
-from .matcher import (Nearest, OccurrenceMissing, Passage, QuotationAmbiguous, QuotationNotFound,
-                     SourceIndex, pages_paragraphs, paragraph_label)
+from .matcher import Nearest, OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex
+from ..corpus.passages import Passage, pages_paragraphs, paragraph_label
 
 
 class Resolver:
