@@ -17,7 +17,10 @@ the `pdf` stage applies before laying the brief out again:
 - an overfull line: text running past the margin (a long URL in a note, say);
 - a runt last page: one that holds no more than `RUNT_LINES` lines of text;
 - text set in a font the theme did not declare (`fallback_fonts`): a glyph the
-  theme's fonts lack, which Pango took from a system font.
+  theme's fonts lack, which Pango took from a system font;
+- a hole: more than `MAX_HOLE_LINES` lines of empty space at the foot of a page,
+  above its notes, where the next page does not start with a deliberate break
+  (`holes` measures it on every page).
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from weasyprint.formatting_structure.boxes import (
-    BlockBox, FootnoteAreaBox, LineBox, ParentBox, TextBox)
+    BlockBox, FootnoteAreaBox, LineBox, MarginBox, ParentBox, TextBox)
 
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 RUNT_LINES = 3
+MAX_HOLE_LINES = 2
+FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,75 @@ def find_faults(pages) -> list[Fault]:
         faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
                             "shorten the brief or let it run a little longer"))
     return sorted(set(faults), key=lambda fault: _page_order(fault.message))
+
+
+@dataclass(frozen=True)
+class Hole:
+    """Empty space at the foot of a page's text, above its notes (or the bottom margin)."""
+
+    page: int
+    height: float        # CSS px
+    line_height: float   # CSS px: the body text's line height
+
+    @property
+    def lines(self) -> float:
+        return self.height / self.line_height
+
+
+def holes(pages) -> list[Hole]:
+    """The empty space at the foot of every page but the last, unless the next page starts with a forced break."""
+    line_height = _body_line_height(pages)
+    found, seen = [], set()
+    for number, (page, following) in enumerate(zip(pages, pages[1:]), start=1):
+        seen |= {id(box.element) for box in page._page_box.descendants() if getattr(box, "element", None) is not None}
+        bottom = _text_bottom(page._page_box)
+        if bottom is not None and not _starts_with_forced_break(following._page_box, seen):
+            found.append(Hole(number, max(0.0, _space_for_text_end(page._page_box) - bottom), line_height))
+    return found
+
+
+def _text_bottom(page_box) -> float | None:
+    """The bottom of the page's last line of text in the flow (not the notes, not the margin boxes)."""
+    bottoms = [line.position_y + line.margin_height()
+               for child in _flow(page_box) for line in child.descendants() if isinstance(line, LineBox)]
+    return max(bottoms, default=None)
+
+
+def _space_for_text_end(page_box) -> float:
+    """Where the text could run to: the top of the notes, or the foot of the page's content area."""
+    area = [child for child in page_box.children if isinstance(child, FootnoteAreaBox) and child.children]
+    bottom = page_box.content_box_y() + page_box.height
+    return area[0].position_y if area else bottom
+
+
+def _flow(page_box) -> list:
+    """The page's boxes of the main flow: neither its notes nor its margin boxes (running heads)."""
+    return [child for child in page_box.children if not isinstance(child, (FootnoteAreaBox, MarginBox))]
+
+
+def _starts_with_forced_break(page_box, seen: set[int]) -> bool:
+    """True if an element starting at the top of the page (not one continued from before) forces a page break."""
+    flow = _flow(page_box)
+    box = flow[0] if flow else None
+    while box is not None:
+        starts_here = id(getattr(box, "element", None)) not in seen
+        if starts_here and box.style["break_before"] in FORCED_BREAKS:
+            return True
+        children = getattr(box, "children", None)
+        box = children[0] if children and not isinstance(box, LineBox) else None
+    return False
+
+
+def _body_line_height(pages) -> float:
+    """The commonest height of a line in the flow: the body text's line height."""
+    heights: dict[float, int] = {}
+    for page in pages:
+        for child in _flow(page._page_box):
+            for line in child.descendants():
+                if isinstance(line, LineBox):
+                    key = round(line.height, 1)
+                    heights[key] = heights.get(key, 0) + 1
+    return max(heights, key=heights.get) if heights else 1.0
 
 
 def fallback_fonts(used: set[str], declared: set[str]) -> list[Fault]:
