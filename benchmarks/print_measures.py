@@ -93,6 +93,8 @@ def build_time(folder: Path, repeat: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="copy the PDFs built into this folder, to look at them")
+    parser.add_argument("--no-timing", action="store_true", help="measure the pages only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = copy_workspace(Path(folder) / "workspace")
@@ -101,10 +103,15 @@ def main() -> None:
         for outline in examples:
             for theme in THEMES:
                 print(measure(workspace, outline, theme, out), flush=True)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for pdf in out.glob("*.pdf"):
+                shutil.copy(pdf, args.keep / pdf.name)
         for copy in (root / "briefs").glob("*--*.yaml"):
             copy.unlink()
-        print(f"briefwright build --force (both examples, -j 1): {build_time(root, args.repeat):.2f} s "
-              f"(median of {args.repeat})")
+        if not args.no_timing:
+            print(f"briefwright build --force (both examples, -j 1): {build_time(root, args.repeat):.2f} s "
+                  f"(median of {args.repeat})")
 
 
 if __name__ == "__main__":
