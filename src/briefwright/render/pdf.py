@@ -11,7 +11,8 @@ WeasyPrint defect that breaks this; after each layout `note_pages` checks every
 note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
-`typography` checks the pages, and mends what one more layout can.
+`typography` checks the pages, and mends what one more layout can. Before the
+first layout, `hyphenation` sets the patterns and protects words never to break.
 Output is byte-identical for identical input: the PDF identifier is derived
 from the HTML and dates come from the outline.
 """
@@ -36,7 +37,7 @@ from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, Par
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import weasyprint_fix
+from . import hyphenation, weasyprint_fix
 from ..errors import BriefwrightError
 from .themes import Theme
 from .typography import Fault, fallback_fonts, find_faults, note_of
@@ -149,6 +150,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     try:
         with _fixed_clock(options.epoch):
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
+            hyphenation.prepare(source.etree_element)
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),

@@ -12,8 +12,9 @@ the `pdf` stage applies before laying the brief out again:
   e.g. the key points), split across pages although it fits on one (repaired
   with `break-inside: avoid` where the theme did not ask for it; a kept box too
   tall for a page is let go, `break-inside: auto`, rather than leave a page empty);
-- more than two hyphenated lines in a row (repaired: `hyphens: manual` for that
-  paragraph);
+- more than two hyphenated lines in a row, a proper noun (a capitalised word)
+  hyphenated, or a paragraph ending in the fragment of a hyphenated word (each
+  repaired: `hyphens: manual` for that paragraph);
 - an overfull line: text running past the margin (a long URL in a note, say);
 - a runt last page: one that holds no more than `RUNT_LINES` lines of text;
 - text set in a font the theme did not declare (`fallback_fonts`): a glyph the
@@ -201,15 +202,22 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
 
 
 def _hyphenation_faults(split: list[_Part]) -> list[Fault]:
-    run, messages = [], []
-    for part in split:
+    run, messages, lines = [], [], [(part, line) for part in split for line in part.lines]
+    for number, (part, line) in enumerate(lines):
         hyphen = part.box.style["hyphenate_character"]
-        for line in part.lines:
-            run = run + [part.page] if _last_text(line).endswith(hyphen) and hyphen else []
-            if len(run) == MAX_HYPHENATED_RUN + 1:
-                messages.append(Fault(f"page {run[0]}: more than {MAX_HYPHENATED_RUN} hyphenated lines in a "
-                                      f"row in the paragraph beginning {_opening(split)}",
-                                      split[0].box.element, "hyphens: manual"))
+        broken = bool(hyphen) and _last_text(line).endswith(hyphen)
+        run = run + [part.page] if broken else []
+        if len(run) == MAX_HYPHENATED_RUN + 1:
+            messages.append(Fault(f"page {run[0]}: more than {MAX_HYPHENATED_RUN} hyphenated lines in a "
+                                  f"row in the paragraph beginning {_opening(split)}",
+                                  split[0].box.element, "hyphens: manual"))
+        word = _last_text(line).split()[-1] if broken else ""
+        if word.lstrip("“‘\"'([")[:1].isupper():
+            messages.append(Fault(f"page {part.page}: a proper noun is hyphenated, {word!r}, in the paragraph "
+                                  f"beginning {_opening(split)}", split[0].box.element, "hyphens: manual"))
+        if broken and number == len(lines) - 2 and len(_text(lines[-1][1]).split()) == 1:
+            messages.append(Fault(f"page {lines[-1][0].page}: the paragraph beginning {_opening(split)} ends in "
+                                  f"a fragment, {_text(lines[-1][1])!r}", split[0].box.element, "hyphens: manual"))
     return messages
 
 
