@@ -2,7 +2,8 @@
 
 The measures are read from the PDF by poppler (tests/pdf_measure.py), not from
 briefwright's own boxes: the measure (characters per line), hyphenation (American
-patterns for `en`, British for `en-GB`, no proper noun or paragraph-final word broken).
+patterns for `en`, British for `en-GB`, no proper noun or paragraph-final word broken);
+holes at the foot of a page are read from WeasyPrint's boxes, on pages made for them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from pathlib import Path
 import pyphen
 import pytest
 from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import LineBox
 
-from briefwright.build import BuildOptions, Pipeline
+from briefwright.build import BuildOptions, BuildResult, Pipeline
+from briefwright.regen.rebuild import page_report
 from briefwright.render.pdf import lay_out, render_pdf
+from briefwright.render.typography import holes
 from briefwright.workspace import Workspace
 from tests.pdf_measure import (AUTO_HYPHEN, characters_per_line, final_fragments, hyphenated_proper_nouns,
                                pdf_lines)
@@ -122,3 +126,54 @@ def test_the_typographic_check_reports_hyphenated_proper_nouns_and_final_fragmen
 def test_the_example_briefs_break_no_proper_noun_and_end_no_paragraph_in_a_fragment(example_pdfs, example, theme):
     pdf = example_pdfs[example, theme]
     assert (hyphenated_proper_nouns(pdf), final_fragments(pdf)) == ([], [])
+
+
+# -- holes at the foot of a page ------------------------------------------------------
+
+HOLE_PAGE = ("<style>@page {{ size: 120mm 100mm; margin: 10mm }} body {{ font: 10pt/14pt serif; orphans: 2; "
+             "widows: 2 }} p {{ margin: 0 }} blockquote {{ margin: 0 0 0 8mm; break-inside: avoid }}</style>"
+             "<p>{opening}</p>{middle}<blockquote><p>{quoted}</p></blockquote><p>{closing}</p>")
+
+
+def hole_page(middle: str = "") -> str:
+    return HOLE_PAGE.format(opening=" ".join(["opening"] * 70), middle=middle,
+                            quoted=" ".join(["quoted"] * 60), closing=" ".join(["closing"] * 30))
+
+
+def hole_messages(html: str, max_passes: int | None = None) -> list[str]:
+    return [fault.message for fault in lay_out(HTML(string=html), {}, max_passes).faults if "hole" in fault.message]
+
+
+def test_a_hole_left_by_a_quotation_kept_whole_is_found_with_its_page_and_size():
+    messages = hole_messages(hole_page(), max_passes=1)
+    assert len(messages) == 1 and messages[0].startswith("page 1: a hole of "), messages
+    assert "the block quotation beginning 'quoted quoted" in messages[0]
+    lines = int(messages[0].split("a hole of ")[1].split()[0])
+    assert lines > 2
+
+
+def test_the_layout_mends_the_hole_by_splitting_the_quotation_two_lines_or_more_either_side():
+    layout = lay_out(HTML(string=hole_page()), {})
+    assert layout.passes == 2 and layout.faults == [], layout.faults
+    first_page, second_page = layout.document.pages[:2]
+    quoted = [[line for line in page._page_box.descendants() if isinstance(line, LineBox)
+               and "quoted" in "".join(getattr(box, "text", "") for box in line.descendants())]
+              for page in (first_page, second_page)]
+    assert min(len(quoted[0]), len(quoted[1])) >= 2, [len(q) for q in quoted]
+    assert max(hole.lines for hole in holes(layout.document.pages)) <= 2
+
+
+def test_empty_space_before_a_deliberate_page_break_is_no_hole():
+    html = hole_page(middle="<h2 style='break-before: page'>A new part</h2>").replace(
+        " ".join(["opening"] * 70), "opening words")
+    assert hole_messages(html) == []
+    assert [hole.page for hole in holes(lay_out(HTML(string=html), {}).document.pages)] in ([], [2])
+
+
+def test_the_page_report_counts_findings_in_good_english_and_lists_each_with_its_page():
+    result = BuildResult(Path("briefs/x.yaml"), pages=2, typography=["page 1: a hole of 3 lines at the foot of the page"])
+    report = page_report(result)
+    assert "typography: 1 finding" in report
+    assert "  page 1: a hole of 3 lines at the foot of the page" in report
+    result.typography = []
+    assert "typography: 0 findings, all clear" in page_report(result)

@@ -21,7 +21,10 @@ the `pdf` stage applies before laying the brief out again:
   theme's fonts lack, which Pango took from a system font;
 - a hole: more than `MAX_HOLE_LINES` lines of empty space at the foot of a page,
   above its notes, where the next page does not start with a deliberate break
-  (`holes` measures it on every page).
+  (`holes` measures it on every page); where a block quotation kept whole went to
+  the next page, it is repaired by letting the quotation split (`break-inside:
+  auto`; the paragraphs' orphans and widows keep two lines on either side), and
+  such a split is then no fault.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ MAX_HYPHENATED_RUN = 2
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 RUNT_LINES = 3
 MAX_HOLE_LINES = 2
+HOLE_REPAIR = "break-inside: auto"
 FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
 
 
@@ -81,6 +85,7 @@ def find_faults(pages) -> list[Fault]:
         faults += _split_faults(split, pages, notes)
         faults += _hyphenation_faults(split)
     faults += _stranded_headings(last_block_of_page, len(pages))
+    faults += _hole_faults(pages)
     if len(pages) > 1 and lines_on_last_page <= RUNT_LINES:
         faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
                             "shorten the brief or let it run a little longer"))
@@ -187,6 +192,8 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
             messages.append(Fault(f"page {last.page}: a widow: the paragraph beginning {_opening(split)} "
                                   "carries one line over to the top of the page"))
     kept_together = box.style["break_inside"] in ("avoid", "avoid-page")
+    if box.element_tag == "blockquote" and _let_split(box.element) and min(_line_count(first), _line_count(last)) >= 2:
+        return messages  # split to fill a hole, with two lines or more on either side
     if kept_together or box.element_tag == "blockquote":
         called = {note_of(b, "footnote-call") for part in split for b in part.box.descendants()} - {None}
         height = sum(part.box.margin_height() for part in split) + sum(notes.get(n, 0) for n in called)
@@ -199,6 +206,40 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
         elif kept_together:
             messages.append(Fault("", box.element, "break-inside: auto"))  # too tall: let it start at once
     return messages
+
+
+def _hole_faults(pages) -> list[Fault]:
+    """Holes of more than MAX_HOLE_LINES lines; where a block quotation kept whole caused one, a repair."""
+    faults = []
+    for hole in holes(pages):
+        if hole.lines > MAX_HOLE_LINES:
+            quotation = _quotation_starting(pages[hole.page]._page_box)
+            cause = f" (the block quotation beginning {_opening([_Part(0, quotation)])} went whole to page " \
+                    f"{hole.page + 1})" if quotation is not None else ""
+            faults.append(Fault(f"page {hole.page}: a hole of {hole.lines:.0f} lines at the foot of the page, "
+                                f"above the notes{cause}", quotation.element if quotation else None,
+                                HOLE_REPAIR if quotation else None))
+    return faults
+
+
+def _quotation_starting(page_box) -> BlockBox | None:
+    """The block quotation kept together that opens the page, if one does."""
+    flow = _flow(page_box)
+    box = flow[0] if flow else None
+    while box is not None and not isinstance(box, LineBox):
+        if box.element_tag == "blockquote":
+            return box if box.style["break_inside"] in ("avoid", "avoid-page") else None
+        children = getattr(box, "children", None)
+        box = children[0] if children else None
+    return None
+
+
+def _let_split(element) -> bool:
+    return element is not None and HOLE_REPAIR in (element.get("style") or "")
+
+
+def _line_count(part: _Part) -> int:
+    return sum(isinstance(box, LineBox) for box in part.box.descendants())
 
 
 def _hyphenation_faults(split: list[_Part]) -> list[Fault]:
