@@ -148,7 +148,7 @@ def test_a_hole_left_by_a_quotation_kept_whole_is_found_with_its_page_and_size()
     messages = hole_messages(hole_page(), max_passes=1)
     assert len(messages) == 1 and messages[0].startswith("page 1: a hole of "), messages
     assert "the block quotation beginning 'quoted quoted" in messages[0]
-    lines = int(messages[0].split("a hole of ")[1].split()[0])
+    lines = float(messages[0].split("a hole of ")[1].split()[0])
     assert lines > 2
 
 

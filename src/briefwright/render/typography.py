@@ -216,7 +216,7 @@ def _hole_faults(pages) -> list[Fault]:
             quotation = _quotation_starting(pages[hole.page]._page_box)
             cause = f" (the block quotation beginning {_opening([_Part(0, quotation)])} went whole to page " \
                     f"{hole.page + 1})" if quotation is not None else ""
-            faults.append(Fault(f"page {hole.page}: a hole of {hole.lines:.0f} lines at the foot of the page, "
+            faults.append(Fault(f"page {hole.page}: a hole of {hole.lines:.1f} lines at the foot of the page, "
                                 f"above the notes{cause}", quotation.element if quotation else None,
                                 HOLE_REPAIR if quotation else None))
     return faults
