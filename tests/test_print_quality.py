@@ -177,3 +177,40 @@ def test_the_page_report_counts_findings_in_good_english_and_lists_each_with_its
     assert "  page 1: a hole of 3 lines at the foot of the page" in report
     result.typography = []
     assert "typography: 0 findings, all clear" in page_report(result)
+
+
+# -- the theme's fonts ------------------------------------------------------------------
+
+HOUSE_SERIF = ('<style>@font-face { font-family: "House Serif"; src: url(fonts/LinLibertine_R.otf); } '
+               'p, .fn { font-family: "House Serif"; font-size: 10pt } .fn { float: footnote }</style>')
+
+
+def typography_of(html: str, tmp_path: Path) -> list[str]:
+    checked = Pipeline(Workspace.at(REPO)).check(REPO / "briefs" / f"{EXAMPLES[0]}.yaml")
+    return render_pdf(html, checked.theme, tmp_path).typography
+
+
+def test_a_font_declared_without_bold_or_italic_is_a_warning_naming_it_and_the_first_text_needing_it(tmp_path):
+    findings = typography_of(HOUSE_SERIF + "<p>Plain words, then <strong>strong words</strong> and "
+                             "<em>leaning words</em>, <strong>more strong</strong>.</p>", tmp_path)
+    assert "page 1: the theme's font 'House Serif' has no bold face, which 'strong words' needs: add an " \
+           "@font-face for it (it is faked meanwhile)" in findings
+    assert any("'House Serif' has no italic face, which 'leaning words' needs" in f for f in findings), findings
+    assert typography_of(HOUSE_SERIF + "<p>Plain words only.</p>", tmp_path) == []
+
+
+def test_a_missing_character_is_named_with_its_page_and_where_it_stands(tmp_path):
+    findings = typography_of(HOUSE_SERIF + "<p>Plain words.</p><p style='break-before: page'>A snowman ☃ "
+                             "here<span class=fn>and a note with ♞ in it</span>.</p>", tmp_path)
+    assert "page 2: the character '☃' (U+2603) in the body is missing from the theme's font 'House Serif' " \
+           "and was set in a system font" in findings
+    assert any(f.startswith("page 2: the character '♞' (U+265E) in a note is missing") for f in findings), findings
+
+
+def test_text_drawn_by_an_svg_logo_in_a_system_font_is_blamed_on_the_logo(tmp_path):
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">'
+                                       '<text x="0" y="15" font-family="Nowhere Sans">CPI</text></svg>')
+    html = HOUSE_SERIF + f"<img class='logo' src='{(tmp_path / 'logo.svg').as_uri()}'><p>Plain words.</p>"
+    findings = typography_of(html, tmp_path)
+    assert len(findings) == 1 and findings[0].startswith("page 1: the SVG image ") and "(the logo) draws text in" \
+        in findings[0] and findings[0].endswith("convert its text to paths"), findings

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, ParentBox
 from weasyprint.text.fonts import FontConfiguration
@@ -40,7 +41,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import hyphenation, weasyprint_fix
 from ..errors import BriefwrightError
 from .themes import Theme
-from .typography import Fault, fallback_fonts, find_faults, note_of
+from .typography import Fault, find_faults, font_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -167,20 +168,33 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
                  for note, (call, page) in layout.notes.items() if call != page]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
-    faults = layout.faults + fallback_fonts({f.family for f in layout.document.fonts.values()}, fonts.declared)
+    faults = layout.faults + font_faults(layout.document.pages, fonts.faces,
+                                         {f.family for f in layout.document.fonts.values()})
     return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults], fetcher.loaded)
 
 
 class _DeclaredFonts(FontConfiguration):
-    """A font configuration that remembers the families the stylesheets declare with @font-face."""
+    """A font configuration that remembers each face declared with @font-face, and its characters."""
 
     def __init__(self):
         super().__init__()
-        self.declared: set[str] = set()
+        self.faces: dict[str, dict[tuple[bool, bool], set[int]]] = {}  # family: {(bold, italic): characters}
 
     def add_font_face(self, rule_descriptors, url_fetcher):
-        self.declared.add(rule_descriptors.get("font_family"))
-        return super().add_font_face(rule_descriptors, url_fetcher)
+        result = super().add_font_face(rule_descriptors, url_fetcher)
+        weight = rule_descriptors.get("font_weight", "normal")
+        face = (weight == "bold" or (isinstance(weight, int) and weight >= 600),
+                rule_descriptors.get("font_style", "normal") != "normal")
+        self.faces.setdefault(rule_descriptors.get("font_family"), {})[face] = self._characters(rule_descriptors)
+        return result
+
+    def _characters(self, rule_descriptors) -> set[int]:
+        """The characters of the font file WeasyPrint just stored for these descriptors (none if it failed)."""
+        digest = hashlib.md5(str(rule_descriptors).encode(), usedforsecurity=False).hexdigest()
+        path = Path(self._folder) / digest if self._folder else None
+        if path is None or not path.is_file():
+            return set()
+        return set(TTFont(path, lazy=True).getBestCmap() or {})
 
 
 @dataclass
