@@ -214,3 +214,12 @@ def test_text_drawn_by_an_svg_logo_in_a_system_font_is_blamed_on_the_logo(tmp_pa
     findings = typography_of(html, tmp_path)
     assert len(findings) == 1 and findings[0].startswith("page 1: the SVG image ") and "(the logo) draws text in" \
         in findings[0] and findings[0].endswith("convert its text to paths"), findings
+
+
+def test_a_short_last_page_the_brief_breaks_to_on_purpose_is_no_runt():
+    style = HOLE_PAGE.split("<p>")[0]
+    text = "<p>" + " ".join(["words"] * 200) + "</p>"
+    back = "<p style='break-before: page'>The views expressed are the author’s own.</p>"
+    layout = lay_out(HTML(string=style + text + back), {})
+    assert len(layout.document.pages) >= 2
+    assert [f.message for f in layout.faults if "last page" in f.message] == []

@@ -16,7 +16,8 @@ the `pdf` stage applies before laying the brief out again:
   hyphenated, or a paragraph ending in the fragment of a hyphenated word (each
   repaired: `hyphens: manual` for that paragraph);
 - an overfull line: text running past the margin (a long URL in a note, say);
-- a runt last page: one that holds no more than `RUNT_LINES` lines of text;
+- a runt last page: one that holds no more than `RUNT_LINES` lines of text
+  (unless a forced break starts it: a back page);
 - the theme's fonts (`font_faults`, once the PDF is written): a character no
   face of the font holds (named with its page and where it stands), text that
   needs a bold or italic face the theme does not declare, and a system font
@@ -88,7 +89,7 @@ def find_faults(pages) -> list[Fault]:
         faults += _hyphenation_faults(split)
     faults += _stranded_headings(last_block_of_page, len(pages))
     faults += _hole_faults(pages)
-    if len(pages) > 1 and lines_on_last_page <= RUNT_LINES:
+    if len(pages) > 1 and lines_on_last_page <= RUNT_LINES and not _a_page_of_its_own(pages):
         faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
                             "shorten the brief or let it run a little longer"))
     return sorted(set(faults), key=lambda fault: _page_order(fault.message))
@@ -131,6 +132,13 @@ def _space_for_text_end(page_box) -> float:
     area = [child for child in page_box.children if isinstance(child, FootnoteAreaBox) and child.children]
     bottom = page_box.content_box_y() + page_box.height
     return area[0].position_y if area else bottom
+
+
+def _a_page_of_its_own(pages) -> bool:
+    """True if the last page starts with a forced break (a back page, say): short on purpose, not a runt."""
+    before = {id(box.element) for page in pages[:-1] for box in page._page_box.descendants()
+              if getattr(box, "element", None) is not None}
+    return _starts_with_forced_break(pages[-1]._page_box, before)
 
 
 def _flow(page_box) -> list:
