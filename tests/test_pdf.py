@@ -54,8 +54,9 @@ def test_text_per_page(built):
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
         assert text.upper().count("PUBLIC") >= 2          # classification banner, top and bottom
-    assert "Recommendations" in pages[-1] and "SOURCES" in pages[-1].upper()
-    assert "Kazimbeyli, Yaver." in pages[-1]
+    closing = " ".join(pages[-2:])        # the Sources list may run on to a last page
+    assert "Recommendations" in closing and "SOURCES" in closing.upper()
+    assert "Kazimbeyli, Yaver." in closing
     everything = " ".join(pages)
     assert "Məmmədyarov" in everything and "Çavuşoğlu" in everything
 
