@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .build import FORMATS, BuildOptions, check_briefs
 from .corpus.sources import load_corpus
-from .errors import BriefwrightError, ProblemLog, display_path, printable
+from .errors import BriefwrightError, display_path, printable
 from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows, search_corpus
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
@@ -24,9 +24,7 @@ from .regen.rebuild import build_stale, refuse_shared_slugs
 from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
-from .render.theme_init import init_theme, list_themes
-from .render.theme_settings import resolve_settings
-from .render.themes import find_theme
+from .render.theme_init import init_theme, theme_description, theme_table
 from .settings import PAPER_SIZES
 from .workspace import Workspace
 
@@ -392,11 +390,8 @@ def templates_list(workspace: Workspace) -> None:
     Example:
       briefwright templates list
     """
-    rows = [(t.name, t.origin, f"extends {t.extends}" if t.extends else "-", t.description or "")
-            for t in list_themes(workspace)]
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip())
+    for line in theme_table(workspace):
+        click.echo(line)
 
 
 @templates.command("init", context_settings=CONTEXT)
@@ -432,22 +427,8 @@ def templates_show(workspace: Workspace, theme_name: str) -> None:
     Example:
       briefwright templates show briefing-note
     """
-    log = ProblemLog()
-    theme = find_theme(theme_name, workspace, log)
-    settings = resolve_settings(theme, log=log)
-    log.raise_if_errors()
-    click.echo(f"{theme.name}: " + " → ".join(f"{layer.name} ({layer.origin})" for layer in theme.layers))
-    width = max(map(len, settings.values))
-    for name, setting in settings.values.items():
-        click.echo(f"  {name:<{width}}  {_shown(setting.value):<28}  {setting.origin}")
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    for line in theme_description(workspace, theme_name):
+        click.echo(line)
 
 
 # --- sources in: add, refresh -------------------------------------------------------------
