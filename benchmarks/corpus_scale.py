@@ -89,8 +89,8 @@ def generate(root: Path, docs: int, catalog: int) -> None:
     entries = []
     for number in range(docs):
         name = f"gen_{number:06d}.txt"
-        body, size = [], 0
-        while size < rng.randint(2000, 10000):
+        body, size, target = [], 0, rng.randint(2000, 10000)
+        while size < target:
             body.append(paragraph(rng, words))
             size += len(body[-1])
         (root / "seeds" / name).write_text("\n\n".join(body) + "\n", encoding="utf-8")

@@ -35,7 +35,7 @@ class Source:
 
     id: str
     path: Path
-    text: str
+    text: str | None  # None until read, in a corpus loaded lazily (see Corpus.find)
     entry: dict | None = None
 
     @cached_property
@@ -67,31 +67,38 @@ class Corpus:
     stems: dict[str, str] = field(default_factory=dict)
     warnings: ProblemLog = field(default_factory=ProblemLog)
     broken: dict[str, str] = field(default_factory=dict)  # id or stem → why it cannot be cited
+    workspace: Workspace | None = None  # where unread sources are read from
 
     def find(self, key: str) -> Source | None:
-        """Return the source with catalog id or file stem `key`."""
-        if key in self.sources:
-            return self.sources[key]
-        if key in self.stems:
-            return self.sources[self.stems[key]]
-        return None
+        """Return the source with catalog id or file stem `key`, reading its file if not read yet."""
+        source = self.sources.get(key) or self.sources.get(self.stems.get(key, ""))
+        if source is not None and source.text is None:
+            del self.sources[source.id]
+            if not _add_source(self, source.id, source.path, self.workspace, source.entry):
+                self.stems.pop(source.stem, None)
+                return None
+            source = self.sources[source.id]
+        return source
 
     def known_ids(self) -> list[str]:
         return sorted(self.sources)
 
 
-def load_corpus(workspace: Workspace) -> Corpus:
-    """Read the catalog and every corpus file of `workspace`.
+def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
+    """Read the catalog and every corpus file of `workspace` (with `lazy`, each file when first found).
 
     Raises `ProblemsFound` if the catalog is broken; missing files and
-    uncatalogued files are warnings kept on the corpus.
+    uncatalogued files are warnings kept on the corpus. A lazy corpus reads a
+    file only when `find` first returns its source, so a brief costs the sources
+    it cites, whatever the corpus size.
     """
     if not workspace.seeds.is_dir():
         raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: the corpus lives there")
     log = ProblemLog()
     entries = load_catalog(workspace, log)
     log.raise_if_errors()
-    corpus = Corpus(warnings=log)
+    corpus = Corpus(warnings=log, workspace=workspace)
+    add = _add_unread if lazy else _add_source
     files = {p.name: p for p in sorted(workspace.seeds.iterdir()) if p.suffix in CORPUS_SUFFIXES}
     for entry, where in entries:
         name = entry["file"]
@@ -100,13 +107,19 @@ def load_corpus(workspace: Workspace) -> Corpus:
             log.warning(where, f"catalog entry {entry['id']!r}: its file seeds/{name} does not exist")
             corpus.broken[entry["id"]] = reason
             continue
-        _add_source(corpus, entry["id"], files.pop(name), workspace, entry)
+        add(corpus, entry["id"], files.pop(name), workspace, entry)
     for path in files.values():
-        if _add_source(corpus, path.stem, path, workspace, None):
+        if add(corpus, path.stem, path, workspace, None):
             log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
                         "its notes will show the file name until you add one")
     corpus.stems = {s.stem: s.id for s in corpus.sources.values()}
     return corpus
+
+
+def _add_unread(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
+    """Note a corpus file without reading it (Corpus.find reads it)."""
+    corpus.sources[source_id] = Source(source_id, path, None, entry)
+    return True
 
 
 def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
