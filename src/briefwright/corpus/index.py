@@ -12,7 +12,9 @@ and lower-cased. A quotation can only match where each of its words is such a ru
 matcher would find, whatever the case.
 
 Kept in step incrementally: a file whose size and mtime are unchanged is not read;
-one whose content hash is unchanged is not re-indexed. An index that is corrupt or
+one whose content hash is unchanged is not re-indexed. A file modified in the last
+few seconds is read and hashed again next time (an edit within one mtime tick
+could otherwise keep both). An index that is corrupt or
 was written by another version is rebuilt, with a warning. SQLite's WAL lets any
 number of readers work while one process writes; writers take turns
 (`BEGIN IMMEDIATE`). Where .briefwright/ cannot be written, `open_index` returns
@@ -29,6 +31,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -45,6 +48,7 @@ INDEX_VERSION = "1"           # bump when what is indexed, or how, changes
 WORD = re.compile(r"\d+|[^\W\d_]+")
 ROWS_PER_FILE = 1 << 32       # a paragraph's rowid is file id × this + its number
 BUSY_SECONDS = 60.0           # how long a writer waits for another one
+RACY_NS = 3_000_000_000       # a file changed this recently may change again within one mtime tick
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, name TEXT UNIQUE, size INTEGER, "
@@ -223,6 +227,8 @@ class FtsIndex:
 
     def _refresh(self, name: str, path: Path, stat: tuple[int, int] | None, row, report: UpdateReport) -> None:
         """Index one new or changed file (or forget it, if it cannot be read)."""
+        if stat is not None and stat[1] > time.time_ns() - RACY_NS:
+            stat = (stat[0], -1)  # too recent to vouch for: hash it again next time (as git does)
         text = read_source_text(path, self.workspace)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
         if row is not None and digest is not None and digest == row[3]:
