@@ -243,3 +243,57 @@ def test_search_through_the_index_equals_a_plain_scan(case):
         scanned = {(h.source_id, h.paragraph, h.matched)
                    for h in search_corpus(load_corpus(workspace), query, case_sensitive=case_sensitive)}
         assert found(workspace, query, case_sensitive=case_sensitive) == scanned
+
+
+# -- the catalog, parsed once per content -----------------------------------------------
+
+def _big_catalog(workspace: Workspace, entries: int = 400) -> None:
+    text = "".join(f"  - id: gen-{n}\n    file: gen-{n}.txt\n    type: article\n    title: \"Title number {n}\"\n"
+                   for n in range(entries))
+    with open(workspace.catalog, "a", encoding="utf-8") as out:
+        out.write(text)
+    for n in range(entries):
+        (workspace.seeds / f"gen-{n}.txt").write_text(f"Paragraph of document {n}.\n", encoding="utf-8")
+
+
+def test_a_large_catalog_is_parsed_once_per_content(workspace, monkeypatch):
+    from briefwright import yamlnodes
+    from briefwright.corpus.sources import load_catalog
+    from briefwright.errors import ProblemLog
+
+    _big_catalog(workspace)
+    first = load_catalog(workspace, ProblemLog())
+    composed = []
+    real = yamlnodes.compose
+    monkeypatch.setattr(yamlnodes, "compose", lambda *args, **kw: composed.append(1) or real(*args, **kw))
+    assert load_catalog(workspace, ProblemLog()) == first
+    assert composed == []
+    line = workspace.catalog.read_text(encoding="utf-8").count("\n") + 1
+    with open(workspace.catalog, "a", encoding="utf-8") as out:
+        out.write("  - id: late\n    file: late.txt\n    type: article\n")
+    again = load_catalog(workspace, ProblemLog())
+    assert composed == [1] and again[-1][0]["id"] == "late" and str(again[-1][1]).endswith(f":{line}:5")
+
+
+def test_a_catalog_with_problems_is_never_taken_from_the_cache(workspace):
+    from briefwright.corpus.sources import load_catalog
+    from briefwright.errors import ProblemLog
+
+    _big_catalog(workspace)
+    with open(workspace.catalog, "a", encoding="utf-8") as out:
+        out.write("  - id: gen-3\n    file: x.txt\n    type: article\n")
+    for _ in range(2):
+        log = ProblemLog()
+        load_catalog(workspace, log)
+        assert any("used twice" in p.message for p in log.errors)
+
+
+def test_the_catalog_limit_counts_entries(workspace, monkeypatch):
+    from briefwright.corpus import sources
+    from briefwright.errors import ProblemLog
+
+    monkeypatch.setattr(sources, "MAX_CATALOG_ENTRIES", 100)
+    _big_catalog(workspace, 101)
+    log = ProblemLog()
+    assert sources.load_catalog(workspace, log) == []
+    assert "106 entries, above the limit of 100" in log.errors[0].message

@@ -17,9 +17,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import yamlnodes
 from ..errors import BriefwrightError, Position, ProblemLog, display_path
-from ..workspace import MAX_CATALOG_BYTES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+from ..workspace import MAX_CATALOG_BYTES, MAX_CATALOG_ENTRIES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+from .catalog_cache import cached_entries, store_entries
 
 CORPUS_SUFFIXES = (".txt", ".md")
+FAST_YAML_CHARS = 100_000  # a larger catalog is parsed with libyaml
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*")
 
 
@@ -145,11 +147,23 @@ def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Posi
     if not path.exists():
         return []
     try:
-        text = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES).decode("utf-8")
+        data = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES)
+        text = data.decode("utf-8")
     except (UnsafePath, UnicodeDecodeError) as error:
         log.error(Position(path), getattr(error, "reason", "not UTF-8 text: save the file as UTF-8"))
         return []
-    root = yamlnodes.compose(text, path)
+    cached = cached_entries(workspace, data)
+    if cached is not None:
+        return cached
+    problems = len(log.problems)
+    entries = _parse_catalog(text, path, log)
+    if len(log.problems) == problems:
+        store_entries(workspace, data, entries)
+    return entries
+
+
+def _parse_catalog(text: str, path: Path, log: ProblemLog) -> list[tuple[dict, Position]]:
+    root = yamlnodes.compose(text, path, fast=len(text) > FAST_YAML_CHARS)
     if root is None:
         return []
     reader = yamlnodes.NodeReader(path, log, text)
@@ -160,6 +174,9 @@ def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Posi
             return []
         root = keys["references"][1]
     nodes = reader.sequence(root, "the catalog's references") or []
+    if len(nodes) > MAX_CATALOG_ENTRIES:
+        reader.error(root, f"the catalog has {len(nodes):,} entries, above the limit of {MAX_CATALOG_ENTRIES:,}")
+        return []
     entries, seen = [], {}
     for node in nodes:
         entry = _catalog_entry(node, reader)
