@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -297,3 +298,32 @@ def test_the_catalog_limit_counts_entries(workspace, monkeypatch):
     log = ProblemLog()
     assert sources.load_catalog(workspace, log) == []
     assert "106 entries, above the limit of 100" in log.errors[0].message
+
+
+def test_a_long_cold_build_shows_progress_on_a_terminal_only(workspace):
+    import pty
+
+    for number in range(250):
+        (workspace.seeds / f"gen-{number:03d}.txt").write_text(f"Document {number} on Ganja.\n", encoding="utf-8")
+    command = [str(BIN / "briefwright"), "search", "Ganja", "--limit", "1"]
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(command, cwd=workspace.root, stdout=subprocess.PIPE, stderr=follower, timeout=300)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"indexing the corpus" in shown and b"100%" in shown
+    assert b"indexing" not in done.stdout
+    shutil.rmtree(workspace.root / INDEX_FOLDER)
+    piped = subprocess.run(command, cwd=workspace.root, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and "indexing" not in piped.stderr

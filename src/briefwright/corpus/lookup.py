@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ProblemLog
+from ..errors import BriefwrightError, ProblemLog, display_path
 from ..verify.matcher import DOUBLE_QUOTES, SourceIndex
 from ..workspace import Workspace
 from .index import Progress, SearchBackend, corpus_files, open_index, read_source_text
@@ -67,6 +67,8 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
     an unknown one raises LookupError. `progress(count)` may return a callback for
     an index update that reads `count` files.
     """
+    if not workspace.seeds.is_dir():
+        raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: the corpus lives there")
     index = open_index(workspace, warn)
     if index is None:
         return _scanned(load_corpus(workspace), words, source_id, case_sensitive, limit)
