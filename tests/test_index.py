@@ -241,9 +241,10 @@ def test_search_through_the_index_equals_a_plain_scan(case):
         workspace.seeds.mkdir()
         for number, paragraphs in enumerate(documents):
             (workspace.seeds / f"doc{number}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-        scanned = {(h.source_id, h.paragraph, h.matched)
+        scanned = {(h.source_id, h.paragraph, h.matched, h.citation)
                    for h in search_corpus(load_corpus(workspace), query, case_sensitive=case_sensitive)}
-        assert found(workspace, query, case_sensitive=case_sensitive) == scanned
+        indexed = search_workspace(workspace, query, case_sensitive=case_sensitive, limit=10_000).hits
+        assert {(h.source_id, h.paragraph, h.matched, h.citation) for h in indexed} == scanned
 
 
 # -- the catalog, parsed once per content -----------------------------------------------

@@ -18,13 +18,14 @@ from ..workspace import OutputError, Workspace, write_atomically
 
 CACHE_VERSION = 1
 CACHE_FILE = "catalog.json"
+IDS_FILE = "catalog-ids.json"   # only {file: id}, for search
 MIN_CACHED_BYTES = 16_000  # smaller catalogs parse in less time than the cache takes to check
 
 
-def _cache_path(workspace: Workspace) -> Path:
+def _cache_path(workspace: Workspace, name: str = CACHE_FILE) -> Path:
     from .index import INDEX_FOLDER
 
-    return workspace.root / INDEX_FOLDER / CACHE_FILE
+    return workspace.root / INDEX_FOLDER / name
 
 
 def cached_entries(workspace: Workspace, data: bytes) -> list[tuple[dict, Position]] | None:
@@ -35,19 +36,37 @@ def cached_entries(workspace: Workspace, data: bytes) -> list[tuple[dict, Positi
         cache = json.loads(_cache_path(workspace).read_bytes())
         if cache.get("version") != CACHE_VERSION or cache.get("sha256") != hashlib.sha256(data).hexdigest():
             return None
-        return [(entry, Position(workspace.catalog, line, column)) for entry, line, column in cache["entries"]]
+        path = workspace.catalog
+        return [(entry, Position(path, line, column)) for entry, line, column in cache["entries"]]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def cached_file_ids(workspace: Workspace, data: bytes) -> dict[str, str] | None:
+    """{file: id} of the entries parsed from catalog bytes `data` before (what search needs), or None."""
+    try:
+        cache = json.loads(_cache_path(workspace, IDS_FILE).read_bytes())
+        if cache.get("version") == CACHE_VERSION and cache.get("sha256") == hashlib.sha256(data).hexdigest():
+            return dict(cache["ids"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
+    return None
 
 
 def store_entries(workspace: Workspace, data: bytes, entries: list[tuple[dict, Position]]) -> None:
     """Cache the entries parsed from `data` (silently not, where .briefwright/ cannot be written)."""
     if len(data) < MIN_CACHED_BYTES:
         return
-    cache = {"version": CACHE_VERSION, "sha256": hashlib.sha256(data).hexdigest(),
-             "entries": [[entry, where.line, where.column] for entry, where in entries]}
+    digest = hashlib.sha256(data).hexdigest()
+    ids: dict[str, str] = {}
+    for entry, _ in entries:
+        ids.setdefault(entry["file"], entry["id"])
+    caches = {CACHE_FILE: {"version": CACHE_VERSION, "sha256": digest,
+                           "entries": [[entry, where.line, where.column] for entry, where in entries]},
+              IDS_FILE: {"version": CACHE_VERSION, "sha256": digest, "ids": ids}}
     try:
         _cache_path(workspace).parent.mkdir(exist_ok=True)
-        write_atomically(_cache_path(workspace), json.dumps(cache, ensure_ascii=False).encode("utf-8"))
+        for name, cache in caches.items():
+            write_atomically(_cache_path(workspace, name), json.dumps(cache, ensure_ascii=False).encode("utf-8"))
     except (OSError, OutputError):
         pass

@@ -79,22 +79,22 @@ Progress = Callable[[int, int], None]  # (files indexed so far, files to index)
 class SearchBackend(Protocol):
     """What search needs from an index: keeping it in step, and candidates for words.
 
-    `update` brings the index in step with the corpus files given (paths inside
-    seeds/) and forgets every other file. `search` returns the paragraphs that may
+    `update` brings the index in step with the corpus files named (in seeds/)
+    and forgets every other file. `search` returns the paragraphs that may
     contain `words` (a quotation: `...` elisions and `[insertions]` allowed), best
     first, restricted to `files` when given. It may return paragraphs that do not
     hold the words (they are verified afterwards), but must never leave one out.
     """
 
-    def update(self, files: Iterable[Path], progress: Progress | None = None) -> UpdateReport: ...
+    def update(self, files: Iterable[str], progress: Progress | None = None) -> UpdateReport: ...
 
     def search(self, words: str, files: Iterable[str] | None = None) -> Iterable[Candidate]: ...
 
 
-def corpus_files(workspace: Workspace) -> list[Path]:
-    """The corpus files of `workspace`, sorted by name."""
+def corpus_files(workspace: Workspace) -> list[str]:
+    """The names of the corpus files of `workspace` (in seeds/), sorted."""
     with os.scandir(workspace.seeds) as entries:
-        return sorted(Path(e.path) for e in entries if e.name.endswith(CORPUS_SUFFIXES))
+        return sorted(e.name for e in entries if e.name.endswith(CORPUS_SUFFIXES))
 
 
 def index_words(text: str) -> str:
@@ -111,8 +111,9 @@ def paragraph_lines(text: str) -> list[str]:
 def fts_query(words: str) -> str | None:
     """The FTS5 query for a quotation: one phrase per fragment, all required; None if it has no words.
 
-    A fragment's edge beside an insertion may cut a word (`[T]he`): such an edge
-    word is dropped at the start and taken as a prefix at the end.
+    The matcher checks no word boundary beside an insertion (`[T]he`, `[X] 17`
+    matching in `2017`), so such an edge word is dropped at the start of a
+    fragment and taken as a prefix at its end.
     """
     pieces = parse_quotation(words)
     phrases = []
@@ -120,13 +121,10 @@ def fts_query(words: str) -> str | None:
         if piece.kind != "text":
             continue
         tokens = index_words(piece.value).split()
-        after_insert = index > 0 and pieces[index - 1].kind == "insert" and not piece.value[:1].isspace()
-        before_insert = index + 1 < len(pieces) and pieces[index + 1].kind == "insert" \
-            and not piece.value[-1:].isspace()
-        if after_insert and tokens and WORD.match(piece.value[:1].lower()):
-            tokens = tokens[1:]
+        if index > 0 and pieces[index - 1].kind == "insert":
+            tokens = tokens[1:]  # the matcher checks no word boundary beside an insertion
         if tokens:
-            prefix = "*" if before_insert and WORD.match(piece.value[-1:].lower()) else ""
+            prefix = "*" if index + 1 < len(pieces) and pieces[index + 1].kind == "insert" else ""
             phrases.append('"' + " ".join(tokens) + '"' + prefix)
     return " AND ".join(phrases) or None
 
@@ -193,9 +191,10 @@ class FtsIndex:
 
     # -- keeping in step -------------------------------------------------------
 
-    def update(self, files: Iterable[Path], progress: Progress | None = None) -> UpdateReport:
-        """Bring the index in step with `files`; only changed files are read, only new content indexed."""
-        on_disk = {path.name: path for path in files}
+    def update(self, files: Iterable[str], progress: Progress | None = None) -> UpdateReport:
+        """Bring the index in step with the files named; only changed files are read, only new content indexed."""
+        folder = self.workspace.seeds
+        on_disk = {name: os.path.join(folder, name) for name in files}
         known = {name: (size, mtime, digest) for name, size, mtime, digest
                  in self.db.execute("SELECT name, size, mtime_ns, sha256 FROM files")}
         if not _differs(on_disk, known):
@@ -209,7 +208,7 @@ class FtsIndex:
             raise
         return report
 
-    def _update_locked(self, on_disk: dict[str, Path], progress: Progress | None) -> UpdateReport:
+    def _update_locked(self, on_disk: dict[str, str], progress: Progress | None) -> UpdateReport:
         report = UpdateReport()
         known = {name: (file_id, size, mtime, digest) for file_id, name, size, mtime, digest
                  in self.db.execute("SELECT id, name, size, mtime_ns, sha256 FROM files")}
@@ -225,11 +224,11 @@ class FtsIndex:
                 progress(done, len(stale))
         return report
 
-    def _refresh(self, name: str, path: Path, stat: tuple[int, int] | None, row, report: UpdateReport) -> None:
+    def _refresh(self, name: str, path: str, stat: tuple[int, int] | None, row, report: UpdateReport) -> None:
         """Index one new or changed file (or forget it, if it cannot be read)."""
         if stat is not None and stat[1] > time.time_ns() - RACY_NS:
             stat = (stat[0], -1)  # too recent to vouch for: hash it again next time (as git does)
-        text = read_source_text(path, self.workspace)
+        text = read_source_text(Path(path), self.workspace)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
         if row is not None and digest is not None and digest == row[3]:
             self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?", (*stat, row[0]))
@@ -257,22 +256,27 @@ class FtsIndex:
     # -- searching --------------------------------------------------------------
 
     def search(self, words: str, files: Iterable[str] | None = None) -> Iterable[Candidate]:
-        """Paragraphs that may hold `words`, best first (bm25); every paragraph if it has no words."""
-        names = dict(self.db.execute("SELECT id, name FROM files"))
+        """Paragraphs that may hold `words`, best first (bm25), or in file order within given `files`.
+
+        Every paragraph is a candidate when `words` has no word at all.
+        """
         if files is None:
-            ranges = [(0, 1 << 62)]
+            names = dict(self.db.execute("SELECT id, name FROM files"))
         else:
-            wanted = set(files)
-            ranges = [(i * ROWS_PER_FILE, (i + 1) * ROWS_PER_FILE) for i, name in sorted(names.items())
-                      if name in wanted]
+            wanted = sorted(set(files))
+            names = dict(self.db.execute(f"SELECT id, name FROM files WHERE name IN ({','.join('?' * len(wanted))})",
+                                         wanted))
+        ranges = [(0, 1 << 62)] if files is None else \
+            [(i * ROWS_PER_FILE, (i + 1) * ROWS_PER_FILE) for i in sorted(names)]
         query = fts_query(words)
+        order = "rank" if files is None else "rowid"  # within one file: reading order, no ranking needed
         for low, high in ranges:
             if query is None:
                 rows = self.db.execute("SELECT rowid FROM paragraphs WHERE rowid >= ? AND rowid < ? "
                                        "ORDER BY rowid", (low, high))
             else:
                 rows = self.db.execute("SELECT rowid FROM paragraphs WHERE paragraphs MATCH ? "
-                                       "AND rowid >= ? AND rowid < ? ORDER BY rank", (query, low, high))
+                                       f"AND rowid >= ? AND rowid < ? ORDER BY {order}", (query, low, high))
             for (rowid,) in rows:
                 name = names.get(rowid // ROWS_PER_FILE)
                 if name is not None:
@@ -303,15 +307,15 @@ def _read_only(error: sqlite3.DatabaseError) -> bool:
     return "readonly" in message or "read-only" in message or "unable to open" in message
 
 
-def _differs(on_disk: dict[str, Path], known: dict[str, tuple]) -> bool:
+def _differs(on_disk: dict[str, str], known: dict[str, tuple]) -> bool:
     if set(on_disk) != set(known):
         return True
     return any(_stat(path) != known[name][:2] for name, path in on_disk.items())
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def _stat(path: str) -> tuple[int, int] | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns

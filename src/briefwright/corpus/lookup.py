@@ -10,13 +10,14 @@ workspace) the same matching runs over every source: slower, same hits.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import BriefwrightError, ProblemLog, display_path
 from ..verify.matcher import DOUBLE_QUOTES, SourceIndex
-from ..workspace import Workspace
-from .index import Progress, SearchBackend, corpus_files, open_index, read_source_text
+from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside
+from .catalog_cache import cached_file_ids, store_entries
+from .index import Progress, SearchBackend, corpus_files, open_index, paragraph_lines, read_source_text
 from .sources import Corpus, Source, load_catalog, load_corpus
 
 DEFAULT_LIMIT = 20
@@ -90,71 +91,115 @@ def _progress_for(index, files, progress) -> Progress | None:
 
 def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str, str]:
     """{file name: catalog id} for catalogued files (others are cited by their stem)."""
+    try:
+        data = read_inside(workspace.catalog, workspace.seeds, MAX_CATALOG_BYTES)
+    except UnsafePath:
+        data = None
+    ids = cached_file_ids(workspace, data) if data is not None else None
+    if ids is not None:
+        return ids
     log = ProblemLog()
     entries = load_catalog(workspace, log)
     if log.errors:
         warn("the catalog seeds/sources.yaml has errors (see briefwright sources): citations use file stems")
         return {}
+    if data is not None and not log.problems:
+        store_entries(workspace, data, entries)
     ids = {}
     for entry, _ in entries:
         ids.setdefault(entry["file"], entry["id"])
     return ids
 
 
-def _only(files: list[Path], ids: dict[str, str], source_id: str | None) -> list[str] | None:
+def _only(files: list[str], ids: dict[str, str], source_id: str | None) -> list[str] | None:
     if source_id is None:
         return None
-    for path in files:
-        if ids.get(path.name, path.stem) == source_id or path.stem == source_id:
-            return [path.name]
+    for name in files:
+        stem = Path(name).stem
+        if ids.get(name, stem) == source_id or stem == source_id:
+            return [name]
     raise LookupError(source_id)
+
+
+class _Verifier:
+    """Checks the index's candidate paragraphs against the source files, read now.
+
+    Matches never cross paragraphs, so each paragraph is checked on its own and
+    only the paragraphs the index proposes are normalised.
+    """
+
+    def __init__(self, index: SearchBackend, workspace: Workspace, ids: dict[str, str], case_sensitive: bool):
+        self.index, self.workspace, self.ids, self.case_sensitive = index, workspace, ids, case_sensitive
+        self._texts: dict[str, list[str]] = {}
+
+    def paragraph(self, name: str, number: int) -> str | None:
+        if name not in self._texts:
+            text = read_source_text(self.workspace.seeds / name, self.workspace)
+            self._texts[name] = paragraph_lines(text) if text is not None else []
+        lines = self._texts[name]
+        return lines[number - 1] if number <= len(lines) else None
+
+    def hits(self, name: str, number: int, words: str) -> list[Hit]:
+        line = self.paragraph(name, number)
+        if line is None:
+            return []
+        source = Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line)
+        return [replace(hit, paragraph=number) for hit in source_hits(source, words, self.case_sensitive, cite=False)]
+
+    def occurs_once(self, name: str, matched: str) -> bool:
+        """True if `matched` occurs once, case and all, in the whole file (as an evidence phrase must)."""
+        count = 0
+        for candidate in self.index.search(matched, [name]):
+            line = self.paragraph(name, candidate.paragraph)
+            if line is not None:
+                count += len(SourceIndex(Source("", self.workspace.seeds / name, line)).find_all(matched))
+            if count > 1:
+                return False
+        return count == 1
+
+    def citation(self, name: str, hit: Hit) -> str:
+        if _evidence_possible(hit.matched) and self.occurs_once(name, hit.matched):
+            return _evidence(hit.source_id, hit.matched)
+        return f"[@{hit.source_id}, para. {hit.paragraph}]"
 
 
 def _verified(index: SearchBackend, workspace: Workspace, ids: dict[str, str], words: str,
               only: list[str] | None, case_sensitive: bool, limit: int) -> SearchResult:
     """Verify the index's candidates, best first, until `limit` hits."""
-    hits, matches = [], {}
+    verifier, hits = _Verifier(index, workspace, ids, case_sensitive), []
     for candidate in index.search(words, only):
-        if candidate.file not in matches:
-            matches[candidate.file] = _matches(workspace, ids, candidate.file, words, case_sensitive)
-        for hit in matches[candidate.file].get(candidate.paragraph, []):
+        for hit in verifier.hits(candidate.file, candidate.paragraph, words):
             if len(hits) == limit:
                 return SearchResult(hits, more=True)
-            hits.append(hit)
+            hits.append(replace(hit, citation=verifier.citation(candidate.file, hit)))
     return SearchResult(hits)
 
 
-def _matches(workspace: Workspace, ids: dict[str, str], name: str, words: str,
-             case_sensitive: bool) -> dict[int, list[Hit]]:
-    """Every hit of `words` in one corpus file, read now, by paragraph."""
-    path = workspace.seeds / name
-    text = read_source_text(path, workspace)
-    if text is None:
-        return {}
-    by_paragraph: dict[int, list[Hit]] = {}
-    for hit in source_hits(Source(ids.get(name, path.stem), path, text), words, case_sensitive):
-        by_paragraph.setdefault(hit.paragraph, []).append(hit)
-    return by_paragraph
-
-
-def source_hits(source: Source, words: str, case_sensitive: bool = False) -> list[Hit]:
+def source_hits(source: Source, words: str, case_sensitive: bool = False, cite: bool = True) -> list[Hit]:
     """Every passage of one source holding `words`, in reading order."""
     view = SourceIndex(source)
     passages = view.find_all(words, ignore_case=not case_sensitive)
     hits = []
     for passage in {(p.first, p.text): p for p in passages}.values():
         paragraph = source.paragraph(passage.first).text.strip()
-        hits.append(Hit(source.id, passage.first, passage.text, _around(paragraph, passage.text),
-                        _citation(view, source.id, passage)))
+        citation = _citation(view, source.id, passage) if cite else ""
+        hits.append(Hit(source.id, passage.first, passage.text, _around(paragraph, passage.text), citation))
     return hits
 
 
 def _citation(view: SourceIndex, source_id: str, passage) -> str:
     """The evidence form `[@id "words"]` where the words occur once; else the paragraph's locator."""
-    if NOT_EVIDENCE.isdisjoint(passage.text) and "..." not in passage.text \
-            and len(view.find_all(passage.text)) == 1:
-        return f"[@{source_id} \"{passage.text}\"]"
+    if _evidence_possible(passage.text) and len(view.find_all(passage.text)) == 1:
+        return _evidence(source_id, passage.text)
     return f"[@{source_id}, {passage.locator}]"
+
+
+def _evidence_possible(text: str) -> bool:
+    return NOT_EVIDENCE.isdisjoint(text) and "..." not in text
+
+
+def _evidence(source_id: str, words: str) -> str:
+    return f'[@{source_id} "{words}"]'
 
 
 def search_corpus(corpus: Corpus, words: str, source_id: str | None = None,
