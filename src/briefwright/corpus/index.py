@@ -40,7 +40,7 @@ from typing import Protocol
 
 from ..verify.matcher import normalise, parse_quotation
 from ..workspace import MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
-from .sources import CORPUS_SUFFIXES
+from .sources import corpus_file_names
 
 INDEX_FOLDER = ".briefwright"
 INDEX_FILE = "index.sqlite3"
@@ -93,8 +93,7 @@ class SearchBackend(Protocol):
 
 def corpus_files(workspace: Workspace) -> list[str]:
     """The names of the corpus files of `workspace` (in seeds/), sorted."""
-    with os.scandir(workspace.seeds) as entries:
-        return sorted(e.name for e in entries if e.name.endswith(CORPUS_SUFFIXES))
+    return corpus_file_names(workspace.seeds)
 
 
 def index_words(text: str) -> str:

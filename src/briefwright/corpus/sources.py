@@ -8,6 +8,7 @@ its file's stem; a corpus file with no entry is still citable by its stem.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,7 +102,7 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
     log.raise_if_errors()
     corpus = Corpus(warnings=log, workspace=workspace)
     add = _add_unread if lazy else _add_source
-    files = {p.name: p for p in sorted(workspace.seeds.iterdir()) if p.suffix in CORPUS_SUFFIXES}
+    files = {name: workspace.seeds / name for name in corpus_file_names(workspace.seeds)}
     for entry, where in entries:
         name = entry["file"]
         if name not in files:
@@ -116,6 +117,12 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
                         "its notes will show the file name until you add one")
     corpus.stems = {s.stem: s.id for s in corpus.sources.values()}
     return corpus
+
+
+def corpus_file_names(seeds: Path) -> list[str]:
+    """The names of the corpus files in `seeds`, sorted (names, not paths: fast for thousands)."""
+    with os.scandir(seeds) as entries:
+        return sorted(e.name for e in entries if os.path.splitext(e.name)[1] in CORPUS_SUFFIXES)
 
 
 def _add_unread(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
