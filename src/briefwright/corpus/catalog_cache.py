@@ -19,6 +19,7 @@ from ..workspace import OutputError, Workspace, write_atomically
 CACHE_VERSION = 1
 CACHE_FILE = "catalog.json"
 IDS_FILE = "catalog-ids.json"   # only {file: id}, for search
+_READ: dict[tuple[str, str], list] = {}  # (catalog path, content hash) → entries, within one process
 MIN_CACHED_BYTES = 16_000  # smaller catalogs parse in less time than the cache takes to check
 
 
@@ -32,12 +33,17 @@ def cached_entries(workspace: Workspace, data: bytes) -> list[tuple[dict, Positi
     """The entries parsed from catalog bytes `data` before, or None if not cached."""
     if len(data) < MIN_CACHED_BYTES:
         return None
+    digest = hashlib.sha256(data).hexdigest()
+    key = (str(workspace.catalog), digest)
+    if key in _READ:  # status reads the catalog twice in one run
+        return _READ[key]
     try:
         cache = json.loads(_cache_path(workspace).read_bytes())
-        if cache.get("version") != CACHE_VERSION or cache.get("sha256") != hashlib.sha256(data).hexdigest():
+        if cache.get("version") != CACHE_VERSION or cache.get("sha256") != digest:
             return None
         path = workspace.catalog
-        return [(entry, Position(path, line, column)) for entry, line, column in cache["entries"]]
+        _READ[key] = [(entry, Position(path, line, column)) for entry, line, column in cache["entries"]]
+        return _READ[key]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 

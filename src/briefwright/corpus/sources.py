@@ -102,7 +102,8 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
     log.raise_if_errors()
     corpus = Corpus(warnings=log, workspace=workspace)
     add = _add_unread if lazy else _add_source
-    files = {name: workspace.seeds / name for name in corpus_file_names(workspace.seeds)}
+    seeds = workspace.seeds
+    files = {name: seeds / name for name in corpus_file_names(seeds)}
     for entry, where in entries:
         name = entry["file"]
         if name not in files:
