@@ -86,7 +86,7 @@ class Pipeline:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
-        self.corpus: Corpus = load_corpus(workspace)
+        self.corpus: Corpus = load_corpus(workspace, lazy=True)  # only the cited sources are read
         self.resolver = Resolver(self.corpus)
 
     def check(self, outline_path: Path, lock=None, accept: bool = False) -> CheckedBrief:
