@@ -65,10 +65,10 @@ mutation-%: $(STAMP)
 	tar --exclude=./.venv --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/mutation/$*
 	printf '[mutmut]\nsource_paths=src/briefwright\nonly_mutate=%s\nalso_copy=seeds\n  briefs\n  templates\npytest_add_cli_args_test_selection=%s\n' \
 	    '$(mutate_$*)' "$$(printf '%s\n  ' $(tests_$*))" > build/mutation/$*/setup.cfg
-	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(CURDIR)/$(BIN)/mutmut run \
+	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(abspath $(BIN))/mutmut run \
 	    --max-children $(MUTATION_JOBS) $(only_$*) > run.log 2>&1; \
-	    $(CURDIR)/$(BIN)/mutmut results > survivors.txt 2>&1; \
-	    $(CURDIR)/$(BIN)/mutmut export-cicd-stats > /dev/null 2>&1; \
+	    $(abspath $(BIN))/mutmut results > survivors.txt 2>&1; \
+	    $(abspath $(BIN))/mutmut export-cicd-stats > /dev/null 2>&1; \
 	    cp mutants/mutmut-cicd-stats.json score.json; echo "$*: $$(tr -d ' \n' < score.json)"
 
 clean:
