@@ -6,3 +6,158 @@ them out of the modules they do not concern.
 """
 
 from __future__ import annotations
+
+import fcntl
+import re
+import shutil
+import textwrap
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefwright.build import BuildOptions, Pipeline
+from briefwright.cli import main
+from briefwright.corpus.sources import Source
+from briefwright.errors import ProblemsFound
+from briefwright.regen.accept import apply_rewrites, planned_rewrites
+from briefwright.regen.drift import classify
+from briefwright.regen.freshness import FreshnessChecker
+from briefwright.regen.lock import lock_path
+from briefwright.verify.matcher import QuotationNotFound, SourceIndex, normalise
+from briefwright.workspace import Workspace
+
+from .conftest import REPO, minimal
+from .test_drift import AVD, OUTLINE, TRT, _resolved, edit, make_lock, problems
+from .test_html import Elements
+from .test_incremental import EXAMPLE_LINE, built, replace_in, status_of, ws  # noqa: F401 (fixtures)
+from .test_print import STRESS, stress_workspace
+
+
+def problems_of(workspace: Workspace, path: Path) -> list[str]:
+    with pytest.raises(ProblemsFound) as raised:
+        Pipeline(workspace).check(path)
+    return [str(problem) for problem in raised.value.problems]
+
+
+# -- 1. a misquotation is never verified --------------------------------------------------
+
+PARAGRAPH = "Pakistan is the only country in the world that does not recognize Armenia."
+
+
+@pytest.mark.parametrize("true, misquote", [
+    ("Pakistan is the only country in the world", "Pakistan is the only countrx in the world"),  # a word's end
+    ("Pakistan is the only country in the world", "Pakistan is the only cauntry in the world"),  # inside
+    ("is the only country in the world that", "is the only country in the world thet"),
+    ("Pakistan is the only country", "Rakistan is the only country"),                           # the first letter
+    ("does not recognize Armenia.", "does not recognize Armenia,"),                              # punctuation
+    ("the only country in the world", "the only country in the World"),                          # case
+])
+def test_a_one_letter_substitution_is_not_found(true, misquote):
+    index = SourceIndex(Source("s", Path("s.txt"), PARAGRAPH + "\n"))
+    assert len(index.find_all(true)) == 1
+    with pytest.raises(QuotationNotFound):
+        index.find_unique(misquote)
+
+
+def test_a_one_letter_misquotation_in_an_outline_is_an_error(workspace, write_outline):
+    path = write_outline(minimal("'He said \"Pakistan is the only country in the wirld\"[@kazimbeyli-2017].'"))
+    [problem] = problems_of(workspace, path)
+    assert problem.startswith("briefs/test.yaml:5:18: error: quotation not found in kazimbeyli-2017: "
+                              "“Pakistan is the only country in the wirld”"), problem
+
+
+# -- 2, 7. which note text and locator stands under which call (HTML and PDF) ---------------
+
+NOTES_OUTLINE = """\
+title: "Notes under their calls"
+sections:
+  - heading: One
+    body:
+      - >-
+        Alpha.[@kazimbeyli-2017, para. 15] Bravo.[@trt-2021, paras. 6–7]
+        Charlie "the only country which does not recognise Armenia"[@trt-2021].
+        Delta.[@avdaliani-2020, para. 3] Echo.[@korybko-2021 "is not intended against other countries"]
+        Foxtrot.[@cij-2017, paras. 2-3] Golf.
+      - quote: avdaliani-2020
+        paragraphs: 6-7
+"""
+# For each call, in order: the word it follows, and what its note must say (who, then where). Made by
+# hand from the corpus: paragraph numbers counted in seeds/ (korybko-2021 para. 5 holds the evidence).
+EXPECTED_NOTES = [
+    ("Alpha", "Yaver Kazimbeyli, “New Defense Triangle", "para. 15."),
+    ("Bravo", "“What’s Behind the Growing Azerbaijan-Pakistan-Turkey Friendship?” TRT World", "paras. 6–7,"),
+    ("Armenia", "TRT World, “Azerbaijan-Pakistan-Turkey Friendship,”", "para. 11."),
+    ("Delta", "Emil Avdaliani, “Examining the Rationale", "para. 3,"),
+    ("Echo", "Andrew Korybko, “Could Pakistan-Azerbaijan", "para. 5."),
+    ("Foxtrot", "“Response to Regional Challenges", "paras. 2–3."),
+    ("military-educational spheres", "Avdaliani, “Azerbaijan-Pakistan Cooperation,”", "paras. 6–7."),
+]
+LOCATORS = list(dict.fromkeys(where.rstrip(".,") for _, _, where in EXPECTED_NOTES))
+
+
+@pytest.fixture(scope="module")
+def notes_brief(tmp_path_factory):
+    root = tmp_path_factory.mktemp("notes")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    (root / "briefs").mkdir()
+    outline = root / "briefs" / "notes.yaml"
+    outline.write_text(NOTES_OUTLINE, encoding="utf-8")
+    pipeline = Pipeline(Workspace.at(root))
+    return pipeline.build(pipeline.check(outline), BuildOptions(html=True))
+
+
+def note_texts(html: Elements) -> dict[int, str]:
+    return {int(e["attrs"]["data-note"]): " ".join(e["text"].split()) for e in html.all("span", "fn")}
+
+
+@pytest.mark.renders
+def test_each_call_of_the_html_stands_after_its_words_and_carries_its_own_note(notes_brief):
+    html_text = notes_brief.html.read_text(encoding="utf-8")
+    notes = note_texts(Elements(html_text))
+    assert sorted(notes) == list(range(1, len(EXPECTED_NOTES) + 1))
+    flow = re.sub(r'<span class="fn" id="note-\d+" data-note="\d+">.*?</span>(?=<|\s|$)', "", html_text)
+    calls = [int(n) for n in re.findall(r'<a class="fn-call" href="#note-(\d+)"', flow)]
+    assert calls == list(range(1, len(EXPECTED_NOTES) + 1))
+    for number, (after, who, where) in enumerate(EXPECTED_NOTES, start=1):
+        call = flow.rindex("<a", 0, flow.index(f'href="#note-{number}"'))
+        preceding = " ".join(re.sub(r"<[^>]+>", " ", flow[:call]).split())
+        assert preceding.rstrip(" .”").endswith(after), (number, preceding[-80:])
+        assert notes[number].startswith(who) and where in notes[number], (number, notes[number])
+        assert [locator for locator in LOCATORS if re.search(re.escape(locator) + r"[.,]", notes[number])] == [
+            where.rstrip(".,")], (number, notes[number])
+
+
+@pytest.mark.renders
+def test_each_note_of_the_pdf_is_printed_with_its_own_number_text_and_locator(notes_brief):
+    [page] = PdfReader(notes_brief.pdf).pages
+    text = " ".join(page.extract_text().split())
+    starts = [text.index(f" {number}. {who}") for number, (_, who, _) in enumerate(EXPECTED_NOTES, start=1)]
+    assert starts == sorted(starts), starts  # in order, each once
+    for number, (_, who, where) in enumerate(EXPECTED_NOTES, start=1):
+        end = starts[number] if number < len(starts) else text.index("Page 1 of 1")
+        note = text[starts[number - 1]:end]
+        assert [locator for locator in LOCATORS if re.search(re.escape(locator) + r"[.,]", note)] == [
+            where.rstrip(".,")], (number, note)
+    assert notes_brief.note_pages == {number: 1 for number in range(1, len(EXPECTED_NOTES) + 1)}
+
+
+# -- 3. the "not found" error shows the nearest passage as the source has it ------------------
+
+def test_the_nearest_passage_is_printed_whole_with_its_true_similarity(workspace, write_outline):
+    path = write_outline(minimal("'It \"attains a much bigger importance\"[@trt-2021].'"))
+    [problem] = problems_of(workspace, path)
+    similarity = SequenceMatcher(None, "attains a much bigger importance", "attains a much greater importance",
+                                 autojunk=False).ratio()
+    assert f"{similarity:.0%}" == "89%"
+    assert problem == ("briefs/test.yaml:5:13: error: quotation not found in trt-2021: “attains a much bigger "
+                       "importance”; nearest passage: para. 6 (89% similar): “attains a much greater importance”")
+
+
+def test_a_far_misquotation_shows_a_low_similarity(workspace, write_outline):
+    path = write_outline(minimal("'It \"attains zzzz qqqq xxxx\"[@trt-2021].'"))
+    [problem] = problems_of(workspace, path)
+    percent = int(re.search(r"\((\d+)% similar\)", problem).group(1))
+    assert percent < 60, problem
