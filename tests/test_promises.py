@@ -161,3 +161,94 @@ def test_a_far_misquotation_shows_a_low_similarity(workspace, write_outline):
     [problem] = problems_of(workspace, path)
     percent = int(re.search(r"\((\d+)% similar\)", problem).group(1))
     assert percent < 60, problem
+
+
+# -- 4. versions and the PDF variant make a brief stale ------------------------------------
+
+def set_lock_version(ws, name: str, version: str) -> None:
+    import json
+    lock = ws.briefs / "small.lock"
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    assert name in data["versions"]
+    data["versions"][name] = version
+    lock.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["briefwright", "pypandoc-binary", "weasyprint"])
+def test_a_version_change_makes_the_brief_stale(ws, name):
+    from briefwright.regen.freshness import current_versions
+    set_lock_version(ws, name, "0.0.1")
+    assert status_of("briefs/small.yaml") == (
+        f"briefs/small.yaml: stale: version ({name} 0.0.1 → {current_versions()[name]})")
+
+
+def test_asking_for_another_pdf_variant_makes_the_brief_stale(ws):
+    outline = ws.briefs / "small.yaml"
+    assert FreshnessChecker(ws, BuildOptions()).check(outline).state == "up to date"
+    for variant in ("ua-1", "a-3b"):
+        assert FreshnessChecker(ws, BuildOptions(pdf_variant=variant)).check(outline).reasons == ["options"]
+
+
+# -- 5. the file lock is held while the PDF and the lock are written --------------------------
+
+@pytest.mark.renders
+def test_the_pdf_and_the_lock_are_written_under_the_outlines_file_lock(workspace, monkeypatch):
+    import briefwright.build
+    import briefwright.regen.rebuild as rebuild
+    outline = workspace.briefs / "azerbaijan-pakistan-economy.yaml"
+    held = []
+
+    def locked_now(path: Path) -> bool:
+        with open(outline, "rb") as other:  # a second open file: flock tells it apart from the build's
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(other, fcntl.LOCK_UN)
+            return False
+
+    def spy(real):
+        def write(path, data):
+            held.append((Path(path).suffix, locked_now(path)))
+            return real(path, data)
+        return write
+
+    monkeypatch.setattr(briefwright.build, "write_atomically", spy(briefwright.build.write_atomically))
+    monkeypatch.setattr(rebuild, "write_atomically", spy(rebuild.write_atomically))
+    [outcome] = rebuild.build_stale(workspace, [outline], BuildOptions(), jobs=1)
+    assert outcome.status == "built", outcome.messages
+    assert held == [(".pdf", True), (".lock", True)]
+    assert locked_now(outline) is False  # and released after
+
+
+# -- 6. an explicit locator limits where a printed quotation may be found ----------------------
+
+def test_a_printed_quotation_outside_its_explicit_paragraph_is_an_error(workspace, write_outline):
+    path = write_outline(minimal("'It is \"the only country which does not recognise Armenia\"[@trt-2021, para. 6].'"))
+    [problem] = problems_of(workspace, path)
+    assert problem.startswith("briefs/test.yaml:5:"), problem
+    assert "para. 6" in problem and "not found" in problem, problem
+
+
+def test_an_explicit_locator_chooses_between_two_occurrences(workspace, write_outline):
+    for paragraph in (2, 3):
+        path = write_outline(minimal(f"'In \"Caucasus International Journal\"[@cij-2017, para. {paragraph}].'"),
+                             f"p{paragraph}.yaml")
+        checked = Pipeline(workspace).check(path)
+        [note] = checked.notes
+        assert [(item.source_id, item.paragraphs) for item in note.items] == [("cij-2017", (paragraph, paragraph))]
+
+
+# -- 8. check compares the outline with its lock ------------------------------------------
+
+def test_check_reports_what_only_the_lock_can_tell(workspace, write_outline):
+    path = write_outline(OUTLINE)
+    lock_path(path).write_text(make_lock(workspace, path).to_text(), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "briefs/test.yaml"]).exit_code == 0
+    edit(workspace, AVD, "However, at present", "An inserted paragraph.\nHowever, at present")
+    assert Pipeline(workspace).check(path).drifts == []  # without the lock, paragraph 16 is simply another text
+    result = runner.invoke(main, ["check", "briefs/test.yaml"])
+    assert result.exit_code == 1, result.output
+    assert "briefs/test.yaml:15:20: error: moved:" in result.output
+    assert "is now para. 17 (was para. 16)" in result.output
