@@ -40,6 +40,8 @@ MUTATION_MODULES := matcher resolver drift freshness lock pdf workspace
 MUTATION_TIMEOUT ?= 3600   # seconds per module
 MUTATION_JOBS    ?= 1      # processes per module (the machine may be shared)
 FAST             := -m "not renders"
+# Tests that start worker processes (build -j, watch) cannot see the mutants: left out.
+INPROCESS        := -k "not processes and not watch and not kill and not test_build_writes"
 mutate_matcher   := src/briefwright/verify/matcher.py
 tests_matcher    := tests/test_quotes.py tests/test_outline.py tests/test_promises.py $(FAST)
 mutate_resolver  := src/briefwright/verify/resolver.py
@@ -47,15 +49,15 @@ tests_resolver   := tests/test_quotes.py tests/test_outline.py tests/test_drift.
 mutate_drift     := src/briefwright/regen/drift.py
 tests_drift      := tests/test_drift.py tests/test_promises.py $(FAST)
 mutate_freshness := src/briefwright/regen/freshness.py
-tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST)
+tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_lock      := src/briefwright/regen/lock.py
-tests_lock       := tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST)
+tests_lock       := tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_pdf       := src/briefwright/render/pdf.py
 tests_pdf        := tests/test_pdf.py tests/test_promises.py -k "fetcher or page_check or refuse or note"
 only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
                     'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
 mutate_workspace := src/briefwright/workspace.py
-tests_workspace  := tests/test_cli.py tests/test_outline.py tests/test_promises.py $(FAST)
+tests_workspace  := tests/test_cli.py tests/test_outline.py tests/test_promises.py $(FAST) $(INPROCESS)
 
 mutation: $(addprefix mutation-,$(MUTATION_MODULES))
 
