@@ -223,3 +223,27 @@ def test_from_to_with_two_openings_is_ambiguous_and_occurrence_chooses():
         index.find_between("First words", "last words")
     assert raised.value.paragraphs == [1, 2]
     assert index.find_between("First words", "last words", occurrence=2).printed == ("First words B. last words",)
+
+
+@pytest.mark.parametrize("source, typed, printed", [
+    ("  indented words here", "indented words", "indented words"),              # a paragraph's leading spaces
+    ("C\u0327avus\u0327og\u0306lu spoke", "Çavuşoğlu", "C\u0327avus\u0327og\u0306lu"),  # combining marks kept
+    ("Xavier and X-ray vision X", "Xavier and X-ray vision X", "Xavier and X-ray vision X"),
+    ("a list [b of things", "list [b of", "list [b of"),                          # a lone bracket is text
+])
+def test_the_printed_characters_are_exactly_the_sources(source, typed, printed):
+    assert index_of(source + "\nnext").find_unique(typed).printed == (printed,)
+
+
+def test_normalising_keeps_every_letter():
+    assert normalise("Xavier X") == "Xavier X"
+    assert normalise("  spaced  out ") == "spaced out"
+    assert normalise("wait... what") == "wait\u2026 what"   # three dots are one character, the space stays
+
+
+def test_the_nearest_passage_knows_where_it_lies():
+    index = index_of("Nothing here.\nPakistan is the only country which does not recognise Armenia.")
+    with pytest.raises(QuotationNotFound) as raised:
+        index.find_unique("the sole country which does not recognise")
+    start, end = raised.value.nearest.span
+    assert index.text[start:end] == "the only country which does not recognise"
