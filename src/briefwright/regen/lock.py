@@ -51,6 +51,7 @@ class CitationRecord:
     after: str
     occurrence: int = 1   # which occurrence of `text` in the source it was
     occurrences: int = 1  # of how many
+    pages: str = ""       # in a paged source: the pages of the passage, `p. 41` or `pp. 41–42`
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -77,6 +78,9 @@ class Lock:
         data = {"briefwright-lock": LOCK_FORMAT, **asdict(self)}
         if not self.outputs:  # a PDF-only build writes the lock as before
             del data["outputs"]
+        for record in data["citations"]:  # pages only where a source is paged: other locks keep their bytes
+            if not record["pages"]:
+                del record["pages"]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -108,7 +112,8 @@ _SHAPE = {
     "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
     "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
     "outputs?": ("each", {"path": _TEXT, "sha256": _TEXT}),
-    "citations": ("list", {name: (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
+    "citations": ("list", {name + ("?" if name == "pages" else ""):
+                           (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
                            for name in CitationRecord.__dataclass_fields__}),
 }
 
