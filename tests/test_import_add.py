@@ -4,6 +4,8 @@ bad input is a clear message with nothing written."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -171,3 +173,37 @@ def test_a_source_extracted_by_another_extractor_version_is_flagged_and_re_extra
     assert again.exit_code == 0 and "kazimbeyli-2017-web: updated" in again.output
     assert workspace.catalog.read_text(encoding="utf-8") == catalog
     assert "warning: kazimbeyli-2017-web" not in run("sources").output
+
+
+def test_the_lock_records_the_extractor_and_a_new_extractor_version_makes_the_brief_stale(run, workspace,
+                                                                                         write_outline):
+    write_outline("""
+        title: "Imported"
+        sections:
+          - heading: One
+            body:
+              - '"A new defense alliance in Asia is in the making"[@kazimbeyli-2017-web] said the paper.'
+    """, "imported.yaml")
+    write_outline("""
+        title: "Seeds only"
+        sections:
+          - heading: One
+            body:
+              - 'Hand-made.[@kazimbeyli-2017 "the only country in the world"]'
+    """, "seeds-only.yaml")
+    assert run("build", "briefs/imported.yaml", "briefs/seeds-only.yaml").exit_code == 0
+    recorded = load_corpus(workspace).find("kazimbeyli-2017-web").entry["extractor"]
+    imported = json.loads((workspace.briefs / "imported.lock").read_text(encoding="utf-8"))
+    assert imported["extractors"] == {"kazimbeyli-2017-web": recorded} and recorded.startswith("trafilatura ")
+    assert "extractors" not in json.loads((workspace.briefs / "seeds-only.lock").read_text(encoding="utf-8"))
+
+    # re-extracted by a newer trafilatura: the same text, a new extractor in the entry
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    workspace.catalog.write_text(catalog.replace(f'extractor: "{recorded}"', 'extractor: "trafilatura 9.0.0"'),
+                                 encoding="utf-8")
+    status = run("status")
+    assert (f"briefs/imported.yaml: stale: extractor of kazimbeyli-2017-web ({recorded} → trafilatura 9.0.0)"
+            in status.output)
+    assert "briefs/seeds-only.yaml: up to date" in status.output
+    assert run("build").exit_code == 0
+    assert "briefs/imported.yaml: up to date" in run("status").output
