@@ -5,11 +5,17 @@ bad input is a clear message with nothing written."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from briefwright.cli import main
+from briefwright.corpus import catalog_edit
+from briefwright.corpus.adding import add_source, catalog_entries
 from briefwright.corpus.sources import load_corpus
 
 from . import import_fixtures as fixtures
@@ -207,3 +213,30 @@ def test_the_lock_records_the_extractor_and_a_new_extractor_version_makes_the_br
     assert "briefs/seeds-only.yaml: up to date" in status.output
     assert run("build").exit_code == 0
     assert "briefs/imported.yaml: up to date" in run("status").output
+
+
+def _waiting_on_a_lock(pid: int) -> bool:
+    """Whether process `pid` is blocked waiting for a file lock (the kernel lists waiters with `->`)."""
+    return any(line.split()[1] == "->" and line.split()[5] == str(pid)
+               for line in Path("/proc/locks").read_text().splitlines() if len(line.split()) > 5)
+
+
+def test_two_adds_at_once_take_turns_and_neither_entry_is_lost(workspace, news, tmp_path):
+    """One add holds the catalog (this process); a second, in another process, must wait for it, then
+    read the catalog as the first left it: both entries are there."""
+    other = tmp_path / "downloads" / "other.html"
+    other.write_bytes(fixtures.news_page(headline="A second article, added at the same moment"))
+    with catalog_edit.catalog_lock(workspace.seeds):
+        child = subprocess.Popen([sys.executable, "-m", "briefwright", "add", str(other), "--id", "second-web"],
+                                 cwd=workspace.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while child.poll() is None and not _waiting_on_a_lock(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        waited = _waiting_on_a_lock(child.pid)
+        add_source(workspace, str(news), "first-web")          # the first add, while the second waits
+    output = child.communicate(timeout=120)[0].decode()
+    assert waited, f"the second add did not wait for the catalog lock: {output}"
+    assert child.returncode == 0, output
+    ids = [entry["id"] for entry in catalog_entries(workspace)]
+    assert "first-web" in ids and "second-web" in ids
+    assert ids.count("first-web") == ids.count("second-web") == 1
