@@ -181,3 +181,22 @@ def test_explicit_pages_that_moved_speak_in_pages_and_accept_rewrites_them(run, 
     notes = re.sub(r"<[^>]+>", "", (paged.build / "explicit.print.html").read_text(encoding="utf-8"))
     assert "“A Paged Article,” A Journal, 2017, 42." in notes and "42–43." in notes and "41" not in notes
     assert run("status", "briefs/explicit.yaml").output.strip() == "briefs/explicit.yaml: up to date"
+
+
+def test_the_example_economy_brief_cites_the_journal_pdf_by_page(run, workspace):
+    """The example workspace shows page locators: computed and explicit `p.` from cij-2017-pdf, printed
+    as Chicago cites a journal article (the bare page), beside a web page cited by paragraph."""
+    result = run("build", "briefs/azerbaijan-pakistan-economy.yaml", "--html")
+    assert result.exit_code == 0, result.output
+    lock = json.loads((workspace.briefs / "azerbaijan-pakistan-economy.lock").read_text(encoding="utf-8"))
+    from_pdf = [(r["kind"], r["typed"] if r["kind"] == "locator" else "", r["pages"])
+                for r in lock["citations"] if r["source"] == "cij-2017-pdf"]
+    assert ("quotation", "", "p. 41") in from_pdf and ("quotation", "", "p. 42") in from_pdf
+    assert ("locator", "p. 42", "p. 42") in from_pdf and ("locator", "p. 41", "p. 41") in from_pdf
+    assert all("pages" not in r for r in lock["citations"] if r["source"] == "kazimbeyli-2017-web")
+    assert set(lock["extractors"]) == {"cij-2017-pdf", "kazimbeyli-2017-web"}
+    notes = re.sub(r"<[^>]+>", "", (workspace.build / "azerbaijan-pakistan-economy.print.html")
+                   .read_text(encoding="utf-8"))
+    assert "Caucasus International Journal 7, no. 2 (2017): 41." in notes
+    assert "“Response to Regional Challenges,” 2017, 42." in notes
+    assert "Caspian News, December 5, 2017, para. 3." in notes
