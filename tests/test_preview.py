@@ -228,3 +228,37 @@ def test_preview_of_a_missing_outline_or_a_taken_port_is_bad_usage(preview):
     taken = runner.invoke(main, ["preview", "--port", str(server.port)], catch_exceptions=False)
     assert taken.exit_code == 2 and f"cannot serve on 127.0.0.1:{server.port}" in taken.output
     assert "Traceback" not in taken.output
+
+
+def _page_pictures(pdf: bytes, folder: Path, name: str) -> list[bytes]:
+    """The PDF's pages as PNG pictures drawn by poppler (pdftoppm), to compare two PDFs as a reader sees them."""
+    import subprocess
+
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(folder / f"{name}.pdf"), str(folder / name)], check=True)
+    return [page.read_bytes() for page in sorted(folder.glob(f"{name}-*.png"))]
+
+
+def test_the_warm_pdf_reuses_fonts_and_parsed_css_until_the_stylesheet_changes(preview, tmp_path):
+    from briefwright.build import _epoch
+    from briefwright.render.pdf import PdfOptions, render_pdf
+
+    server, session, outline = preview
+    wait_until(lambda: session.current.pdf, 60)
+    kept = session.typesetting.kept
+    assert kept is not None and session.typesetting.parsed == 1
+    assert "<style>" in session.current.print_html and "@font-face" not in session.current.print_html
+    original = outline.read_text(encoding="utf-8")
+    outline.write_text(original.replace("Solidarity ahead", "Solidarity well ahead", 1), encoding="utf-8")
+    wait_until(lambda: session.current.pdf and "Solidarity well ahead" in session.current.print_html, 60)
+    assert session.typesetting.kept is kept and session.typesetting.parsed == 1   # same fonts, same parsed CSS
+    snapshot = session.current
+    cold = render_pdf(snapshot.pipeline.html(snapshot.checked, snapshot.citations), snapshot.checked.theme,
+                      session.workspace.root, PdfOptions(None, _epoch(snapshot.checked.outline))).data
+    warm_pages = _page_pictures(snapshot.pdf, tmp_path, "warm")
+    assert len(warm_pages) >= 2 and warm_pages == _page_pictures(cold, tmp_path, "cold")
+    outline.write_text(original.replace("date: 2026-11-22", 'date: 2026-11-22\ntheme: {accent: "#114477"}'),
+                       encoding="utf-8")
+    wait_until(lambda: session.current.pdf and "#114477" in snapshot.pipeline.html(session.current.checked,
+                                                                                     session.current.citations), 60)
+    assert session.typesetting.kept is not kept and session.typesetting.parsed == 2  # the stylesheet changed

@@ -7,8 +7,10 @@ the source view; the snapshot is then published and waiting clients woken. The
 session stays warm: the corpus and its indexes are kept until a file in seeds/
 changes, the theme's Jinja environment (compiled templates) until one in
 templates/ does. The PDF follows in one background thread, which imports
-WeasyPrint once, renders the print HTML and lays out only the newest snapshot. Problems are kept as the CLI prints them
-(`file:line:col: error: …`), and the last good brief stays for the source view.
+WeasyPrint once, renders the print HTML and lays out only the newest snapshot,
+keeping its fonts and parsed theme CSS (typesetting.py). Problems are kept as
+the CLI prints them (`file:line:col: error: …`), and the last good brief stays
+for the source view.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..errors import BriefwrightError, ProblemsFound
 from ..outline.prose import CiteGroup
 from ..regen.lock import lock_path, read_lock
 from ..render.citations import FormattedCitations, format_citations
-from ..render.html import environment
+from ..render.html import brief_context, environment, render_html
 from ..render.web import WebNotes, deep_links, media_type, note_passages, render_web
 from ..corpus.passages import Passage
 from ..workspace import Workspace
@@ -83,6 +85,7 @@ class PreviewSession:
         self._pipeline: tuple[tuple, Pipeline] | None = None   # (seeds/ as it was, the pipeline)
         self._environments: tuple[tuple, dict] = ((), {})     # (templates/ as it was, theme folders → env)
         self.assets: dict[str, tuple[str, bytes]] = {}  # the brief's fonts and images: name → (media type, bytes)
+        self.typesetting = None  # typesetting.WarmTypesetting: the PDF's fonts and parsed theme CSS, kept
 
     # -- the HTML, at once --------------------------------------------------------
 
@@ -122,14 +125,14 @@ class PreviewSession:
 
     def _warm_pipeline(self) -> Pipeline:
         """The pipeline of the last refresh while no file in seeds/ changed; a new one otherwise."""
-        seen = _fingerprint(self.workspace.seeds)
+        seen = fingerprint(self.workspace.seeds)
         if self._pipeline is None or self._pipeline[0] != seen:
             self._pipeline = (seen, Pipeline(self.workspace))
         return self._pipeline[1]
 
     def _environment(self, checked: CheckedBrief) -> jinja2.Environment:
         """The theme's Jinja environment, kept (with its compiled templates) while templates/ is unchanged."""
-        seen = _fingerprint(self.workspace.templates)
+        seen = fingerprint(self.workspace.templates)
         if self._environments[0] != seen:
             self._environments = (seen, {})
         key = tuple(map(str, checked.theme.folders))
@@ -182,6 +185,9 @@ class PreviewSession:
 
     def _pdf_loop(self) -> None:
         from ..render.pdf import PdfOptions, render_pdf  # WeasyPrint: imported once, in this thread
+        from .typesetting import WarmTypesetting
+
+        self.typesetting = WarmTypesetting(self.workspace.root)
 
         while True:
             self._pdf_wanted.wait()
@@ -193,10 +199,8 @@ class PreviewSession:
                 continue
             clock = time.perf_counter()
             try:
-                snapshot.print_html = snapshot.pipeline.html(snapshot.checked, snapshot.citations)
-                rendered = render_pdf(snapshot.print_html, snapshot.checked.theme, self.workspace.root,
-                                      PdfOptions(None, _epoch(snapshot.checked.outline)))
-                pdf, problem = rendered.data, None
+                options = PdfOptions(None, _epoch(snapshot.checked.outline))
+                pdf, problem = self._render_pdf(snapshot, render_pdf, options), None
             except BriefwrightError as error:
                 pdf, problem = None, error.format_message()
             except Exception as error:  # noqa: BLE001
@@ -208,8 +212,20 @@ class PreviewSession:
                     self.generation += 1
                     self.changed.notify_all()
 
+    def _render_pdf(self, snapshot: Snapshot, render_pdf, options) -> bytes:
+        """Lay out the snapshot's print HTML, with the warm fonts and parsed theme CSS when they can be kept."""
+        checked, citations = snapshot.checked, snapshot.citations
+        stylesheet = checked.theme.read_stylesheets() + "\n" + checked.settings.css()
+        warm = self.typesetting.options(checked.theme, stylesheet, options)
+        if warm is None:  # the build's own path, which reports what is wrong with the stylesheet
+            snapshot.print_html = snapshot.pipeline.html(checked, citations)
+        else:  # the same HTML without its <style>: the stylesheet comes parsed
+            context = brief_context(checked.outline, citations, "", checked.settings, checked.theme.name)
+            snapshot.print_html = render_html(self._environment(checked), context)
+        return render_pdf(snapshot.print_html, checked.theme, self.workspace.root, warm or options).data
 
-def _fingerprint(folder: Path) -> tuple:
+
+def fingerprint(folder: Path) -> tuple:
     """Every file below `folder` with its size and modification time: changes when any file does."""
     if not folder.is_dir():
         return ()
