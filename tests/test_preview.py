@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from briefwright.render.web import text_fragment_link
 from briefwright.preview.server import PreviewServer, watch_inputs
@@ -102,6 +103,25 @@ def test_a_note_links_to_its_source_view_with_the_passage_marked(preview):
     assert "Note 3: " + passage.locator in view
     assert "unchanged since the last build" not in view        # never built: no lock to compare with
 
+
+
+def test_a_note_citing_several_sources_marks_the_passage_of_each(preview):
+    server, session, _ = preview
+    _, page, _ = get(server, "/brief.html")
+    notes = session.current.checked.notes
+    for words in ("backed each other on various international forums", "only $18.735 million"):
+        group, k = next((g, k) for g in notes for k, item in enumerate(g.items) if item.evidence == words)
+        assert len(group.items) > 1
+        source_id = group.items[k].source_id
+        assert f'href="/source/{source_id}?note={group.number}&amp;item={k}#passage"' in page
+        _, view, _ = get(server, f"/source/{source_id}?note={group.number}&item={k}")
+        assert re.findall(r"<mark[^>]*>(.*?)</mark>", view) == [words]   # the words, not their whole paragraph
+        assert f'<mark id="passage">{words}</mark>' in view
+    group = next(g for g in notes if g.items[0].source_id == "kazimbeyli-2017" and g.items[0].paragraphs == (7, 7)
+                 and len(g.items) > 1)
+    _, view, _ = get(server, f"/source/kazimbeyli-2017?note={group.number}&item=0")
+    paragraph = session.current.pipeline.corpus.find("kazimbeyli-2017").paragraph(7).text
+    assert re.findall(r"<mark[^>]*>(.*?)</mark>", view) == [str(escape(paragraph))]  # a locator: the paragraph
 
 def test_problems_replace_the_brief_and_fixing_them_brings_it_back(preview):
     server, session, outline = preview

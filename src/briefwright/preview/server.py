@@ -112,7 +112,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         item = group.items[item_number] if group and item_number < len(group.items) else None
         if item is not None and item.source_id != source_id:
             group = item = None
-        passage = snapshot.passages.get(group.number) if group and item_number == 0 else None
+        passage = snapshot.item_passages.get((group.number, item_number)) if group else None
         drifts = [drift.message() for drift in checked.drifts if drift.record.source == source_id
                   and drift.kind != "unchanged"]
         return source_view(source, group.number if group else None, passage, item.paragraphs if item else None,
@@ -176,9 +176,9 @@ def quotation_rows(snapshot: Snapshot) -> list[dict]:
     moved = {(d.record.source, d.record.first): d for d in checked.drifts if d.kind != "unchanged"}
     for group in checked.notes:
         for k, item in enumerate(group.items):
-            passage = snapshot.passages.get(group.number) if k == 0 else None
+            passage = snapshot.item_passages.get((group.number, k))
             span = (passage.first, passage.last) if passage else item.paragraphs
-            kind = ("quotation" if passage else "evidence" if item.evidence else
+            kind = ("quotation" if k == 0 and group.number in snapshot.passages else "evidence" if item.evidence else
                     "locator" if item.paragraphs else "whole source")
             drift = next((d for (source, first), d in moved.items()
                           if source == item.source_id and span and d.paragraphs and d.paragraphs[0] == span[0]), None)

@@ -33,6 +33,8 @@ from ..render.citations import FormattedCitations, format_citations
 from ..render.html import brief_context, environment, render_html
 from ..render.web import WebNotes, deep_links, media_type, note_passages, render_web
 from ..corpus.passages import Passage
+from ..verify.matcher import OccurrenceMissing, QuotationAmbiguous, QuotationNotFound
+from ..verify.resolver import Resolver
 from ..workspace import Workspace
 
 
@@ -46,6 +48,7 @@ class Snapshot:
     checked: CheckedBrief | None = None
     pipeline: Pipeline | None = None
     passages: dict[int, Passage] = field(default_factory=dict)  # note number → the passage it prints or pulls
+    item_passages: dict[tuple[int, int], Passage] = field(default_factory=dict)  # (note, item) → its source's passage
     print_html: str = ""
     seconds: float = 0.0
     pdf: bytes | None = None
@@ -100,6 +103,7 @@ class PreviewSession:
             snapshot.locked = lock is not None
             citations = self._formatted(pipeline, checked)
             snapshot.passages = note_passages(checked.outline)
+            snapshot.item_passages = item_passages(checked.notes, snapshot.passages, pipeline.resolver)
             notes = PreviewNotes(citations.notes,
                                  deep_links=deep_links(checked.outline, pipeline.corpus, checked.settings))
             snapshot.html = render_web(checked.outline, checked.notes, citations, checked.theme, checked.settings,
@@ -157,6 +161,7 @@ class PreviewSession:
             if not snapshot.ok and self.current.checked is not None:  # the source view keeps the last good brief
                 snapshot.checked, snapshot.pipeline = self.current.checked, self.current.pipeline
                 snapshot.passages, snapshot.locked = self.current.passages, self.current.locked
+                snapshot.item_passages = self.current.item_passages
             self.current = snapshot
             self.generation += 1
             self.changed.notify_all()
@@ -223,6 +228,24 @@ class PreviewSession:
             context = brief_context(checked.outline, citations, "", checked.settings, checked.theme.name)
             snapshot.print_html = render_html(self._environment(checked), context)
         return render_pdf(snapshot.print_html, checked.theme, self.workspace.root, warm or options).data
+
+
+def item_passages(notes: list[CiteGroup], passages: dict[int, Passage],
+                  resolver: Resolver) -> dict[tuple[int, int], Passage]:
+    """The passage of each source a note cites, by (note, item): the first source's printed or pulled
+    passage, and the evidence words of any source cited with them (`[@a, para. 2; @b "words"]`)."""
+    found = {}
+    for group in notes:
+        for k, item in enumerate(group.items):
+            if k == 0 and group.number in passages:
+                found[(group.number, k)] = passages[group.number]
+            elif item.evidence is not None and item.source_id:
+                try:
+                    found[(group.number, k)] = resolver.index(resolver.corpus.find(item.source_id)).find_unique(
+                        item.evidence)
+                except (QuotationNotFound, QuotationAmbiguous, OccurrenceMissing):  # reported by the check
+                    continue
+    return found
 
 
 def fingerprint(folder: Path) -> tuple:
