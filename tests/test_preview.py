@@ -213,6 +213,53 @@ def test_in_a_browser_an_edit_shows_without_reloading_and_a_note_opens_its_marke
             shutil.copy(tmp_path / name, shots / name)
 
 
+
+def test_in_a_browser_the_pdf_pane_follows_edits_and_a_problem_shows_in_place_of_the_brief(preview, browser, tmp_path):
+    import hashlib
+
+    server, session, outline = preview
+    browser.get(server.url)
+    wait_until(lambda: browser.execute_script("return document.body.dataset.pdf") == "ready", 60)
+    browser.find_element("id", "show-pdf").click()
+    pane = lambda: browser.execute_script(  # noqa: E731
+        "return [document.body.dataset.showing, document.getElementById('brief').getAttribute('src')]")
+    version = session.current.version
+    assert wait_until(lambda: pane() == ["pdf", f"/brief.pdf?v={version}"])
+    browser.save_screenshot(str(tmp_path / "pdf-pane.png"))
+    original = outline.read_text(encoding="utf-8")
+    outline.write_text(original.replace("Solidarity ahead of capability", "Solidarity before capability"),
+                       encoding="utf-8")
+    wait_until(lambda: session.current.version > version and session.current.pdf, 60)
+    new = session.current.version
+    assert wait_until(lambda: pane() == ["pdf", f"/brief.pdf?v={new}"], 30)   # the new PDF, with no click
+    shown = browser.execute_async_script(  # what the pane's address serves to the browser
+        "const done = arguments[0]; fetch(document.getElementById('brief').getAttribute('src'))"
+        ".then(r => r.arrayBuffer()).then(b => crypto.subtle.digest('SHA-256', b))"
+        ".then(d => done(Array.from(new Uint8Array(d)).map(x => x.toString(16).padStart(2, '0')).join('')));")
+    assert shown == hashlib.sha256(session.current.pdf).hexdigest()
+    assert session.current.checked.outline.title.startswith("Solidarity before capability")
+    time.sleep(3)  # only for the picture: chromium's PDF viewer draws the pages a moment after loading them
+    browser.save_screenshot(str(tmp_path / "pdf-pane-updated.png"))
+
+    outline.write_text(original.replace('"a string of continuous', '"a string of endless'), encoding="utf-8")
+    problems = lambda: browser.execute_script(  # noqa: E731
+        "const p = document.getElementById('problems'), f = document.getElementById('brief');"
+        "return [p.hidden, f.hidden, p.innerText, p.getBoundingClientRect().height > 0]")
+    hidden, frame_hidden, text, visible = wait_until(lambda: (v := problems()) and not v[0] and v)
+    assert frame_hidden and visible
+    assert re.search(r"briefs/azerbaijan-pakistan-turkey\.yaml:\d+:\d+: error: quotation not found in "
+                     r"avdaliani-2020", text), text
+    assert "Solidarity" not in browser.execute_script("return document.querySelector('.brief-pane').innerText")
+    browser.save_screenshot(str(tmp_path / "problem.png"))
+    outline.write_text(original, encoding="utf-8")
+    wait_until(lambda: problems()[0] and not problems()[1])
+    assert problems()[2] == ""
+    browser.save_screenshot(str(tmp_path / "fixed.png"))
+    shots = Path(__import__("os").environ.get("BRIEFWRIGHT_SCREENSHOTS", tmp_path))
+    for name in ("pdf-pane.png", "pdf-pane-updated.png", "problem.png", "fixed.png"):
+        if shots != tmp_path:
+            shutil.copy(tmp_path / name, shots / name)
+
 def test_the_event_stream_announces_each_change_of_an_input(preview):
     server, session, outline = preview
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
