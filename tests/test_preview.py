@@ -160,6 +160,63 @@ def test_the_source_view_links_to_the_quoted_words_on_the_original_page(preview)
     assert f'href="{text_fragment_link(url, passage.text)}"'.replace("&", "&amp;") in view
 
 
+
+def test_an_attackers_requests_find_nothing_and_break_nothing(preview, tmp_path_factory):
+    server, session, outline = preview
+    for path in ("/source/%2e%2e/sources.yaml", "/source/..%2fsources.yaml", "/_/%2e%2e/session.py",
+                 "//etc/passwd", "/source/trt-2021/../../seeds/sources.yaml", "/_/asset/", "/_/asset/..",
+                 "/_/static/preview.js", "/brief.html/..", "/state.json/../../briefs"):
+        assert get(server, path)[0] == 404, path
+    for query in ("note=%C2%B2&item=%C2%B2", "note=99999999999999999999&item=1", "note=-1&item=x", "note=&item="):
+        status, view, _ = get(server, "/source/trt-2021?" + query)   # odd numbers are ignored, never a crash
+        assert status == 200 and "<mark" not in view, query
+    for path in ("/", "/brief.html", "/source/trt-2021", "/nothing"):
+        assert "frame-ancestors 'self'" in get(server, path)[2]["Content-Security-Policy"], path  # no framing
+
+    secret = tmp_path_factory.mktemp("outside") / "secret.txt"
+    secret.write_text("A secret paragraph outside the workspace.\n", encoding="utf-8")
+    Path("seeds/outside.txt").symlink_to(secret)
+    Path("seeds/uncited.txt").write_text("A source the brief does not cite.\n", encoding="utf-8")
+    version = session.current.version
+    wait_until(lambda: session.current.version > version and "uncited" in session.current.pipeline.corpus.sources)
+    assert get(server, "/source/uncited")[0] == 404                  # in the corpus, not in the brief
+    assert get(server, "/source/outside")[0] == 404
+    original = outline.read_text(encoding="utf-8")
+    outline.write_text(original.replace("international forums.[@", "international forums.[@outside; @", 1),
+                       encoding="utf-8")
+    state = wait_until(lambda: (s := json.loads(get(server, "/state.json")[1]))["ok"] is False and s)
+    assert "source &#39;outside&#39;: seeds/outside.txt cannot be read" in state["problems"], state["problems"]
+    for path in ("/source/outside", "/brief.html", "/state.json", "/source/trt-2021"):
+        assert "A secret paragraph" not in get(server, path)[1], path
+
+
+def test_the_preview_serves_only_the_fonts_and_images_the_brief_uses_now(preview):
+    server, session, outline = preview
+    original = outline.read_text(encoding="utf-8")
+    outline.write_text(original.replace("date: 2026-11-22", "date: 2026-11-22\ntemplate: caspian-policy-institute"),
+                       encoding="utf-8")
+    logo = wait_until(lambda: re.search(r'src="(/_/asset/[0-9a-f]{32}\.svg)"', get(server, "/brief.html")[1]))[1]
+    assert get(server, logo)[0] == 200
+    outline.write_text(original, encoding="utf-8")
+    wait_until(lambda: session.current.ok and session.current.checked.theme.name == "policy-brief")
+    assert get(server, logo)[0] == 404                               # that theme's logo is no longer the brief's
+
+
+def test_a_catalog_url_that_is_not_a_web_address_is_never_a_deep_link(preview):
+    server, session, outline = preview
+    catalog = Path("seeds/sources.yaml")
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+        "https://caucasuswatch.de/", "javascript:alert(document.domain)//caucasuswatch.de/"), encoding="utf-8")
+    outline.write_text(outline.read_text(encoding="utf-8").replace(
+        "date: 2026-11-22", "date: 2026-11-22\ntheme: {deep_links: true}"), encoding="utf-8")
+    wait_until(lambda: session.current.ok and session.current.checked.settings["deep_links"]
+               and "javascript:" in str(session.current.pipeline.corpus.find("avdaliani-2020").entry))
+    page = get(server, "/brief.html")[1]
+    assert 'class="deep-link"' in page                                # the other sources' deep links
+    assert not re.search(r'href="javascript:', page, re.I)
+    view = get(server, "/source/avdaliani-2020?note=3&item=0")[1]
+    assert "<mark" in view and 'class="deep-link"' not in view
+
 # -- in a real browser ------------------------------------------------------------
 
 @pytest.fixture

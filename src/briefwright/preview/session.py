@@ -106,8 +106,11 @@ class PreviewSession:
             snapshot.item_passages = item_passages(checked.notes, snapshot.passages, pipeline.resolver)
             notes = PreviewNotes(citations.notes,
                                  deep_links=deep_links(checked.outline, pipeline.corpus, checked.settings))
+            assets: dict[str, tuple[str, bytes]] = {}
             snapshot.html = render_web(checked.outline, checked.notes, citations, checked.theme, checked.settings,
-                                       calls=notes, env=self._environment(checked), asset_url=self._asset_url)
+                                       calls=notes, env=self._environment(checked),
+                                       asset_url=lambda path, data: _asset_url(assets, path, data))
+            self.assets = assets  # only what this brief uses now
             snapshot.checked, snapshot.pipeline, snapshot.citations = checked, pipeline, citations
         except ProblemsFound as error:
             snapshot.problems = [str(problem) for problem in error.problems]
@@ -120,12 +123,6 @@ class PreviewSession:
         if snapshot.ok:
             self._pdf_wanted.set()
         return snapshot
-
-    def _asset_url(self, path: Path, data: bytes) -> str:
-        """Serve a font or image of the brief at a URL named by its hash (the browser keeps it)."""
-        name = hashlib.sha256(data).hexdigest()[:32] + path.suffix.lower()
-        self.assets[name] = (media_type(path), data)
-        return f"/_/asset/{name}"
 
     def _warm_pipeline(self) -> Pipeline:
         """The pipeline of the last refresh while no file in seeds/ changed; a new one otherwise."""
@@ -228,6 +225,13 @@ class PreviewSession:
             context = brief_context(checked.outline, citations, "", checked.settings, checked.theme.name)
             snapshot.print_html = render_html(self._environment(checked), context)
         return render_pdf(snapshot.print_html, checked.theme, self.workspace.root, warm or options).data
+
+
+def _asset_url(assets: dict[str, tuple[str, bytes]], path: Path, data: bytes) -> str:
+    """Serve a font or image of the brief at a URL named by its hash (the browser keeps it)."""
+    name = hashlib.sha256(data).hexdigest()[:32] + path.suffix.lower()
+    assets[name] = (media_type(path), data)
+    return f"/_/asset/{name}"
 
 
 def item_passages(notes: list[CiteGroup], passages: dict[int, Passage],
