@@ -8,6 +8,9 @@ over, so `WarmTypesetting` parses the stylesheet once (through the same
 WeasyPrint `CSS` made with one kept `DeclaredFonts`, and lays out the print
 HTML rendered without its `<style>`, handing it that CSS. Both are dropped and
 made again when the stylesheet's text or any file of the theme chain changes.
+WeasyPrint takes a parsed stylesheet as a user stylesheet rather than an author
+one, which decides nothing here (the print HTML has no other stylesheet); the
+tests compare the pages of a warm and a cold render as poppler draws them.
 A stylesheet that WeasyPrint warns about, or that names a refused or missing
 file, is not kept: that render takes the build's own path, which reports it.
 """
