@@ -132,14 +132,18 @@ class PreviewSession:
         return self._pipeline[1]
 
     def _environment(self, checked: CheckedBrief) -> jinja2.Environment:
-        """The theme's Jinja environment, kept (with its compiled templates) while templates/ is unchanged."""
-        seen = fingerprint(self.workspace.templates)
-        if self._environments[0] != seen:
-            self._environments = (seen, {})
+        """The theme's Jinja environment, kept (with its compiled templates) while templates/ is unchanged.
+
+        Called by the refresh and by the PDF thread: each works on the pair it read, never on one
+        the other has just replaced.
+        """
+        seen, kept = fingerprint(self.workspace.templates), self._environments
+        if kept[0] != seen:
+            kept = self._environments = (seen, {})
         key = tuple(map(str, checked.theme.folders))
-        if key not in self._environments[1]:
-            self._environments[1][key] = environment(checked.theme)
-        return self._environments[1][key]
+        if key not in kept[1]:
+            kept[1][key] = environment(checked.theme)
+        return kept[1][key]
 
     def _formatted(self, pipeline: Pipeline, checked: CheckedBrief) -> FormattedCitations:
         """The notes formatted by citeproc, or the last answer when nothing that shapes them changed."""
