@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
+from .punctuation import PlacedCitation, place, punctuation_inside_quotes
 from ..errors import display_path
 from ..outline.reader import BulletList, Outline, Prose, Quote
 from ..outline.prose import CiteGroup
@@ -166,19 +167,35 @@ class SectionView:
 
 @dataclass(frozen=True)
 class Notes:
-    """The formatted notes, and how a call shows them: inline footnotes or calls to endnotes."""
+    """The formatted citations, and how each shows: in the text, as a footnote, or as a call to an endnote."""
 
     texts: list[str]
     endnotes: bool = False
+    in_text: tuple[str, ...] = ()         # what each citation prints in the sentence ("" for none)
+    punctuation_inside: bool = True       # American usage: a moved period or comma goes inside the quote
+
+    def is_note(self, group: CiteGroup) -> bool:
+        return bool(self.texts[group.number - 1])
+
+    def sentence(self, group: CiteGroup) -> Markup:
+        """What the citation prints in the sentence: `(Doe 2020)`, `[1]`, an author's name, or nothing."""
+        text = self.in_text[group.number - 1] if self.in_text else ""
+        return Markup('<span class="citation">{}</span>').format(Markup(text)) if text else Markup("")
+
+    def note_call(self, group: CiteGroup) -> Markup:
+        if not self.is_note(group):
+            return Markup("")
+        return endnote_call_html(group) if self.endnotes else note_html(group, self.texts)
 
     def call(self, group: CiteGroup) -> Markup:
-        return endnote_call_html(group) if self.endnotes else note_html(group, self.texts)
+        return self.sentence(group) + self.note_call(group)
 
 
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
                   settings: ThemeSettings, theme_name: str = "") -> dict:
     """Build everything a theme's templates may use, from a resolved outline and the theme's settings."""
-    notes = Notes(citations.notes, settings["notes"] == "endnotes")
+    notes = Notes(citations.notes, settings["notes"] == "endnotes" and citations.note_style,
+                  tuple(citations.in_text or ()), punctuation_inside_quotes(outline.lang or "en"))
     return {
         "brief": {
             "title": outline.title,
@@ -199,6 +216,8 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
         "recommendations": [prose_html(p, notes) for p in outline.recommendations],
         "endnotes": [Markup(text) for text in citations.notes] if notes.endnotes else [],
         "sources": [Markup(html) for _, html in citations.bibliography] if settings["sources"] else [],
+        "sources_heading": "Sources" if citations.note_style else "References",
+        "note_style": citations.note_style,
         "stylesheet": Markup(stylesheet),
         "paper": settings["paper"],
         "theme": settings.context(theme_name),
@@ -240,20 +259,37 @@ def endnote_call_html(group: CiteGroup) -> Markup:
     return Markup('<a class="note-call" id="call-{0}" href="#endnote-{0}">{0}</a>').format(group.number)
 
 
-def quotation_html(group: CiteGroup) -> Markup:
-    """A quotation printed in the text: the source's characters between typographic quotes."""
-    passage = group.passage
-    return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}”</span>{}').format(
-        passage.source_id, passage.locator, passage.text, group.trailing)
+def quotation_html(placed: PlacedCitation) -> Markup:
+    """A quotation printed in the text: the source's characters between typographic quotes.
+
+    The editor's punctuation a note call moved stands inside the closing mark
+    (American usage) or after it; the quoted characters are the source's.
+    """
+    passage = placed.group.passage
+    inside = Markup('<span class="editorial">{}</span>').format(placed.inside_quote) if placed.inside_quote else ""
+    return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}{}”</span>{}').format(
+        passage.source_id, passage.locator, passage.text, inside, placed.before_call)
+
+
+def _citation_html(placed: PlacedCitation, notes: Notes) -> Markup:
+    """A citation in prose: its printed quotation, what it prints in the sentence, the moved punctuation, the call."""
+    group = placed.group
+    if group.passage:
+        return quotation_html(placed) + _space_before(group, notes) + notes.call(group)
+    return notes.sentence(group) + escape(placed.before_call) + notes.note_call(group)
+
+
+def _space_before(group: CiteGroup, notes: Notes) -> Markup:
+    """In-text styles: the space typed between a printed quotation and its citation, `“…” (Doe 2020)`."""
+    return Markup(" ") if group.space_before and not notes.is_note(group) else Markup("")
 
 
 def prose_html(prose: Prose, notes: Notes) -> Markup:
     """Render a prose item: inline Markdown for the editor's text, our HTML for citations."""
     text, pieces = "", []
-    for segment in prose.parsed.segments:
-        if isinstance(segment, CiteGroup):
-            html = quotation_html(segment) if segment.passage else Markup("")
-            pieces.append(html + notes.call(segment))
+    for segment in place(prose.parsed.segments, notes.is_note, notes.punctuation_inside):
+        if isinstance(segment, PlacedCitation):
+            pieces.append(_citation_html(segment, notes))
             text += _PLACEHOLDER.format(len(pieces) - 1)
         else:
             text += segment.replace("\ue000", "").replace("\ue001", "")
