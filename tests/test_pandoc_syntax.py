@@ -136,3 +136,98 @@ def test_no_citation_reaches_the_html_unparsed(every_outline):
         body = re.sub(r"<style>.*?</style>|<[^>]+>", " ", html, flags=re.S)
         body = body.replace("editor@example.org", "")  # an e-mail address, which is text
         assert not RAW.search(body), f"{path.name}: {RAW.search(body)[0]!r} printed raw"
+
+
+# -- punctuation around note calls -------------------------------------------------------
+
+NOTE = re.compile(r'<span class="fn" id="note-\d+" data-note="\d+">'
+                  r'(?:[^<]|<(?!/?span)[^>]*>|<span[^>]*>[^<]*</span>)*</span>')  # a note, with its spans
+
+
+def calls_in_context(html: str) -> list[tuple[str, str]]:
+    """(the 12 characters before, the 3 after) each note call, tags and the notes themselves removed."""
+    body = html.split("</style>", 1)[1]
+    body = NOTE.sub("", body)
+    body = re.sub(r'<a class="fn-call"[^>]*>(\d+)</a>', "\ue000", body)
+    text = re.sub(r"<[^>]+>", "", body)
+    return [(text[max(0, i - 12):i], text[i + 1:i + 4]) for i, c in enumerate(text) if c == "\ue000"]
+
+
+def example_html(lang: str | None = None, workspace: Workspace | None = None) -> str:
+    workspace = workspace or Workspace.at(REPO)
+    path = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
+    if lang:
+        copy = workspace.briefs / "british.yaml"
+        copy.write_text(f"lang: {lang}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+        path = copy
+    pipeline = Pipeline(workspace)
+    checked = pipeline.check(path)
+    assert checked.outline.lang == (lang or "en")
+    return pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style, checked.outline.lang))
+
+
+def test_the_example_brief_prints_every_call_after_its_punctuation():
+    calls = calls_in_context(example_html())
+    assert len(calls) == 43
+    for before, after in calls:
+        assert not re.match(r"[.,;:!?]", after), (before, after)       # no punctuation after a call
+        assert not re.search(r"”[.,]\ue000?$", before), (before, after)  # en-US: the period inside the quotes
+    assert sum(before.endswith((".”", ",”")) for before, _ in calls) >= 5
+
+
+def test_en_gb_keeps_the_period_outside_the_closing_mark(workspace):
+    calls = calls_in_context(example_html("en-GB", workspace))
+    assert len(calls) == 43
+    assert not any(before.endswith((".”", ",”")) for before, _ in calls if "editorial" not in before)
+    assert sum(before.endswith(("”.", "”,")) for before, _ in calls) >= 5
+    for before, after in calls:
+        assert not re.match(r"[.,;:!?]", after), (before, after)
+
+
+def test_pandoc_places_the_punctuation_the_same_way(workspace, write_outline):
+    """The same sentence through pandoc's own Markdown reader and writer, and through briefwright."""
+    import json
+    import subprocess
+
+    from briefwright.render.citations import pandoc_path
+
+    sentence = ('Rahman said "who stands with it attains a much greater importance" [@trt-2021]. '
+                'The war "put a spotlight on Baku’s close relations" [@trt-2021], and more [@cij-2017]; '
+                'so @kazimbeyli-2017 wrote.')
+    pipeline = Pipeline(workspace)
+    bibliography = workspace.root / "cited.json"
+    bibliography.write_text(json.dumps([pipeline.corpus.find(i).csl for i in ("trt-2021", "cij-2017",
+                                                                              "kazimbeyli-2017")]))
+    style = pipeline.check(write_outline(minimal("'x'"))).style
+    for lang in ("en-US", "en-GB"):
+        theirs = subprocess.run([str(pandoc_path()), "--citeproc", "-t", "plain", "--wrap=none", f"-Mlang={lang}",
+                                 f"--bibliography={bibliography}", f"--csl={style}"],
+                                input=sentence, capture_output=True, text=True, check=True).stdout
+        theirs = re.sub(r"\[\d+\]", "\ue000", theirs.split("\n\n")[0].strip())
+        path = write_outline(minimal(">-\n        " + sentence) + f"lang: {lang}\n", f"{lang}.yaml")
+        checked = pipeline.check(path)
+        html = pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style, lang))
+        calls = calls_in_context(html)
+        body = NOTE.sub("", html.split("</style>", 1)[1])
+        body = re.sub(r'<a class="fn-call"[^>]*>\d+</a>', "\ue000", body)
+        ours = re.sub(r"<[^>]+>", "", re.search(r"<section class=\"section\".*?<p>(.*?)</p>", body, re.S)[1])
+        assert len(calls) == 4
+        assert ours == theirs, lang
+
+
+def test_the_lock_says_the_moved_period_is_the_editors(workspace, write_outline):
+    import json
+
+    from click.testing import CliRunner
+
+    from briefwright.cli import main
+
+    write_outline(minimal(">-\n        Rahman: \"who stands with it attains a much greater importance\"[@trt-2021]."), "us.yaml")
+    write_outline(minimal(">-\n        Rahman: \"who stands with it attains a much greater importance\"[@trt-2021].")
+                  + "lang: en-GB\n", "gb.yaml")
+    result = CliRunner().invoke(main, ["build", "briefs/us.yaml", "briefs/gb.yaml"])
+    assert result.exit_code == 0, result.output
+    for name, mark in (("us", "."), ("gb", "")):
+        [record] = json.loads((workspace.briefs / f"{name}.lock").read_text())["citations"]
+        assert record["text"] == "who stands with it attains a much greater importance"  # the source's, unchanged
+        assert record["editor_punctuation"] == mark

@@ -129,9 +129,13 @@ def _quote_form(quote: Quote) -> tuple[str | None, str, str]:
     return None, "", ""
 
 
-def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
-    """The lock's records for a resolved outline; `index_of(source_id)` gives a SourceIndex."""
-    records = []
+def record_citations(outline: Outline, index_of, editorial: dict[int, str] | None = None) -> list[CitationRecord]:
+    """The lock's records for a resolved outline; `index_of(source_id)` gives a SourceIndex.
+
+    `editorial` maps a printed quotation's group (by id) to the editor's punctuation
+    printed inside its closing mark (see render.punctuation.editorial_marks).
+    """
+    records, editorial = [], editorial or {}
     for citation in outline_citations(outline):
         passage = citation.passage
         if citation.kind == "locator" and citation.item.source_id:
@@ -145,7 +149,8 @@ def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
         records.append(CitationRecord(
             citation.kind, citation.key, citation.typed, passage.source_id, passage.first, passage.last, text,
             index.text[max(0, start - CONTEXT_CHARS):start], index.text[end:end + CONTEXT_CHARS],
-            places.index(start) + 1 if start in places else 1, max(1, len(places))))
+            places.index(start) + 1 if start in places else 1, max(1, len(places)),
+            editorial.get(id(citation.group), "") if citation.kind == "quotation" else ""))
     return records
 
 

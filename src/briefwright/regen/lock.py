@@ -51,6 +51,8 @@ class CitationRecord:
     after: str
     occurrence: int = 1   # which occurrence of `text` in the source it was
     occurrences: int = 1  # of how many
+    editor_punctuation: str = ""  # a period or comma of the editor's printed inside the closing mark
+                                  # (American usage), which is not part of `text`
 
     @property
     def identity(self) -> tuple[str, str, str]:

@@ -71,3 +71,13 @@ def _move_inside(placed: PlacedCitation) -> None:
     """en-US: a leading period or comma of the punctuation goes inside the closing quotation mark."""
     if placed.before_call[:1] in tuple(INSIDE):
         placed.inside_quote, placed.before_call = placed.before_call[0], placed.before_call[1:]
+
+
+def editorial_marks(blocks, note_style: bool, lang: str) -> dict[int, str]:
+    """For the lock: {id of a printed quotation's group: the editor's punctuation set inside its closing mark}."""
+    inside, marks = punctuation_inside_quotes(lang), {}
+    for block in blocks:
+        for segment in place(block.parsed.segments, lambda group: note_style, inside):
+            if isinstance(segment, PlacedCitation) and segment.inside_quote:
+                marks[id(segment.group)] = segment.inside_quote
+    return marks
