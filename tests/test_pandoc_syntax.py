@@ -231,3 +231,47 @@ def test_the_lock_says_the_moved_period_is_the_editors(workspace, write_outline)
         [record] = json.loads((workspace.briefs / f"{name}.lock").read_text())["citations"]
         assert record["text"] == "who stands with it attains a much greater importance"  # the source's, unchanged
         assert record["editor_punctuation"] == mark
+
+
+# -- house typography inside printed quotations ------------------------------------------
+
+@pytest.mark.parametrize("source, printed", [
+    ("even if it's just diplomatic backing", "even if it’s just diplomatic backing"),
+    ('the minister said "no" today', "the minister said “no” today"),
+    ("importance - even", "importance – even"),
+    ("[Baku's] backing", "[Baku’s] backing"),
+    ("a well-known -5 figure", "a well-known -5 figure"),     # hyphens not spaced on both sides stay
+    ("in the '90s", "in the ’90s"),                             # an apostrophe, not an opening mark
+    ("he said 'yes'", "he said ‘yes’"),
+])
+def test_house_typography_sets_straight_marks_and_spaced_hyphens(source, printed):
+    from briefwright.render.quotemarks import house_typography
+
+    assert house_typography(source) == printed
+
+
+def test_house_typography_never_changes_a_letter():
+    import random
+
+    from briefwright.render.quotemarks import house_typography
+
+    rng = random.Random(13)
+    pieces = ["a", "É", "ß", " ", "-", "'", '"', "’", "[", "]", "(", "9", "—", "ق"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        set_ = house_typography(text)
+        assert len(set_) == len(text)
+        for before, after in zip(text, set_):
+            assert before == after or (before, after) in {('"', "“"), ('"', "”"), ("'", "‘"), ("'", "’"), ("-", "–")}
+
+
+def test_the_example_brief_prints_the_sources_apostrophe_curly_and_as_source_keeps_it(workspace):
+    house = example_html(workspace=workspace)
+    assert "attains a much greater importance – even if it’s just diplomatic backing" in house
+    copy = workspace.briefs / "as-source.yaml"
+    copy.write_text((REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml").read_text(encoding="utf-8")
+                    + "\ntheme:\n  quotation_typography: as-source\n", encoding="utf-8")
+    pipeline = Pipeline(workspace)
+    checked = pipeline.check(copy)
+    html = pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style))
+    assert "attains a much greater importance - even if it&#39;s just diplomatic backing" in html

@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
+from .quotemarks import set_quotation
 from .punctuation import PlacedCitation, place, punctuation_inside_quotes
 from ..errors import display_path
 from ..outline.reader import BulletList, Outline, Prose, Quote
@@ -173,6 +174,7 @@ class Notes:
     endnotes: bool = False
     in_text: tuple[str, ...] = ()         # what each citation prints in the sentence ("" for none)
     punctuation_inside: bool = True       # American usage: a moved period or comma goes inside the quote
+    quotation_typography: str = "house"   # house: straight quotes in quotations set curly (see quotemarks)
 
     def is_note(self, group: CiteGroup) -> bool:
         return bool(self.texts[group.number - 1])
@@ -195,7 +197,8 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
                   settings: ThemeSettings, theme_name: str = "") -> dict:
     """Build everything a theme's templates may use, from a resolved outline and the theme's settings."""
     notes = Notes(citations.notes, settings["notes"] == "endnotes" and citations.note_style,
-                  tuple(citations.in_text or ()), punctuation_inside_quotes(outline.lang or "en"))
+                  tuple(citations.in_text or ()), punctuation_inside_quotes(outline.lang or "en"),
+                  settings["quotation_typography"])
     return {
         "brief": {
             "title": outline.title,
@@ -242,7 +245,7 @@ def _section_view(number: int, section, notes: Notes) -> SectionView:
 
 
 def _quote_view(quote: Quote, notes: Notes) -> QuoteView:
-    paragraphs = [escape(text) for text in quote.passage.printed]
+    paragraphs = [escape(set_quotation(text, notes.quotation_typography)) for text in quote.passage.printed]
     paragraphs[-1] = paragraphs[-1] + notes.call(quote.note)
     return QuoteView(paragraphs, quote.speaker, quote.passage.source_id, quote.passage.locator)
 
@@ -259,7 +262,7 @@ def endnote_call_html(group: CiteGroup) -> Markup:
     return Markup('<a class="note-call" id="call-{0}" href="#endnote-{0}">{0}</a>').format(group.number)
 
 
-def quotation_html(placed: PlacedCitation) -> Markup:
+def quotation_html(placed: PlacedCitation, typography: str = "house") -> Markup:
     """A quotation printed in the text: the source's characters between typographic quotes.
 
     The editor's punctuation a note call moved stands inside the closing mark
@@ -268,14 +271,14 @@ def quotation_html(placed: PlacedCitation) -> Markup:
     passage = placed.group.passage
     inside = Markup('<span class="editorial">{}</span>').format(placed.inside_quote) if placed.inside_quote else ""
     return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}{}”</span>{}').format(
-        passage.source_id, passage.locator, passage.text, inside, placed.before_call)
+        passage.source_id, passage.locator, set_quotation(passage.text, typography), inside, placed.before_call)
 
 
 def _citation_html(placed: PlacedCitation, notes: Notes) -> Markup:
     """A citation in prose: its printed quotation, what it prints in the sentence, the moved punctuation, the call."""
     group = placed.group
     if group.passage:
-        return quotation_html(placed) + _space_before(group, notes) + notes.call(group)
+        return quotation_html(placed, notes.quotation_typography) + _space_before(group, notes) + notes.call(group)
     return notes.sentence(group) + escape(placed.before_call) + notes.note_call(group)
 
 

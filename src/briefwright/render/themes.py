@@ -70,6 +70,9 @@ SETTINGS: dict[str, SettingSpec] = {
     "sources": SettingSpec("yes/no", True, "print the Sources list at the end"),
     "notes": SettingSpec("notes", "footnotes", "footnotes (at the foot of each page) or endnotes (a list at the end)"),
     "pdf_variant": SettingSpec("pdf variant", None, "ua-1 (tagged, accessible) or a-3b (archival); default a plain PDF"),
+    "quotation_typography": SettingSpec("quotation typography", "house", "house (the source's straight quotes, "
+                                        "apostrophes and spaced hyphens in quotations set as curly ones and "
+                                        "dashes) or as-source"),
 }
 CSS_PROPERTIES = [name for name, spec in SETTINGS.items() if spec.kind in ("colour", "font")]
 
@@ -137,6 +140,12 @@ def _notes(name: str, value: str) -> str:
     return value
 
 
+def _quotation_typography(name: str, value: str) -> str:
+    if value not in ("house", "as-source"):
+        raise ValueError(f"{name} must be house or as-source, not {value!r}")
+    return value
+
+
 def _pdf_variant(name: str, value: str) -> str:
     if value not in ("ua-1", "a-3b"):
         raise ValueError(f"{name} must be ua-1 or a-3b, not {value!r}")
@@ -144,7 +153,8 @@ def _pdf_variant(name: str, value: str) -> str:
 
 
 _CHECKS = {"colour": _colour, "font": _font, "paper": _paper, "margins": _margins,
-           "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant}
+           "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant,
+           "quotation typography": _quotation_typography}
 
 
 # -- themes and their chains ------------------------------------------------------
