@@ -203,3 +203,21 @@ def test_as_source_typography_prints_the_sources_straight_marks(workspace, write
     prose = "'“\"We held very intensive consultations,\" Mammadyarov said”[@kazimbeyli-2017]'"
     path = write_outline(minimal(prose) + "theme:\n  quotation_typography: as-source\n", "as-source.yaml")
     assert '“&#34;We held very intensive consultations,&#34; Mammadyarov said”</span>' in render(path, workspace)
+
+
+def test_headings_take_inline_markdown_and_links_show_their_target_in_print(workspace, write_outline):
+    path = write_outline("""
+        title: "A test brief"
+        sections:
+          - heading: "The *Middle Corridor* and `TRACECA`"
+            body:
+              - 'See [the ministry](https://mfa.gov.az/en) and <https://example.org/x>.'
+        """)
+    html = render(path, workspace)
+    assert '</span> The <em>Middle Corridor</em> and <code>TRACECA</code></h2>' in html
+    assert 'id="s1-the-middle-corridor-and-traceca"' in html
+    assert ('<a href="https://mfa.gov.az/en">the ministry</a><span class="link-target"> '
+            '(<span class="url">https://mfa.gov.az/en</span>)</span>') in html
+    assert html.count('class="link-target"') == 1  # an address shown as itself is not repeated
+    path = write_outline(path.read_text() + "theme:\n  link_targets: none\n", "no-targets.yaml")
+    assert 'class="link-target"' not in render(path, workspace).split("</style>")[1]

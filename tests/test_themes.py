@@ -413,7 +413,7 @@ def test_templates_show_gives_each_setting_its_value_and_origin(run, workspace):
     assert rows["accent"].split()[1:] == ["#0f5c6e", "templates/caspian-policy-institute/theme.yaml:6:9"]
     assert rows["notes"].split()[1:] == ["footnotes", "default"]
     assert rows["logo"].split()[1] == "logo.svg"
-    assert len(rows) == len(SETTINGS) == 16
+    assert len(rows) == len(SETTINGS) == 17
 
 
 def test_templates_show_of_a_broken_theme_lists_its_problems(run, workspace):

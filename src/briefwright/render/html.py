@@ -161,9 +161,10 @@ class BlockView:
 @dataclass
 class SectionView:
     number: int
-    heading: str
+    heading: Markup          # the heading's inline Markdown as HTML
     anchor: str
     blocks: list[BlockView]
+    heading_text: str = ""   # the heading as plain text
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class Notes:
     in_text: tuple[str, ...] = ()         # what each citation prints in the sentence ("" for none)
     punctuation_inside: bool = True       # American usage: a moved period or comma goes inside the quote
     quotation_typography: str = "house"   # house: straight quotes in quotations set curly (see quotemarks)
+    link_targets: bool = True             # print a link's address after its text
 
     def is_note(self, group: CiteGroup) -> bool:
         return bool(self.texts[group.number - 1])
@@ -198,7 +200,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
     """Build everything a theme's templates may use, from a resolved outline and the theme's settings."""
     notes = Notes(citations.notes, settings["notes"] == "endnotes" and citations.note_style,
                   tuple(citations.in_text or ()), punctuation_inside_quotes(outline.lang or "en"),
-                  settings["quotation_typography"])
+                  settings["quotation_typography"], settings["link_targets"] == "after")
     return {
         "brief": {
             "title": outline.title,
@@ -211,7 +213,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
             "publisher": outline.publisher,
             "classification": outline.classification,
             "lang": outline.lang,
-            "keywords": ", ".join(outline.keywords or [s.heading for s in outline.sections]),
+            "keywords": ", ".join(outline.keywords or [plain_text(inline_html(s.heading)) for s in outline.sections]),
             "description": outline.subtitle or outline.title,
         },
         "key_points": [prose_html(p, notes) for p in outline.summary],
@@ -240,8 +242,33 @@ def _section_view(number: int, section, notes: Notes) -> SectionView:
             blocks.append(BlockView("list", items=[prose_html(p, notes) for p in block.items]))
         else:
             blocks.append(BlockView("paragraph", html=prose_html(block, notes)))
-    anchor = re.sub(r"[^a-z0-9]+", "-", section.heading.lower()).strip("-") or f"section-{number}"
-    return SectionView(number, section.heading, f"s{number}-{anchor}", blocks)
+    heading_text = plain_text(inline_html(section.heading))
+    anchor = re.sub(r"[^a-z0-9]+", "-", heading_text.lower()).strip("-") or f"section-{number}"
+    return SectionView(number, inline_html(section.heading, notes.link_targets), f"s{number}-{anchor}", blocks,
+                       heading_text)
+
+
+def inline_html(text: str, link_targets: bool = False) -> Markup:
+    """The editor's inline Markdown (emphasis, links, code, curly quotes) as HTML: headings, captions, prose."""
+    html = _INLINE_MARKDOWN.renderInline(text.replace("\ue000", "").replace("\ue001", ""))
+    return Markup(_show_link_targets(html) if link_targets else html)
+
+
+def plain_text(html: str) -> str:
+    """The text of a piece of HTML, tags removed and entities read."""
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def _show_link_targets(html: str) -> str:
+    """After each link whose text is not its address, the address in brackets (hidden on screen by the theme)."""
+    def with_target(link: re.Match) -> str:
+        if plain_text(link[2]) == plain_text(link[1]):
+            return link[0]
+        return f'{link[0]}<span class="link-target"> (<span class="url">{link[1]}</span>)</span>'
+
+    return re.sub(r'<a href="([^"]*)">(.*?)</a>', with_target, html)
 
 
 def _quote_view(quote: Quote, notes: Notes) -> QuoteView:
@@ -297,4 +324,5 @@ def prose_html(prose: Prose, notes: Notes) -> Markup:
         else:
             text += segment.replace("\ue000", "").replace("\ue001", "")
     html = _INLINE_MARKDOWN.renderInline(text)
+    html = _show_link_targets(html) if notes.link_targets else html
     return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: str(pieces[int(m[1])]), html))

@@ -73,6 +73,8 @@ SETTINGS: dict[str, SettingSpec] = {
     "quotation_typography": SettingSpec("quotation typography", "house", "house (the source's straight quotes, "
                                         "apostrophes and spaced hyphens in quotations set as curly ones and "
                                         "dashes) or as-source"),
+    "link_targets": SettingSpec("link targets", "after", "after (a link's address printed in brackets after its "
+                                "text; the web edition keeps the link alone) or none"),
 }
 CSS_PROPERTIES = [name for name, spec in SETTINGS.items() if spec.kind in ("colour", "font")]
 
@@ -146,6 +148,12 @@ def _quotation_typography(name: str, value: str) -> str:
     return value
 
 
+def _link_targets(name: str, value: str) -> str:
+    if value not in ("after", "none"):
+        raise ValueError(f"{name} must be after or none, not {value!r}")
+    return value
+
+
 def _pdf_variant(name: str, value: str) -> str:
     if value not in ("ua-1", "a-3b"):
         raise ValueError(f"{name} must be ua-1 or a-3b, not {value!r}")
@@ -154,7 +162,7 @@ def _pdf_variant(name: str, value: str) -> str:
 
 _CHECKS = {"colour": _colour, "font": _font, "paper": _paper, "margins": _margins,
            "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant,
-           "quotation typography": _quotation_typography}
+           "quotation typography": _quotation_typography, "link targets": _link_targets}
 
 
 # -- themes and their chains ------------------------------------------------------
