@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .build import BuildOptions, check_briefs
 from .corpus.sources import load_corpus
-from .errors import BriefwrightError, ProblemLog, display_path, printable
+from .errors import BriefwrightError, ProblemLog, display_path, plural, printable
 from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows, search_corpus
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
@@ -25,6 +25,7 @@ from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
 from .render.themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
+from .render.citations import is_note_style
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
@@ -250,7 +251,8 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
         for drift in outcome.drifts:
             click.echo(printable(f"{drift.position}: note: {drift.message()}"), err=True)
         sources = len({i.source_id for n in outcome.notes for i in n.items})
-        click.echo(printable(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources"))
+        cited = plural(len(outcome.notes), "note" if is_note_style(outcome.style) else "citation")
+        click.echo(printable(f"{display_path(path)}: ok, {cited} from {plural(sources, 'source')}"))
     if failed:
         raise SystemExit(1)
 

@@ -27,6 +27,7 @@ from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
 from ..outline.reader import Outline, Quote
 from ..outline.prose import CiteGroup, CiteItem
 from ..verify.matcher import Passage, SourceIndex, normalise, paragraph_label
+from ..verify.wordiff import word_diff
 
 CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
 NUMBERED = ("paragraphs", "locator")  # citations whose paragraph numbers are written in the outline
@@ -220,22 +221,6 @@ def _similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def word_diff(old: str, new: str) -> str:
-    """A word-level diff: unchanged words as they are, [-removed-] and {+added+}."""
-    a, b = old.split(), new.split()
-    out = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            words = a[i1:i2]
-            out.append(" ".join(words if len(words) <= 8 else words[:3] + ["…"] + words[-3:]))
-            continue
-        if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(out)
 
 
 def shorten(text: str, limit: int = 80) -> str:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from weasyprint.formatting_structure.boxes import (
     BlockBox, FootnoteAreaBox, LineBox, ParentBox, TextBox)
 
+from ..errors import plural
+
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -76,7 +78,7 @@ def find_faults(pages) -> list[Fault]:
         faults += _hyphenation_faults(split)
     faults += _stranded_headings(last_block_of_page, len(pages))
     if len(pages) > 1 and lines_on_last_page <= RUNT_LINES:
-        faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
+        faults.append(Fault(f"page {len(pages)}: the last page holds only {plural(lines_on_last_page, 'line')} of text; "
                             "shorten the brief or let it run a little longer"))
     return sorted(set(faults), key=lambda fault: _page_order(fault.message))
 
