@@ -120,14 +120,15 @@ def test_search_finds_words_and_offers_a_citation(run):
     result = run("search", "the only country")
     assert result.exit_code == 0
     assert "kazimbeyli-2017, para. 15:" in result.output
-    assert 'cite as: "the only country"[@kazimbeyli-2017]' in result.output or \
-        "cite as: [@kazimbeyli-2017, para. 15]" in result.output
+    assert 'cite as: [@kazimbeyli-2017 "the only country"]   (evidence: the words are checked, not printed)' \
+        in result.output or "cite as: [@kazimbeyli-2017, para. 15]" in result.output
     assert run("search", "no such words anywhere").exit_code == 1
 
 
 def test_search_within_one_source(run):
     result = run("search", "Pakistan's representative", "--source", "kazimbeyli-2017")
-    assert "cite as: \"Pakistan’s representative\"[@kazimbeyli-2017]" in result.output
+    assert "cite as: [@kazimbeyli-2017 \"Pakistan’s representative\"]" in result.output
+    assert "to print the words: \"Pakistan’s representative\"[@kazimbeyli-2017]" in result.output
 
 
 def test_check_does_not_import_weasyprint(workspace):

@@ -338,10 +338,19 @@ def search(workspace: Workspace, text: str, source_id: str | None) -> None:
     hits = search_corpus(corpus, text, source_id)
     for hit in hits:
         click.echo(printable(f"{hit.source_id}, para. {hit.paragraph}: {hit.context}"))
-        click.echo(printable(f"    cite as: {hit.citation}"))
+        for line in _citation_advice(hit):
+            click.echo(printable(line))
     if not hits:
         click.echo(f"no passage contains {text!r}", err=True)
         raise SystemExit(1)
+
+
+def _citation_advice(hit) -> list[str]:
+    """How to cite a hit: as evidence (checked, not printed), or as a quotation printed in the text."""
+    if hit.citation.startswith("["):  # the words occur more than once in the source: cite the paragraph
+        return [f"    cite as: {hit.citation}"]
+    return [f"    cite as: [@{hit.source_id} \"{hit.matched}\"]   (evidence: the words are checked, not printed)",
+            f"    to print the words: \"{hit.matched}\"[@{hit.source_id}]"]
 
 
 @main.group(context_settings=CONTEXT)
