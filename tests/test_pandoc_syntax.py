@@ -275,3 +275,19 @@ def test_the_example_brief_prints_the_sources_apostrophe_curly_and_as_source_kee
     checked = pipeline.check(copy)
     html = pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style))
     assert "attains a much greater importance - even if it&#39;s just diplomatic backing" in html
+
+
+def test_a_lock_written_before_editor_punctuation_existed_is_not_damaged(tmp_path):
+    import json
+
+    from briefwright.regen.lock import read_lock
+
+    data = json.loads((REPO / "briefs" / "azerbaijan-pakistan-turkey.lock").read_text(encoding="utf-8"))
+    assert any(record["editor_punctuation"] for record in data["citations"])
+    for record in data["citations"]:
+        del record["editor_punctuation"]
+    older = tmp_path / "older.lock"
+    older.write_text(json.dumps(data), encoding="utf-8")
+    lock, warning = read_lock(older)
+    assert warning is None and lock is not None
+    assert all(record.editor_punctuation == "" for record in lock.citations)

@@ -101,12 +101,14 @@ def _check_sense(record: CitationRecord, where: str) -> None:
 
 _TEXT, _HASH, _NUMBER = str, (str, type(None)), int
 _FILE = {"path": _TEXT, "sha256": _HASH}
+OPTIONAL_RECORD_KEYS = {"editor_punctuation"}  # absent from the locks written before it existed
 _SHAPE = {
     "outline": {"path": _TEXT, "sha256": _TEXT}, "pdf": {"path": _TEXT, "sha256": _TEXT},
     "sources": ("each", {"file": _TEXT, "sha256": _HASH}), "catalog": ("each", _TEXT),
     "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
     "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
-    "citations": ("list", {name: (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
+    "citations": ("list", {name + ("?" if name in OPTIONAL_RECORD_KEYS else ""):
+                           (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
                            for name in CitationRecord.__dataclass_fields__}),
 }
 
