@@ -155,7 +155,7 @@ def calls_in_context(html: str) -> list[tuple[str, str]]:
 
 def example_html(lang: str | None = None, workspace: Workspace | None = None) -> str:
     workspace = workspace or Workspace.at(REPO)
-    path = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
+    path = workspace.briefs / "azerbaijan-pakistan-turkey.yaml"
     if lang:
         copy = workspace.briefs / "british.yaml"
         copy.write_text(f"lang: {lang}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
