@@ -135,7 +135,8 @@ def test_an_occurrence_too_large_counts_in_words(write_outline, workspace):
                 occurrence: 3
         """))
     [problem] = problems_of(path, workspace)
-    assert "occurs in trt-2021: 1 time (para. 6)" in problem and "(s)" not in problem
+    assert "occurrence: is too large: the text occurs 1 time in trt-2021 (para. 6)" in problem
+    assert "(s)" not in problem
 
 
 # -- counts and summaries ---------------------------------------------------------------------
@@ -163,3 +164,15 @@ def test_build_of_a_brief_in_error_says_nothing_written(workspace, write_outline
 def test_an_in_text_style_counts_citations_not_notes(workspace, write_outline):
     write_outline(minimal("'Alone [@kazimbeyli-2017, para. 15].'") + "style: apa\n", "apa.yaml")
     assert run("check", "briefs/apa.yaml").output.strip() == "briefs/apa.yaml: ok, 1 citation from 1 source"
+
+
+def test_a_page_locator_in_a_source_numbered_by_paragraph_is_an_error(write_outline, workspace):
+    path = write_outline(minimal("'Agreed [see @trt-2021, p. 7].'"))
+    [problem] = problems_of(path, workspace)
+    assert "trt-2021 has no pages: its text is numbered by paragraph" in problem and "rather than p. 7" in problem
+
+
+def test_a_backwards_range_says_so(write_outline, workspace):
+    path = write_outline(minimal("'Agreed [@trt-2021, paras. 16–15].'"))
+    [problem] = problems_of(path, workspace)
+    assert problem.endswith("error: paras. 16–15 runs backwards: write paras. 15–16")

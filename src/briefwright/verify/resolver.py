@@ -57,6 +57,9 @@ class Resolver:
             if source is None:
                 continue
             item.source_id = source.id
+            if item.locator and item.locator.label == "page" and not _is_paged(source):
+                log.error(where, f"{source.id} has no pages: its text is numbered by paragraph (see: briefwright "
+                          f"show {source.id}), so write para. N rather than {item.locator.term} {item.locator.value}")
             if item.explicit:
                 self._check_locator(item, source, where, log)
             if item.evidence is not None:
@@ -83,7 +86,9 @@ class Resolver:
         if not count:
             log.error(where, f"{paragraph_label(first, last)} does not exist: {source.id} is empty "
                       f"(seeds/{source.path.name} has no text)")
-        elif first < 1 or last > count or first > last:
+        elif first > last:
+            log.error(where, f"{paragraph_label(first, last)} runs backwards: write {paragraph_label(last, first)}")
+        elif first < 1 or last > count:
             log.error(where, f"{paragraph_label(first, last)} does not exist in {source.id}, "
                       f"which has paragraphs 1–{count} (see: briefwright show {source.id})")
 
@@ -207,6 +212,11 @@ def resolve_citations(outline: Outline, corpus: Corpus, log: ProblemLog,
     return (resolver or Resolver(corpus)).resolve(outline, log)
 
 
+def _is_paged(source: Source) -> bool:
+    """True if the source's text marks its pages (lines that start with a form feed, as `add` writes for a PDF)."""
+    return ("\n" + source.text).find("\n\f") != -1
+
+
 def _nearest_hint(nearest: Nearest | None, words: str = "") -> str:
     """The nearest passage, and (for words typed) a word diff from them to it: `[-typed-] {+source+}`."""
     if nearest is None:
@@ -229,8 +239,7 @@ def _occurrence_message(source: Source, few: OccurrenceMissing) -> str:
     numbers = sorted(set(few.paragraphs))
     places = ", ".join(str(p) for p in numbers)
     label = "para." if len(numbers) == 1 else "paras."
-    return (f"occurrence: is larger than the number of times the text occurs in {source.id}: "
-            f"{plural(few.count, 'time')} ({label} {places})")
+    return f"occurrence: is too large: the text occurs {plural(few.count, 'time')} in {source.id} ({label} {places})"
 
 
 def _shorten(text: str, limit: int = 100) -> str:
