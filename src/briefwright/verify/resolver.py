@@ -58,8 +58,9 @@ class Resolver:
                 continue
             item.source_id = source.id
             if item.locator and item.locator.label == "page" and not _is_paged(source):
-                log.error(where, f"{source.id} has no pages: its text is numbered by paragraph (see: briefwright "
-                          f"show {source.id}), so write para. N rather than {item.locator.term} {item.locator.value}")
+                log.warning(where, f"{source.id} has no pages: its text is numbered by paragraph (see: briefwright "
+                            f"show {source.id}), so {item.locator.term} {item.locator.value} is printed as written, "
+                            "unchecked; write para. N for a locator briefwright verifies")
             if item.explicit:
                 self._check_locator(item, source, where, log)
             if item.evidence is not None:
