@@ -170,7 +170,7 @@ def test_a_page_locator_in_a_source_numbered_by_paragraph_is_a_warning(write_out
     path = write_outline(minimal("'Agreed [see @trt-2021, p. 7].'"))
     [warning] = [str(w) for w in Pipeline(workspace).check(path).warnings]
     assert "warning: trt-2021 has no pages: its text is numbered by paragraph" in warning
-    assert "p. 7 is printed as written, unchecked" in warning
+    assert "the page 7 is printed as written, unchecked" in warning
 
 
 def test_a_backwards_range_says_so(write_outline, workspace):

@@ -54,7 +54,8 @@ class Locator:
 def read_locator(suffix: str) -> Locator | None:
     """Read the locator at the start of `suffix` (after its comma), or None if it starts with none.
 
-    Raises LocatorProblem for a number without a term (`33`), an unknown term
+    A number without a term (`33`) is a page, as pandoc reads it. Raises
+    LocatorProblem for an unknown term
     (`para 15`, `pg. 3`), a term without a value, or a paragraph locator that is
     not a number or a range of numbers.
     """
@@ -78,10 +79,10 @@ def read_locator(suffix: str) -> Locator | None:
     return Locator(label, typed, value["value"], paragraphs, value.end())
 
 
-def _no_locator(suffix: str) -> None:
-    if suffix[:1].isdigit():
-        raise LocatorProblem(f"the locator '{suffix.split(',')[0].strip()}' has no term: write 'para. "
-                             f"{suffix.split(',')[0].strip()}' (or 'p.', 'chap.', … as the source is divided)")
+def _no_locator(suffix: str) -> Locator | None:
+    bare = _VALUE.match(suffix)
+    if bare and suffix[:1].isdigit():
+        return Locator("page", "", bare["value"], None, bare.end())  # pandoc reads a bare number as a page
     looks = _LOOKS_LIKE_TERM.match(suffix)
     if looks:
         guess = get_close_matches(looks["word"].lower(), LOCATOR_TERMS, n=1, cutoff=0.5)

@@ -319,7 +319,8 @@ def _read_suffix(item: CiteItem, rest: str, offset: int, problems: list) -> bool
         return True
     after = body[locator.length:].rstrip()
     if after and not after.startswith(","):
-        problems.append((offset, f"after the locator '{locator.term} {locator.value}' expected ']' or a comma "
+        typed = " ".join(filter(None, (locator.term, locator.value)))
+        problems.append((offset, f"after the locator '{typed}' expected ']' or a comma "
                          f"and more words, found '{after}'"))
         return False
     item.locator, item.suffix = locator, after

@@ -189,7 +189,7 @@ def suffix_text(item: CiteItem) -> str:
     if item.paragraphs:
         return f", {paragraph_label(*item.paragraphs)}{item.suffix}"
     if item.locator:
-        return f", {item.locator.term} {item.locator.value}{item.suffix}"
+        return f", {' '.join(filter(None, (item.locator.term, item.locator.value)))}{item.suffix}"
     return item.suffix
 
 

@@ -59,7 +59,7 @@ class Resolver:
             item.source_id = source.id
             if item.locator and item.locator.label == "page" and not _is_paged(source):
                 log.warning(where, f"{source.id} has no pages: its text is numbered by paragraph (see: briefwright "
-                            f"show {source.id}), so {item.locator.term} {item.locator.value} is printed as written, "
+                            f"show {source.id}), so the page {item.locator.value} is printed as written, "
                             "unchecked; write para. N for a locator briefwright verifies")
             if item.explicit:
                 self._check_locator(item, source, where, log)
