@@ -77,7 +77,7 @@ def test_evidence_and_printed_quotations_are_kept():
 
 
 @pytest.mark.parametrize("text", ["Write to editor@example.org.", "See `a@b`.", "[mail](mailto:x@y.org)",
-                                  r"An escaped \@trt-2021.", "https://example.org/@user"])
+                                  r"An escaped \@trt-2021.", "https://example.org/@user", "Meet @ 5 pm."])
 def test_an_at_sign_inside_a_word_a_code_span_or_a_link_is_text(text):
     assert groups(text) == []
 

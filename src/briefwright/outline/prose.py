@@ -145,9 +145,6 @@ def _citations(text: str, skipped: list, problems: list):
             yield index, end + (suffix.end() if suffix else 0), "in-text"
             index = end + (suffix.end() if suffix else 0)
             continue
-        elif char == "@" and (index == 0 or not re.match(r"[\w.@\\/:+=]", text[index - 1])):
-            problems.append((index, "expected a source id right after '@' (e.g. @trt-2021); "
-                             "write \\@ for an @ that is not a citation"))
         index += 1
 
 
