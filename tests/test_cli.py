@@ -131,7 +131,7 @@ def test_search_finds_words_and_offers_a_citation(run):
     assert result.exit_code == 0
     assert "kazimbeyli-2017, para. 15:" in result.output
     assert "kazimbeyli-2017, para. 15: Pakistan is the only country in the world that does not recognize " \
-           "Azerbaijan’s western neighbor, Armenia, in a sign of…\n    cite as: [@kazimbeyli-2017 \"the only country\"]\n" \
+           "Azerbaijan’s western neighbor, Armenia, in a sign of…\n    cite as: [@kazimbeyli-2017 \"the only country\"]   (evidence: the words are checked, not printed)\n" \
            in result.output
     # ranked best first by the index (tests/test_index.py checks the order); here: which passages
     assert sorted(line.split(":")[0] for line in result.output.splitlines() if not line.startswith(" ")) == [
@@ -144,6 +144,7 @@ def test_search_finds_words_and_offers_a_citation(run):
 def test_search_within_one_source(run):
     result = run("search", "Pakistan's representative", "--source", "kazimbeyli-2017")
     assert "cite as: [@kazimbeyli-2017 \"Pakistan’s representative\"]" in result.output
+    assert "to print the words: \"Pakistan’s representative\"[@kazimbeyli-2017]" in result.output
 
 
 def test_check_does_not_import_weasyprint(workspace):

@@ -230,9 +230,10 @@ def test_the_in_text_styles_are_installed():
 
 
 @pytest.mark.parametrize("style", IN_TEXT_STYLES)
-def test_an_in_text_style_prints_its_citation_in_the_note(workspace, write_outline, style):
+def test_an_in_text_style_prints_its_citation_in_the_text(workspace, write_outline, style):
     html = render(write_outline(f"style: {style}\n" + CITING), workspace)
-    note = re.search(r'<span class="fn"[^>]*>(.*?)</span>', html)[1]
+    assert '<span class="fn"' not in html.split("</style>", 1)[1]  # no footnotes: the citation is in the text
+    note = re.search(r'<span class="citation">(.*?)</span>', html)[1]
     # author-date styles name the author; numeric ones (ieee, nature) print the source's number
     assert "Kazimbeyli" in note or re.match(r"(\[|<sup>)1\b", note), note
     result = run("sources", "--style", style)

@@ -87,7 +87,7 @@ def test_nested_quotation_marks_that_pair_are_one_quotation(workspace, hostile, 
     hostile("Officials said that the minister said “no” today in Baku.\n")
     path = write_outline(minimal("'Officials recall that \"the minister said \"no\" today\"[@hostile].'"))
     html = render(path, workspace)
-    assert '“the minister said “no” today”</span>' in html
+    assert '“the minister said “no” today<span class="editorial">.</span>”</span>' in html
 
 
 @pytest.mark.parametrize("prose, mark", [

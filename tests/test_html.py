@@ -9,6 +9,7 @@ import pytest
 
 from briefwright.build import Pipeline
 from briefwright.render.citations import format_citations
+from briefwright.render.quotemarks import house_typography
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO, minimal
@@ -137,10 +138,14 @@ def test_every_printed_quotation_is_the_source_text(retyped):
     for element in quotations:
         source = pipeline.corpus.find(element["attrs"]["data-source"])
         printed = element["text"].removeprefix("“").removesuffix("”")
+        for child in element["children"]:  # the editor's period, set inside the closing mark (en-US)
+            if "editorial" in child["attrs"].get("class", "").split():
+                printed = printed.removesuffix(child["text"])
         paragraph = source.paragraph(int(element["attrs"]["data-locator"].split()[-1])).text
         for fragment in printed.split(" … "):
             for piece in _outside_brackets(fragment):
-                assert piece in paragraph, f"{piece!r} is not verbatim in {source.id}"
+                # verbatim, but for the house typography of quotation marks (quotation_typography: house)
+                assert piece in house_typography(paragraph), f"{piece!r} is not verbatim in {source.id}"
 
 
 def test_every_block_quotation_is_the_source_text(example):
@@ -153,13 +158,13 @@ def test_every_block_quotation_is_the_source_text(example):
             printed = text_without_notes(paragraph)
             for fragment in printed.split(" … "):
                 for piece in _outside_brackets(fragment):
-                    assert piece in source.text, f"{piece!r} is not verbatim in {source.id}"
+                    assert piece in house_typography(source.text), f"{piece!r} is not verbatim in {source.id}"
 
 
 def test_source_characters_are_printed_not_the_editors(workspace, write_outline):
     path = write_outline(minimal(">-\n          He spoke of \"Pakistan's representative proposed\"[@kazimbeyli-2017]."))
     html = render(path, workspace)
-    assert "“Pakistan’s representative proposed”" in html
+    assert '“Pakistan’s representative proposed<span class="editorial">.</span>”' in html
 
 
 def test_yaml_values_are_data_never_templates_or_markup(workspace, write_outline):
@@ -216,12 +221,36 @@ def test_a_printed_quotation_is_paired_with_its_own_opening_mark(workspace, writ
         "[@kazimbeyli-2017] x.'"))
     html = render(path, workspace)
     assert ('<span class="quotation" data-source="kazimbeyli-2017" data-locator="para. 8">“according to '
-            'reporting by Trend news agency. &#34;This first tripartite meeting”</span>') in html
+            'reporting by Trend news agency. “This first tripartite meeting”</span>') in html
     path = write_outline(minimal(
         "'“\"We held very intensive consultations,\" Mammadyarov said”[@kazimbeyli-2017]'"), "nested.yaml")
-    assert '“&#34;We held very intensive consultations,&#34; Mammadyarov said”</span>' in render(path, workspace)
+    assert '““We held very intensive consultations,” Mammadyarov said”</span>' in render(path, workspace)
 
 
 def test_editors_text_is_printed_as_typed(workspace, write_outline):
     path = write_outline(minimal("'Under Article 5(c) and clause (r) (tm), +-5 troops -- roughly.'"))
     assert "Article 5(c) and clause (r) (tm), +-5 troops -- roughly." in render(path, workspace)
+
+
+def test_as_source_typography_prints_the_sources_straight_marks(workspace, write_outline):
+    prose = "'“\"We held very intensive consultations,\" Mammadyarov said”[@kazimbeyli-2017]'"
+    path = write_outline(minimal(prose) + "theme:\n  quotation_typography: as-source\n", "as-source.yaml")
+    assert '“&#34;We held very intensive consultations,&#34; Mammadyarov said”</span>' in render(path, workspace)
+
+
+def test_headings_take_inline_markdown_and_links_show_their_target_in_print(workspace, write_outline):
+    path = write_outline("""
+        title: "A test brief"
+        sections:
+          - heading: "The *Middle Corridor* and `TRACECA`"
+            body:
+              - 'See [the ministry](https://mfa.gov.az/en) and <https://example.org/x>.'
+        """)
+    html = render(path, workspace)
+    assert '</span> The <em>Middle Corridor</em> and <code>TRACECA</code></h2>' in html
+    assert 'id="s1-the-middle-corridor-and-traceca"' in html
+    assert ('<a href="https://mfa.gov.az/en">the ministry</a><span class="link-target"> '
+            '(<span class="url">https://mfa.gov.az/en</span>)</span>') in html
+    assert html.count('class="link-target"') == 1  # an address shown as itself is not repeated
+    path = write_outline(path.read_text() + "theme:\n  link_targets: none\n", "no-targets.yaml")
+    assert 'class="link-target"' not in render(path, workspace).split("</style>")[1]

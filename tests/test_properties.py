@@ -133,7 +133,11 @@ def test_no_quoted_phrase_before_a_citation_escapes_the_parser(seed):
         if isinstance(segment, str):
             position = text.index(segment, position) + len(segment)
             continue
-        assert text.startswith("[@", segment.offset)
+        if segment.in_text:  # `@x` in running text: an in-text citation, never a printed quotation
+            assert text.startswith("@", segment.offset) and segment.quotation is None
+            position = segment.offset
+            continue
+        assert text.startswith("[", segment.offset)  # a bracketed citation, perhaps with a prefix
         if segment.quotation is not None:
             opening = segment.quotation_offset
             assert text[opening] in "\"“" and text[opening + 1:].startswith(segment.quotation)

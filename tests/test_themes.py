@@ -370,7 +370,7 @@ def test_templates_init_then_build_works(run, workspace, write_outline):
     assert html.startswith("<!DOCTYPE html>")              # the generated comments print nothing
     built = run("build", "briefs/test.yaml")
     assert built.exit_code == 0, built.output
-    assert built.output.startswith("built build/test.pdf: 1 pages, 1 notes, "), built.output
+    assert built.output.startswith("built build/test.pdf: 1 page, 1 note, "), built.output
     text = " ".join(PdfReader(workspace.build / "test.pdf").pages[0].extract_text().split())
     # briefing-note's look, inherited: the endnotes list, and no Sources list
     assert "A test brief" in text and "NOTES" in text.upper() and "SOURCES" not in text.upper(), text
@@ -419,7 +419,7 @@ def test_templates_show_gives_each_setting_its_value_and_origin(run, workspace):
     assert rows["accent"].split()[1:] == ["#0f5c6e", "templates/caspian-policy-institute/theme.yaml:6:9"]
     assert rows["notes"].split()[1:] == ["footnotes", "default"]
     assert rows["logo"].split()[1] == "logo.svg"
-    assert len(rows) == len(SETTINGS) == 17
+    assert len(rows) == len(SETTINGS) == 19
 
 
 def test_templates_show_of_a_broken_theme_lists_its_problems(run, workspace):

@@ -130,7 +130,7 @@ class Pipeline:
         outline_path = checked.outline.path
         result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()
         result.notes = len(checked.notes)
-        citations = format_citations(checked.notes, self.corpus, checked.style)
+        citations = format_citations(checked.notes, self.corpus, checked.style, checked.outline.lang or "en")
         result.seconds["citations"] = _lap(clock)
         settings = checked.settings.overridden("paper", options.paper, "--paper")
         html = self.html(checked, citations, settings, result.loaded)

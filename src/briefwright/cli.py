@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .build import FORMATS, BuildOptions, check_briefs
 from .corpus.sources import load_corpus
-from .errors import BriefwrightError, display_path, printable
+from .errors import BriefwrightError, display_path, plural, printable
 from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
@@ -26,6 +26,7 @@ from .regen.status import brief_status
 from .regen.watch import watch_workspace
 from .render.theme_init import init_theme, theme_description, theme_table
 from .settings import PAPER_SIZES
+from .render.citations import is_note_style
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
@@ -267,7 +268,8 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
         for drift in outcome.drifts:
             click.echo(printable(f"{drift.position}: note: {drift.message()}"), err=True)
         sources = len({i.source_id for n in outcome.notes for i in n.items})
-        click.echo(printable(f"{display_path(path)}: ok, {len(outcome.notes)} notes from {sources} sources"))
+        cited = plural(len(outcome.notes), "note" if is_note_style(outcome.style) else "citation")
+        click.echo(printable(f"{display_path(path)}: ok, {cited} from {plural(sources, 'source')}"))
     if failed:
         raise SystemExit(1)
 
@@ -376,7 +378,8 @@ def search(workspace: Workspace, text: str, source_id: str | None, case_sensitiv
         raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources") from None
     for hit in result.hits:
         click.echo(printable(f"{hit.source_id}, para. {hit.paragraph}: {hit.context}"))
-        click.echo(printable(f"    cite as: {hit.citation}"))
+        for line in _citation_advice(hit):
+            click.echo(printable(line))
     if not result.hits:
         click.echo(f"no passage contains {text!r}", err=True)
         raise SystemExit(1)
@@ -398,6 +401,17 @@ def _index_progress(count: int):
             bar.render_finish()
 
     return advance
+
+
+def _citation_advice(hit) -> list[str]:
+    """How to cite a hit: as evidence (checked, not printed), or as a quotation printed in the text.
+
+    Where the words occur more than once in the source, the citation names the paragraph instead.
+    """
+    if not hit.citation.startswith(f'[@{hit.source_id} "'):
+        return [f"    cite as: {hit.citation}"]
+    return [f"    cite as: {hit.citation}   (evidence: the words are checked, not printed)",
+            f"    to print the words: \"{hit.matched}\"[@{hit.source_id}]"]
 
 
 @main.group(context_settings=CONTEXT)

@@ -87,11 +87,17 @@ class ProblemsFound(BriefwrightError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         errors = sum(p.severity == "error" for p in problems)
-        summary = f"{errors} error{'s' if errors != 1 else ''}; nothing written"
+        summary = plural(errors, "error")
         super().__init__("\n".join(map(str, problems)) + os.linesep + summary)
 
-    def format_message(self) -> str:
-        return printable(self.message)
+    def format_message(self, nothing_written: bool = False) -> str:
+        """The problems and their count; `nothing_written` for a command that would have written (build)."""
+        return printable(self.message + ("; nothing written" if nothing_written else ""))
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """`1 error`, `2 errors`, `0 notes`: the count and the noun, in the right number."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
 @dataclass

@@ -44,6 +44,11 @@ SETTINGS: dict[str, SettingSpec] = {
     "sources": SettingSpec("yes/no", True, "print the Sources list at the end"),
     "notes": SettingSpec("notes", "footnotes", "footnotes (at the foot of each page) or endnotes (a list at the end)"),
     "pdf_variant": SettingSpec("pdf variant", None, "ua-1 (tagged, accessible) or a-3b (archival); default a plain PDF"),
+    "quotation_typography": SettingSpec("quotation typography", "house", "house (the source's straight quotes, "
+                                        "apostrophes and spaced hyphens in quotations set as curly ones and "
+                                        "dashes) or as-source"),
+    "link_targets": SettingSpec("link targets", "after", "after (a link's address printed in brackets after its "
+                                "text; the web edition keeps the link alone) or none"),
     "deep_links": SettingSpec("yes/no", False, "in the web edition and the preview, link each quotation's note to "
                               "the quoted words on its source's page (URL#:~:text=…)"),
     "docx_reference": SettingSpec("asset", "reference.docx", "the Word edition's reference document (styles), "
@@ -115,6 +120,18 @@ def _notes(name: str, value: str) -> str:
     return value
 
 
+def _quotation_typography(name: str, value: str) -> str:
+    if value not in ("house", "as-source"):
+        raise ValueError(f"{name} must be house or as-source, not {value!r}")
+    return value
+
+
+def _link_targets(name: str, value: str) -> str:
+    if value not in ("after", "none"):
+        raise ValueError(f"{name} must be after or none, not {value!r}")
+    return value
+
+
 def _pdf_variant(name: str, value: str) -> str:
     if value not in ("ua-1", "a-3b"):
         raise ValueError(f"{name} must be ua-1 or a-3b, not {value!r}")
@@ -122,7 +139,8 @@ def _pdf_variant(name: str, value: str) -> str:
 
 
 _CHECKS = {"colour": _colour, "font": _font, "paper": _paper, "margins": _margins,
-           "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant}
+           "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant,
+           "quotation typography": _quotation_typography, "link targets": _link_targets}
 
 
 def unknown_setting_message(name: str, where: str, extra: dict | None = None) -> str:

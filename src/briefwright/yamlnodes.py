@@ -19,6 +19,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Position, Problem, ProblemLog, ProblemsFound
+from .outline.yaml_messages import explain
 
 MAX_DEPTH = 40
 
@@ -115,8 +116,8 @@ def compose(text: str, path: Path, fast: bool = False) -> Node | None:
         where = _offset_position(path, text, error.position)
         raise ProblemsFound([Problem(where, f"character U+{error.character:04X} is not allowed in a YAML file")]) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise ProblemsFound([Problem(position(path, mark), _describe(error, text, mark))]) from None
+        line, column, message = explain(error.problem, error.context, error.problem_mark, error.context_mark, text)
+        raise ProblemsFound([Problem(Position(path, line, column), message)]) from None
     except _Refused as error:
         raise ProblemsFound([Problem(position(path, error.problem_mark), error.message)]) from None
     except RecursionError:
@@ -133,20 +134,6 @@ def compose(text: str, path: Path, fast: bool = False) -> Node | None:
 def _offset_position(path: Path, text: str, offset: int) -> Position:
     line = text.count("\n", 0, offset) + 1
     return Position(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
-
-
-def _describe(error: yaml.MarkedYAMLError, text: str, mark) -> str:
-    """Turn a PyYAML parse error into one sentence, with a hint for prose items."""
-    message = f"not valid YAML: {error.problem or error.context}"
-    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-    value = re.sub(r"^\s*(-\s+)?([\w-]+:\s+)?", "", line)
-    if value.startswith(("\"", "“", "[", "@")) or "[@" in value:
-        message += (
-            "; a prose item that begins with a quotation mark or a citation must be "
-            "quoted as a whole, e.g. '\"attains a much greater importance\"[@trt-2021] …' "
-            "(single quotes around it), or written as a block scalar (>-)"
-        )
-    return message
 
 
 def _check_tree(node: Node, path: Path, log: ProblemLog) -> None:

@@ -1,7 +1,14 @@
-"""Citations inside prose: `[@id]`, `[@id, para. 15]`, `[@id "words"]`, `"quoted"[@id]`, `[@a; @b]`.
+"""Citations inside prose, written as pandoc writes them, plus briefwright's evidence form.
 
 `parse_prose` splits a prose string into plain text and citation groups, each
-with its character offset so errors can point at the citation itself.
+with its character offset so errors can point at the citation itself. The forms:
+`[@id]`, `[see @id, p. 3]` (a prefix), `[@id, para. 4, emphasis added]` (a
+locator and a suffix), `[-@id]` (the author suppressed), `[see @a, para. 2;
+also @b]` (several sources), `@id` in running text (in-text), and ours:
+`[@id "words"]` (evidence) and `"quoted"[@id]` (a printed quotation). An `@`
+inside a word (an e-mail address), in a code span or in a link's target is text;
+`\\@` is an escaped one. Anything that opens like a citation but does not parse,
+and a `]` that closes nothing, is a problem at its column: never printed raw.
 
 A quoted phrase directly followed by a citation is a printed quotation, whether
 or not white space or closing punctuation stands between them (`"…"[@id]`,
@@ -20,21 +27,20 @@ import re
 from dataclasses import dataclass, field
 
 from ..corpus.passages import Passage
+from .locators import Locator, LocatorProblem, read_locator
 
 OPENING_QUOTES = "\"“"
 CLOSING_QUOTES = "\"”"
-BEFORE_CITATION = re.compile(r"[\"”](?P<trailing>[.,;:!?)]*)\s*\Z")  # a quotation's end, then the citation
+BEFORE_CITATION = re.compile(r"[\"”](?P<trailing>[.,;:!?)]*)(?P<space>\s*)\Z")  # a quotation's end, then the citation
 OPENS_AFTER = "([{“‘—–-/:"  # a straight " after one of these (or a space) opens a quotation
-KEY = r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*"
-ITEM = re.compile(
-    rf"""\s*@(?P<key>{KEY}?)(?=[\s,]|$)          # @id
-    (?:\s*,\s*(?P<locator>[^"“”]*?)              # , para. 15
-      |\s+[\"“](?P<evidence>[^"“”]*)[\"”])?     # "evidence words"
-    \s*$""",
-    re.VERBOSE,
-)
-LOCATOR = re.compile(r"(?:paras?\.|paragraphs?|¶)\s*(\d+)(?:\s*[-–—]\s*(\d+))?", re.IGNORECASE)
-PAGE_LOCATOR = re.compile(r"(?:pp?\.|pages?)\s*([0-9A-Za-z]+)(?:\s*[-–—]\s*([0-9A-Za-z]+))?", re.IGNORECASE)
+KEY = r"\w+(?:[:.#$%&+?<>~/-]+\w+)*"  # pandoc's citation keys: internal punctuation only
+NOT_BEFORE_AT = r"(?<![\w.@\\/:+=])"  # an @ after one of these is inside a word, a path or escaped
+CITATION_LIKE = re.compile(NOT_BEFORE_AT + r"-?@")
+HEAD = re.compile(rf"(?P<prefix>.*?){NOT_BEFORE_AT}(?P<minus>-?)@(?P<key>{KEY})?", re.S)
+EVIDENCE = re.compile(r"\s+[\"“](?P<words>[^\"“”]*)[\"”]\s*\Z")
+IN_TEXT = re.compile(rf"{NOT_BEFORE_AT}@(?P<key>{KEY})")
+SKIPPED = re.compile(r"`+[^`]*`+|\]\([^)\s]*\)|<[a-z]+:[^>\s]*>|\\@")  # code, link targets, autolinks, \@
+FORMS = "write [@id], [see @id, para. 15], [-@id], [@id \"words from the source\"], or several joined by ';'"
 
 
 @dataclass
@@ -47,12 +53,16 @@ class CiteItem:
     evidence: str | None = None
     explicit: bool = False
     source_id: str | None = None  # the catalog id, set by resolution
+    prefix: str = ""              # "see", "cf.": printed before the citation
+    suffix: str = ""              # after the locator, as typed: ", emphasis added"
+    locator: Locator | None = None  # an explicit locator of any kind (para., p., chap., …)
+    mode: str = "normal"          # "normal", "suppress-author" ([-@id]) or "author-in-text" (@id)
     pages: tuple[str, str] | None = None  # an explicit `p. 41` / `pp. 41–42` (printed page labels)
 
 
 @dataclass
 class CiteGroup:
-    """One footnote: its sources, and the quotation it follows if printed in the text."""
+    """One citation: its sources, and the quotation it follows if printed in the text."""
 
     items: list[CiteItem]
     offset: int
@@ -61,6 +71,8 @@ class CiteGroup:
     trailing: str = ""              # punctuation typed between its closing mark and the citation
     passage: Passage | None = None  # set by resolution: what the brief prints
     number: int = 0                 # the note number, set by resolution
+    in_text: bool = False           # `@id` in running text
+    space_before: bool = False      # white space typed between a printed quotation and the citation
 
 
 @dataclass
@@ -71,33 +83,91 @@ class ParsedProse:
 
 def parse_prose(text: str) -> ParsedProse:
     """Split `text` into strings and citation groups, noting malformed citations."""
-    parsed, position = ParsedProse(), 0
-    while (start := text.find("[@", position)) != -1:
-        end = _closing_bracket(text, start)
-        if end == -1:
-            parsed.problems.append((start, "citation '[@' has no closing ']'"))
-            break
-        before, quoted = text[position:start], _quotation_before(text, position, start, parsed.problems)
-        if quoted:
-            before = text[position:quoted[0]]
-        group = _parse_group(text[start + 1:end], start, parsed.problems)
-        if before:
-            parsed.segments.append(before)
-        if group:
+    parsed, position, skipped = ParsedProse(), 0, _skipped_spans(text)
+    for start, end, kind in _citations(text, skipped, parsed.problems):
+        before = text[position:start]
+        group = None
+        if kind == "bracket":
+            quoted = _quotation_before(text, position, start, parsed.problems)
             if quoted:
-                opening, closing, group.trailing = quoted
+                before = text[position:quoted[0]]
+            group = _parse_group(text[start + 1:end - 1], start, parsed.problems)
+            if group and quoted:
+                opening, closing, group.trailing, group.space_before = quoted
                 group.quotation, group.quotation_offset = text[opening + 1:closing], opening
                 if not group.quotation.strip():
                     parsed.problems.append((opening, "the printed quotation is empty"))
+        else:
+            group = _in_text_group(text, start, end, parsed.problems)
+        if before:
+            parsed.segments.append(before)
+        if group:
             parsed.segments.append(group)
-        position = end + 1
+        position = end
     if text[position:]:
         parsed.segments.append(text[position:])
     return parsed
 
 
-def _quotation_before(text: str, position: int, start: int, problems: list) -> tuple[int, int, str] | None:
-    """Return (opening, closing, trailing punctuation) of the quotation just before `text[start]`.
+def _skipped_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in SKIPPED.finditer(text)]
+
+
+def _inside(index: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= index < end for start, end in spans)
+
+
+def _citations(text: str, skipped: list, problems: list):
+    """Yield (start, end, kind) of each citation: a bracketed one, or an in-text `@id` (with its `[suffix]`)."""
+    index, matched = 0, set()  # the `]` of plain brackets ([sic], link texts) seen so far
+    while index < len(text):
+        char = text[index]
+        if _inside(index, skipped):
+            index += 1
+            continue
+        if char == "[":
+            close = _closing_bracket(text, index)
+            body = text[index + 1:close] if close != -1 else text[index + 1:]
+            if CITATION_LIKE.search(_outer(body)):
+                if close == -1:
+                    problems.append((index, "this citation has no closing ']': " + FORMS))
+                    return
+                yield index, close + 1, "bracket"
+                index = close + 1
+                continue
+            matched.add(close)
+            index += 1
+            continue
+        if char == "]" and index not in matched:
+            problems.append((index, "this ']' closes nothing: remove it, or open the citation with '[@'"))
+        elif char == "@" and (found := IN_TEXT.match(text, index)):
+            end = found.end()
+            suffix = re.match(r"\s?\[([^\[\]@]*)\](?!\()", text[end:])
+            yield index, end + (suffix.end() if suffix else 0), "in-text"
+            index = end + (suffix.end() if suffix else 0)
+            continue
+        index += 1
+
+
+def _outer(body: str) -> str:
+    """`body` without its nested brackets: `[[@a]]` is a plain bracket around a citation."""
+    while (inner := re.sub(r"\[[^\[\]]*\]", "", body)) != body:
+        body = inner
+    return body
+
+
+def _in_text_group(text: str, start: int, end: int, problems: list) -> CiteGroup | None:
+    """`@id` in running text, or `@id [p. 3]`: an author-in-text citation."""
+    found = IN_TEXT.match(text, start)
+    item = CiteItem(found["key"], start, mode="author-in-text")
+    rest = text[found.end():end].strip()
+    if rest and not _read_suffix(item, ", " + rest[1:-1].strip(), start, problems):
+        return None
+    return CiteGroup([item], start, in_text=True)
+
+
+def _quotation_before(text: str, position: int, start: int, problems: list) -> tuple[int, int, str, bool] | None:
+    """Return (opening, closing, trailing punctuation, a space before the citation?) of the quotation just before `text[start]`.
 
     None if no quotation mark closes just before the citation, or (after logging
     the problem) if the marks between `position` and it do not pair.
@@ -119,7 +189,7 @@ def _quotation_before(text: str, position: int, start: int, problems: list) -> t
         problems.append((opened[-1], "this quotation mark is never closed, so the quotation before the "
                          "citation is unclear: quotation marks inside a quotation must pair"))
         return None
-    return opening, closing, end["trailing"]
+    return opening, closing, end["trailing"], bool(end["space"])
 
 
 def _curly_opening(text: str, start: int, closing: int) -> int | None:
@@ -157,25 +227,31 @@ def _opens(text: str, index: int, start: int) -> bool:
 
 
 def _closing_bracket(text: str, start: int) -> int:
-    """Return the index of the `]` closing the citation at `start`, skipping quoted words."""
-    quoted = False
-    for index in range(start + 2, len(text)):
+    """Return the index of the `]` closing the `[` at `start` (nested pairs counted, quoted words skipped), or -1."""
+    quoted, depth = False, 0
+    for index in range(start + 1, len(text)):
         char = text[index]
         if char in OPENING_QUOTES + CLOSING_QUOTES:
             quoted = not quoted if char == '"' else char == "“"
-        elif char == "]" and not quoted:
-            return index
+        elif quoted:
+            continue
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return index
+            depth -= 1
     return -1
 
 
 def _parse_group(body: str, offset: int, problems: list) -> CiteGroup | None:
-    items, cursor = [], offset + 1
-    for part in _split_items(body):
+    parts, items, cursor = _split_items(body), [], offset + 1
+    for part in parts:
         item = _parse_item(part, cursor, problems)
         if item:
             items.append(item)
         cursor += len(part) + 1
-    return CiteGroup(items, offset) if items and len(items) == len(_split_items(body)) else None
+    return CiteGroup(items, offset) if items and len(items) == len(parts) else None
 
 
 def _split_items(body: str) -> list[str]:
@@ -193,29 +269,62 @@ def _split_items(body: str) -> list[str]:
 
 
 def _parse_item(part: str, offset: int, problems: list) -> CiteItem | None:
-    match = ITEM.fullmatch(part)
-    if not match or not match["key"]:
-        problems.append((offset, f"cannot read the citation {part.strip()!r}: write [@id], "
-                         "[@id, para. 15], [@id \"words from the source\"] or several joined by ';'"))
+    """One source of a bracketed citation: [prefix] [-]@id [, locator] [, suffix] or @id "evidence"."""
+    head = HEAD.match(part)
+    if head is None or not CITATION_LIKE.search(part):
+        what = f"'{part.strip()}'" if part.strip() else "nothing"
+        problems.append((offset, f"expected a source (@id) in this citation, found {what}: " + FORMS))
         return None
-    item = CiteItem(match["key"], offset + part.index("@"))
-    if match["evidence"] is not None:
-        if not match["evidence"].strip():
+    at = offset + head.start("minus") + len(head["minus"])
+    if not head["key"]:
+        problems.append((at, "expected a source id right after '@' (e.g. @trt-2021): " + FORMS))
+        return None
+    item = CiteItem(head["key"], at, prefix=" ".join(head["prefix"].split()),
+                    mode="suppress-author" if head["minus"] else "normal")
+    rest = part[head.end():]
+    if CITATION_LIKE.search(rest):
+        problems.append((offset + head.end() + CITATION_LIKE.search(rest).start(),
+                         "two sources in one citation need a ';' between them: [@a; @b]"))
+        return None
+    evidence = EVIDENCE.fullmatch(rest)
+    if evidence:
+        if not evidence["words"].strip():
             problems.append((item.offset, "the evidence words in quotation marks are empty"))
             return None
-        item.evidence = match["evidence"]
-    elif match["locator"] is not None:
-        locator = LOCATOR.fullmatch(match["locator"].strip())
-        pages = PAGE_LOCATOR.fullmatch(match["locator"].strip())
-        if pages:
-            item.pages = (pages[1], pages[2] or pages[1])
-            item.explicit = True
-            return item
-        if not locator:
-            problems.append((item.offset, f"cannot read the locator {match['locator'].strip()!r}: the corpus "
-                             "is numbered by paragraph, so write 'para. 15' or 'paras. 15–16'"))
-            return None
-        first = int(locator[1])
-        item.paragraphs = (first, int(locator[2] or first))
-        item.explicit = True
-    return item
+        item.evidence = evidence["words"]
+        return item
+    if any(mark in rest for mark in OPENING_QUOTES + CLOSING_QUOTES):
+        problems.append((item.offset, "evidence words go in double quotes right after the id, with "
+                         "nothing after them: [@id \"words from the source\"]"))
+        return None
+    return item if _read_suffix(item, rest, item.offset, problems) else None
+
+
+def _read_suffix(item: CiteItem, rest: str, offset: int, problems: list) -> bool:
+    """Read the locator and suffix after the id into `item`; False (after logging) if they cannot be read."""
+    if not rest.strip():
+        return True
+    body = rest.lstrip()
+    comma = body.startswith(",")
+    body = body[1:].lstrip() if comma else body
+    try:
+        locator = read_locator(body)
+    except LocatorProblem as problem:
+        problems.append((offset, str(problem)))
+        return False
+    if locator is None:
+        item.suffix = rest.rstrip()
+        return True
+    after = body[locator.length:].rstrip()
+    if after and not after.startswith(","):
+        typed = " ".join(filter(None, (locator.term, locator.value)))
+        problems.append((offset, f"after the locator '{typed}' expected ']' or a comma "
+                         f"and more words, found '{after}'"))
+        return False
+    item.locator, item.suffix = locator, after
+    if locator.paragraphs:
+        item.paragraphs, item.explicit = locator.paragraphs, True
+    elif locator.label == "page":  # checked against a paged source's printed labels
+        bounds = re.split(r"\s*[-–—]\s*", locator.value)
+        item.pages, item.explicit = (bounds[0], bounds[-1]), True
+    return True

@@ -33,6 +33,7 @@ from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
 from ..outline.reader import Outline, Quote
 from ..outline.prose import CiteGroup, CiteItem
 from ..verify.matcher import SourceIndex, normalise
+from ..verify.wordiff import word_diff
 from ..corpus.passages import Passage, page_label, paragraph_label
 
 CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
@@ -181,9 +182,13 @@ def _quote_form(quote: Quote) -> tuple[str | None, str, str]:
     return None, "", ""
 
 
-def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
-    """The lock's records for a resolved outline; `index_of(source_id)` gives a SourceIndex."""
-    records = []
+def record_citations(outline: Outline, index_of, editorial: dict[int, str] | None = None) -> list[CitationRecord]:
+    """The lock's records for a resolved outline; `index_of(source_id)` gives a SourceIndex.
+
+    `editorial` maps a printed quotation's group (by id) to the editor's punctuation
+    printed inside its closing mark (see render.punctuation.editorial_marks).
+    """
+    records, editorial = [], editorial or {}
     for citation in outline_citations(outline):
         passage = citation.passage
         if citation.kind == "locator" and citation.item.source_id:
@@ -198,7 +203,8 @@ def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
             citation.kind, citation.key, citation.typed, passage.source_id, passage.first, passage.last, text,
             index.text[max(0, start - CONTEXT_CHARS):start], index.text[end:end + CONTEXT_CHARS],
             places.index(start) + 1 if start in places else 1, max(1, len(places)),
-            page_label(index.source, passage.first, passage.last) or ""))
+            page_label(index.source, passage.first, passage.last) or "",
+            editorial.get(id(citation.group), "") if citation.kind == "quotation" else ""))
     return records
 
 
@@ -276,22 +282,6 @@ def _similarity(a: str, b: str) -> float:
     if not a and not b:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def word_diff(old: str, new: str) -> str:
-    """A word-level diff: unchanged words as they are, [-removed-] and {+added+}."""
-    a, b = old.split(), new.split()
-    out = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            words = a[i1:i2]
-            out.append(" ".join(words if len(words) <= 8 else words[:3] + ["…"] + words[-3:]))
-            continue
-        if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(out)
 
 
 def shorten(text: str, limit: int = 80) -> str:

@@ -53,6 +53,8 @@ class CitationRecord:
     occurrence: int = 1   # which occurrence of `text` in the source it was
     occurrences: int = 1  # of how many
     pages: str = ""       # in a paged source: the pages of the passage, `p. 41` or `pp. 41–42`
+    editor_punctuation: str = ""  # a period or comma of the editor's printed inside the closing mark
+                                  # (American usage), which is not part of `text`
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -109,13 +111,14 @@ def _check_sense(record: CitationRecord, where: str) -> None:
 
 _TEXT, _HASH, _NUMBER = str, (str, type(None)), int
 _FILE = {"path": _TEXT, "sha256": _HASH}
+OPTIONAL_RECORD_KEYS = {"pages", "editor_punctuation"}  # absent from the locks written before it existed
 _SHAPE = {
     "outline": {"path": _TEXT, "sha256": _TEXT}, "pdf": {"path": _TEXT, "sha256": _TEXT},
     "sources": ("each", {"file": _TEXT, "sha256": _HASH}), "catalog": ("each", _TEXT),
     "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
     "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
     "outputs?": ("each", {"path": _TEXT, "sha256": _TEXT}), "extractors?": ("each", _TEXT),
-    "citations": ("list", {name + ("?" if name == "pages" else ""):
+    "citations": ("list", {name + ("?" if name in OPTIONAL_RECORD_KEYS else ""):
                            (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
                            for name in CitationRecord.__dataclass_fields__}),
 }

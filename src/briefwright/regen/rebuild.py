@@ -23,7 +23,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..build import BuildOptions, Pipeline, edition_path, print_html_path
-from ..errors import BriefwrightError, display_path
+from ..errors import BriefwrightError, ProblemsFound, display_path, plural
+from ..render.citations import is_note_style
 from .freshness import UP_TO_DATE, FreshnessChecker
 from .lock import Lock, file_system_now, lock_path, read_lock
 from .outputs import both_or_neither, brief_file_lock
@@ -131,6 +132,9 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
                 pipeline, checked, so_far, options, started).to_text().encode("utf-8"))
             messages += [str(warning) for warning in result.warnings[len(checked.warnings):]]
             write_lock(make_lock(pipeline, checked, result, options, started).to_text().encode("utf-8"))
+    except ProblemsFound as error:
+        return Outcome(outline, FAILED, messages + _restored(outline, original)
+                       + [error.format_message(nothing_written=True)])
     except BriefwrightError as error:
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [error.format_message()])
     except Exception as error:  # a defect of ours: fail this brief, not the run (the others go on)
@@ -141,8 +145,9 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
     written = [path for path, _ in result.editions.values()] + ([result.html] if result.html else [])
     extra = "".join(f" and {display_path(path)}" for path in written)
     passes = "1 layout pass" if result.passes == 1 else f"{result.passes} layout passes"
-    return Outcome(outline, BUILT, messages, f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
-                                             f"{result.notes} notes, {passes} ({seconds:.1f} s)",
+    cited = plural(result.notes, "note" if is_note_style(checked.style) else "citation")
+    return Outcome(outline, BUILT, messages, f"built {display_path(result.pdf)}{extra}: {plural(result.pages, 'page')}, "
+                                             f"{cited}, {passes} ({seconds:.1f} s)",
                    report=page_report(result))
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ..build import BuildOptions, BuildResult, CheckedBrief, Pipeline
+from ..outline.reader import Prose
+from ..render.citations import is_note_style
+from ..render.punctuation import editorial_marks
 from .drift import record_citations
 from .freshness import current_versions, options_record
 from .lock import FileHashes, Lock, Places, entry_hash, sha256
@@ -37,7 +40,9 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
         style={"path": places.portable(checked.style), "sha256": digest(checked.style)},
         versions=current_versions(),
         options=options_record(options),
-        citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i))),
+        citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i)),
+                                   editorial_marks([b for b in checked.outline.prose() if isinstance(b, Prose)],
+                                                   is_note_style(checked.style), checked.outline.lang or "en")),
         outputs={edition: {"path": places.portable(path), "sha256": sha256(data)}
                  for edition, (path, data) in sorted(result.editions.items())},
         extractors=extractors_of(sources),

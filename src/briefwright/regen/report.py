@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build import BuildResult
-from ..errors import display_path, printable
+from ..errors import display_path, plural, printable
 
 
 BUILT, FRESH, FAILED = "built", "up to date", "failed"
@@ -44,7 +44,6 @@ def page_report(result: BuildResult) -> list[str]:
         listed = f"notes {notes[0]}–{notes[-1]}" if len(notes) > 1 else f"note {notes[0]}" if notes else "no footnotes"
         lines.append(f"page {page}: {listed}")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items()))
-    count = len(result.typography)
-    lines.append(f"typography: {count} finding{'' if count == 1 else 's'}" + ("" if count else ", all clear"))
+    lines.append(f"typography: {plural(len(result.typography), 'finding')}" + ("" if result.typography else ", all clear"))
     lines += [f"  {finding}" for finding in result.typography]  # each names its page
     return lines

@@ -1,10 +1,17 @@
 """Notes and the sources list, formatted by a real CSL processor: pandoc's citeproc.
 
-The notes of a brief are sent to pandoc (bundled by pypandoc-binary, run with
-`--sandbox`, so it reads only the style and the cited entries and never the
-network) as one JSON document with one citation per note; its answer carries
-each note and the bibliography as pandoc's AST, which `AstHtml` turns into
-HTML exactly as pandoc's own HTML writer would. One call per brief.
+The citations of a brief are sent to pandoc (bundled by pypandoc-binary, run
+with `--sandbox`, so it reads only the style and the cited entries and never the
+network) as one JSON document with one citation per paragraph, each with its
+prefix, suffix, locator and mode (normal, author suppressed, author in text) as
+pandoc's Markdown reader would give them, and the brief's `lang` as pandoc's
+`lang`; its answer carries each citation and the bibliography as pandoc's AST,
+which `AstHtml` turns into HTML exactly as pandoc's own HTML writer would. One
+call per brief.
+
+A note style's citation comes back as a note (after the author's name, for an
+in-text `@id`); an in-text style's (author-date, numeric, label) as the text
+printed in the sentence, `(Kazimbeyli 2017, para. 15)` or `[1]`, and no note.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from xml.etree import ElementTree
 
 from ..corpus.sources import Corpus
 from ..errors import BriefwrightError
-from ..outline.prose import CiteGroup
+from ..outline.prose import CiteGroup, CiteItem
 from ..corpus.passages import paragraph_label, source_locator
 from ..workspace import UnsafePath, Workspace, read_inside
 
@@ -34,10 +41,19 @@ class CitationError(BriefwrightError):
     """The style cannot be found or the CSL processor failed."""
 
 
+MODES = {"normal": "NormalCitation", "suppress-author": "SuppressAuthor", "author-in-text": "AuthorInText"}
+
+
 @dataclass(frozen=True)
 class FormattedCitations:
-    notes: list[str]                      # HTML of each note, in order
+    notes: list[str]                      # HTML of each note, in order ("" for an in-text style)
     bibliography: list[tuple[str, str]]   # (source id, HTML entry), in the style's order
+    in_text: list[str] | None = None      # HTML each citation prints in the sentence ("" if none)
+    note_style: bool = True               # the style puts citations in notes
+
+    def text_of(self, number: int) -> str:
+        """The HTML citation `number` prints in the sentence itself (an author's name, `(Doe 2020)`)."""
+        return self.in_text[number - 1] if self.in_text else ""
 
 
 def pandoc_path() -> Path:
@@ -117,14 +133,25 @@ def _independent(path: Path, style: str, data: bytes) -> Path:
     return path
 
 
-def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> FormattedCitations:
-    """Format every note and the bibliography of the cited sources with `style`."""
+def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path, lang: str = "en") -> FormattedCitations:
+    """Format every citation and the bibliography of the cited sources with `style`, in `lang`."""
     cited = sorted({item.source_id for note in notes for item in note.items})
     entries = [corpus.find(source_id).csl for source_id in cited]
-    answer = run_citeproc([[_citation_dict(i.source_id, i.paragraphs, corpus.find(i.source_id))
-                            for i in note.items] for note in notes],
-                          entries, style)
-    return FormattedCitations(_notes(answer), _bibliography(answer))
+    answer = run_citeproc([[_item_dict(item, corpus) for item in note.items] for note in notes], entries, style, lang)
+    parts = [_split_cite(block) for block in _cites(answer)]
+    note_style = is_note_style(style)
+    return FormattedCitations([AstHtml().blocks(note) for _, note in parts], _bibliography(answer),
+                              [AstHtml().inlines(text) for text, _ in parts], note_style)
+
+
+def is_note_style(style: Path) -> bool:
+    """True if the CSL style's class is "note" (footnotes), False for in-text styles."""
+    try:
+        root = ElementTree.fromstring(style.read_bytes())
+    except ElementTree.ParseError:
+        return True
+    return root.get("class", "note") == "note"
+
 
 
 def format_catalog(corpus: Corpus, style: Path) -> dict[str, tuple[str, str]]:
@@ -159,12 +186,13 @@ def _batches_without_twins(corpus: Corpus) -> list[list[str]]:
     return [ids for ids, _ in batches]
 
 
-def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) -> dict:
+def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path, lang: str = "en") -> dict:
     """Run pandoc's citeproc over one paragraph per note; return its JSON answer."""
     blocks = [{"t": "Para", "c": [{"t": "Cite", "c": [group, [{"t": "Str", "c": "?"}]]}]}
               for group in citations]
     blocks.append({"t": "Div", "c": [["refs", [], []], []]})
-    document = {"pandoc-api-version": PANDOC_API_VERSION, "meta": {}, "blocks": blocks}
+    meta = {"lang": {"t": "MetaInlines", "c": [{"t": "Str", "c": lang}]}}
+    document = {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}
     with tempfile.TemporaryDirectory(prefix="briefwright-") as folder:
         bibliography = Path(folder) / "cited.json"
         bibliography.write_text(json.dumps(entries), encoding="utf-8")
@@ -178,40 +206,65 @@ def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) 
     return json.loads(result.stdout)
 
 
-def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None, source=None) -> dict:
-    suffix = []
-    if paragraphs:
-        suffix = [{"t": "Str", "c": ","}, {"t": "Space"}]
-        label = source_locator(source, *paragraphs) if source is not None else paragraph_label(*paragraphs)
-        for n, word in enumerate(label.split(" ")):
-            suffix += ([{"t": "Space"}] if n else []) + [{"t": "Str", "c": word}]
-    return {"citationId": source_id, "citationPrefix": [], "citationSuffix": suffix,
-            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}
+def suffix_text(item: CiteItem, source=None) -> str:
+    """The suffix pandoc's citeproc reads a citation's locator from, as an editor would type it.
+
+    Paragraphs found or named are printed as their locator: pages in a paged source.
+    """
+    if item.paragraphs:
+        label = source_locator(source, *item.paragraphs) if source is not None else paragraph_label(*item.paragraphs)
+        return f", {label}{item.suffix}"
+    if item.locator:
+        return f", {' '.join(filter(None, (item.locator.term, item.locator.value)))}{item.suffix}"
+    return item.suffix
+
+
+def _item_dict(item: CiteItem, corpus: Corpus) -> dict:
+    source = corpus.find(item.source_id) if item.source_id else None
+    return _citation_dict(item.source_id, item.paragraphs, item.prefix, suffix_text(item, source), item.mode)
+
+
+def _words(text: str) -> list[dict]:
+    """Plain words as pandoc's Markdown reader gives them: Str and Space."""
+    inlines = []
+    for n, word in enumerate(text.split()):
+        inlines += ([{"t": "Space"}] if n or text[:1].isspace() else []) + [{"t": "Str", "c": word}]
+    return inlines
+
+
+def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None, prefix: str = "",
+                   suffix: str | None = None, mode: str = "normal") -> dict:
+    if suffix is None:
+        suffix = f", {paragraph_label(*paragraphs)}" if paragraphs else ""
+    return {"citationId": source_id, "citationPrefix": _words(prefix), "citationSuffix": _words(suffix),
+            "citationMode": {"t": MODES[mode]}, "citationNoteNum": 0, "citationHash": 0}
+
+
+def _cites(answer: dict) -> list[list]:
+    """The inlines pandoc gave each citation, in order."""
+    return [next(i for i in block["c"] if i["t"] == "Cite")["c"][1]
+            for block in answer["blocks"] if block["t"] == "Para"]
+
+
+def _split_cite(inlines: list) -> tuple[list, list]:
+    """(what the citation prints in the sentence, the blocks of its note: [] for none)."""
+    text = [i for i in inlines if i["t"] != "Note"]
+    note = next((i["c"] for i in inlines if i["t"] == "Note"), [])
+    return text, note
 
 
 def _note_blocks(answer: dict) -> list[list]:
-    """Return the blocks of each note, in order.
-
-    A note style's citation is a `Note`; an in-text style (apa, ieee, …) gives the
-    citation itself, "(Kazimbeyli 2017, para. 15)" or "[1]", which becomes the note's text.
-    """
-    notes = []
-    for block in answer["blocks"]:
-        if block["t"] == "Para":
-            cite = next(i for i in block["c"] if i["t"] == "Cite")
-            in_text = [{"t": "Plain", "c": cite["c"][1]}]
-            notes.append(next((i["c"] for i in cite["c"][1] if i["t"] == "Note"), in_text))
-    return notes
-
-
-def _notes(answer: dict) -> list[str]:
-    return [AstHtml().blocks(blocks) for blocks in _note_blocks(answer)]
+    """The blocks of each citation's note, or (in-text styles) the citation itself as a block."""
+    return [note or [{"t": "Plain", "c": text}] for text, note in map(_split_cite, _cites(answer))]
 
 
 def _bibliography(answer: dict) -> list[tuple[str, str]]:
     refs = next(b for b in answer["blocks"] if b["t"] == "Div" and b["c"][0][0] == "refs")
     return [(entry["c"][0][0].removeprefix("ref-"), AstHtml().blocks(entry["c"][1]))
             for entry in refs["c"][1]]
+
+
+CSL_DISPLAY = {"csl-block", "csl-left-margin", "csl-right-inline", "csl-indent"}
 
 
 class AstHtml:
@@ -245,7 +298,8 @@ class AstHtml:
             marks = "“”" if content[0]["t"] == "DoubleQuote" else "‘’"
             return marks[0] + self.inlines(content[1]) + marks[1]
         if kind == "Span":
-            return self._wrap("span", _attributes(content[0]), self.inlines(content[1]))
+            tag = "div" if set(content[0][1]) & CSL_DISPLAY else "span"  # as pandoc's HTML writer does
+            return self._wrap(tag, _attributes(content[0]), self.inlines(content[1]))
         if kind == "Link":
             target = escape(content[2][0])
             return self._wrap("a", f' href="{target}"', self.inlines(content[1]))

@@ -38,7 +38,11 @@ MAX_REFERENCE_BYTES = 5 * MAX_THEME_BYTES * 10
 class PlaceholderNotes(Notes):
     """Note calls as empty spans that pandoc keeps, to be replaced by the notes themselves."""
 
-    def call(self, group: CiteGroup) -> Markup:
+    link_targets: bool = False  # Word keeps real links
+
+    def note_call(self, group: CiteGroup) -> Markup:
+        if not self.is_note(group):  # an in-text style: the citation stands in the sentence
+            return Markup("")
         return Markup('<span class="bw-note" data-note="{}"></span>').format(group.number)
 
 

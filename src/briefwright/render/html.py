@@ -18,7 +18,7 @@ change data; a refused access is an error naming the template file and line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -27,6 +27,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
+from .quotemarks import set_quotation
+from .punctuation import PlacedCitation, place, punctuation_inside_quotes
 from ..errors import display_path
 from ..outline.reader import BulletList, Outline, Prose, Quote
 from ..outline.prose import CiteGroup
@@ -160,29 +162,54 @@ class BlockView:
 @dataclass
 class SectionView:
     number: int
-    heading: str
+    heading: Markup          # the heading's inline Markdown as HTML
     anchor: str
     blocks: list[BlockView]
+    heading_text: str = ""   # the heading as plain text
 
 
 @dataclass(frozen=True)
 class Notes:
-    """The formatted notes, and how a call shows them: inline footnotes or calls to endnotes."""
+    """The formatted citations, and how each shows: in the text, as a footnote, or as a call to an endnote."""
 
     texts: list[str]
     endnotes: bool = False
+    in_text: tuple[str, ...] = ()         # what each citation prints in the sentence ("" for none)
+    punctuation_inside: bool = True       # American usage: a moved period or comma goes inside the quote
+    quotation_typography: str = "house"   # house: straight quotes in quotations set curly (see quotemarks)
+    link_targets: bool = True             # print a link's address after its text
+
+    def is_note(self, group: CiteGroup) -> bool:
+        return bool(self.texts[group.number - 1])
+
+    def sentence(self, group: CiteGroup) -> Markup:
+        """What the citation prints in the sentence: `(Doe 2020)`, `[1]`, an author's name, or nothing."""
+        text = self.in_text[group.number - 1] if self.in_text else ""
+        return Markup('<span class="citation">{}</span>').format(Markup(text)) if text else Markup("")
+
+    def note_call(self, group: CiteGroup) -> Markup:
+        if not self.is_note(group):
+            return Markup("")
+        return endnote_call_html(group) if self.endnotes else note_html(group, self.texts)
 
     def call(self, group: CiteGroup) -> Markup:
-        return endnote_call_html(group) if self.endnotes else note_html(group, self.texts)
+        return self.sentence(group) + self.note_call(group)
 
 
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
                   settings: ThemeSettings, theme_name: str = "", notes: Notes | None = None) -> dict:
     """Build everything a theme's templates may use, from a resolved outline and the theme's settings.
 
-    `notes` says how calls show their notes (default: as the theme's `notes` setting says).
+    `notes` says how calls show their notes (default: as the theme's `notes` setting says); the
+    citations' own data (what in-text styles print, punctuation, quotation typography) fill it.
     """
-    notes = notes or Notes(citations.notes, settings["notes"] == "endnotes")
+    shared = dict(in_text=tuple(citations.in_text or ()), punctuation_inside=punctuation_inside_quotes(outline.lang or "en"),
+                  quotation_typography=settings["quotation_typography"])
+    if notes is None:
+        notes = Notes(citations.notes, settings["notes"] == "endnotes" and citations.note_style,
+                      link_targets=settings["link_targets"] == "after", **shared)
+    else:
+        notes = replace(notes, **shared)
     return {
         "brief": {
             "title": outline.title,
@@ -195,7 +222,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
             "publisher": outline.publisher,
             "classification": outline.classification,
             "lang": outline.lang,
-            "keywords": ", ".join(outline.keywords or [s.heading for s in outline.sections]),
+            "keywords": ", ".join(outline.keywords or [plain_text(inline_html(s.heading)) for s in outline.sections]),
             "description": outline.subtitle or outline.title,
         },
         "key_points": [prose_html(p, notes) for p in outline.summary],
@@ -203,6 +230,8 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
         "recommendations": [prose_html(p, notes) for p in outline.recommendations],
         "endnotes": [Markup(text) for text in citations.notes] if notes.endnotes else [],
         "sources": [Markup(html) for _, html in citations.bibliography] if settings["sources"] else [],
+        "sources_heading": "Sources" if citations.note_style else "References",
+        "note_style": citations.note_style,
         "stylesheet": Markup(stylesheet),
         "paper": settings["paper"],
         "theme": settings.context(theme_name),
@@ -222,12 +251,37 @@ def _section_view(number: int, section, notes: Notes) -> SectionView:
             blocks.append(BlockView("list", items=[prose_html(p, notes) for p in block.items]))
         else:
             blocks.append(BlockView("paragraph", html=prose_html(block, notes)))
-    anchor = re.sub(r"[^a-z0-9]+", "-", section.heading.lower()).strip("-") or f"section-{number}"
-    return SectionView(number, section.heading, f"s{number}-{anchor}", blocks)
+    heading_text = plain_text(inline_html(section.heading))
+    anchor = re.sub(r"[^a-z0-9]+", "-", heading_text.lower()).strip("-") or f"section-{number}"
+    return SectionView(number, inline_html(section.heading, notes.link_targets), f"s{number}-{anchor}", blocks,
+                       heading_text)
+
+
+def inline_html(text: str, link_targets: bool = False) -> Markup:
+    """The editor's inline Markdown (emphasis, links, code, curly quotes) as HTML: headings, captions, prose."""
+    html = _INLINE_MARKDOWN.renderInline(text.replace("\ue000", "").replace("\ue001", ""))
+    return Markup(_show_link_targets(html) if link_targets else html)
+
+
+def plain_text(html: str) -> str:
+    """The text of a piece of HTML, tags removed and entities read."""
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def _show_link_targets(html: str) -> str:
+    """After each link whose text is not its address, the address in brackets (hidden on screen by the theme)."""
+    def with_target(link: re.Match) -> str:
+        if plain_text(link[2]) == plain_text(link[1]):
+            return link[0]
+        return f'{link[0]}<span class="link-target"> (<span class="url">{link[1]}</span>)</span>'
+
+    return re.sub(r'<a href="([^"]*)">(.*?)</a>', with_target, html)
 
 
 def _quote_view(quote: Quote, notes: Notes) -> QuoteView:
-    paragraphs = [escape(text) for text in quote.passage.printed]
+    paragraphs = [escape(set_quotation(text, notes.quotation_typography)) for text in quote.passage.printed]
     paragraphs[-1] = paragraphs[-1] + notes.call(quote.note)
     return QuoteView(paragraphs, quote.speaker, quote.passage.source_id, quote.passage.locator)
 
@@ -244,22 +298,40 @@ def endnote_call_html(group: CiteGroup) -> Markup:
     return Markup('<a class="note-call" id="call-{0}" href="#endnote-{0}">{0}</a>').format(group.number)
 
 
-def quotation_html(group: CiteGroup) -> Markup:
-    """A quotation printed in the text: the source's characters between typographic quotes."""
-    passage = group.passage
-    return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}”</span>{}').format(
-        passage.source_id, passage.locator, passage.text, group.trailing)
+def quotation_html(placed: PlacedCitation, typography: str = "house") -> Markup:
+    """A quotation printed in the text: the source's characters between typographic quotes.
+
+    The editor's punctuation a note call moved stands inside the closing mark
+    (American usage) or after it; the quoted characters are the source's.
+    """
+    passage = placed.group.passage
+    inside = Markup('<span class="editorial">{}</span>').format(placed.inside_quote) if placed.inside_quote else ""
+    return Markup('<span class="quotation" data-source="{}" data-locator="{}">“{}{}”</span>{}').format(
+        passage.source_id, passage.locator, set_quotation(passage.text, typography), inside, placed.before_call)
+
+
+def _citation_html(placed: PlacedCitation, notes: Notes) -> Markup:
+    """A citation in prose: its printed quotation, what it prints in the sentence, the moved punctuation, the call."""
+    group = placed.group
+    if group.passage:
+        return quotation_html(placed, notes.quotation_typography) + _space_before(group, notes) + notes.call(group)
+    return notes.sentence(group) + escape(placed.before_call) + notes.note_call(group)
+
+
+def _space_before(group: CiteGroup, notes: Notes) -> Markup:
+    """In-text styles: the space typed between a printed quotation and its citation, `“…” (Doe 2020)`."""
+    return Markup(" ") if group.space_before and not notes.is_note(group) else Markup("")
 
 
 def prose_html(prose: Prose, notes: Notes) -> Markup:
     """Render a prose item: inline Markdown for the editor's text, our HTML for citations."""
     text, pieces = "", []
-    for segment in prose.parsed.segments:
-        if isinstance(segment, CiteGroup):
-            html = quotation_html(segment) if segment.passage else Markup("")
-            pieces.append(html + notes.call(segment))
+    for segment in place(prose.parsed.segments, notes.is_note, notes.punctuation_inside):
+        if isinstance(segment, PlacedCitation):
+            pieces.append(_citation_html(segment, notes))
             text += _PLACEHOLDER.format(len(pieces) - 1)
         else:
             text += segment.replace("\ue000", "").replace("\ue001", "")
     html = _INLINE_MARKDOWN.renderInline(text)
+    html = _show_link_targets(html) if notes.link_targets else html
     return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: str(pieces[int(m[1])]), html))

@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from weasyprint.formatting_structure.boxes import (
     BlockBox, FootnoteAreaBox, LineBox, MarginBox, ParentBox, TextBox)
 
+from ..errors import plural
+
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -90,7 +92,7 @@ def find_faults(pages) -> list[Fault]:
     faults += _stranded_headings(last_block_of_page, len(pages))
     faults += _hole_faults(pages)
     if len(pages) > 1 and lines_on_last_page <= RUNT_LINES and not _a_page_of_its_own(pages):
-        faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
+        faults.append(Fault(f"page {len(pages)}: the last page holds only {plural(lines_on_last_page, 'line')} of text; "
                             "shorten the brief or let it run a little longer"))
     return sorted(set(faults), key=lambda fault: _page_order(fault.message))
 

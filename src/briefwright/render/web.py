@@ -46,7 +46,11 @@ class WebNotes(Notes):
     endnotes: bool = True  # the context then carries the notes' list
     deep_links: dict[int, str] = field(default_factory=dict)  # note number → the quoted words on the source's page
 
-    def call(self, group: CiteGroup) -> Markup:
+    link_targets: bool = False  # the web keeps real links
+
+    def note_call(self, group: CiteGroup) -> Markup:
+        if not self.is_note(group):  # an in-text style: the citation stands in the sentence
+            return Markup("")
         return Markup('<a class="note-ref" id="fnref-{0}" href="#fn-{0}" role="doc-noteref" '
                       'aria-label="note {0}"><sup>{0}</sup></a>'
                       '<span class="sidenote" aria-hidden="true"><sup>{0}</sup> {1}</span>').format(

@@ -8,14 +8,18 @@ problem of the outline at once.
 
 from __future__ import annotations
 
+import re
 from difflib import get_close_matches
 
 from ..corpus.sources import Corpus, Source
-from ..errors import Position, ProblemLog
+from ..errors import Position, ProblemLog, plural
 from ..outline.reader import Outline, Prose, Quote
 from ..outline.prose import CiteGroup, CiteItem
-from .matcher import Nearest, OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex
+from .matcher import Nearest, OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex, normalise
 from ..corpus.passages import Passage, pages_paragraphs, paragraph_label
+from .wordiff import word_diff
+
+ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
 class Resolver:
@@ -53,6 +57,10 @@ class Resolver:
             if source is None:
                 continue
             item.source_id = source.id
+            if item.locator and item.locator.label == "page" and not source.paged:
+                log.warning(where, f"{source.id} has no pages: its text is numbered by paragraph (see: briefwright "
+                            f"show {source.id}), so the page {item.locator.value} is printed as written, "
+                            "unchecked; write para. N for a locator briefwright verifies")
             if item.explicit:
                 self._check_locator(item, source, where, log)
             if item.evidence is not None:
@@ -82,7 +90,9 @@ class Resolver:
         if not count:
             log.error(where, f"{paragraph_label(first, last)} does not exist: {source.id} is empty "
                       f"(seeds/{source.path.name} has no text)")
-        elif first < 1 or last > count or first > last:
+        elif first > last:
+            log.error(where, f"{paragraph_label(first, last)} runs backwards: write {paragraph_label(last, first)}")
+        elif first < 1 or last > count:
             log.error(where, f"{paragraph_label(first, last)} does not exist in {source.id}, "
                       f"which has paragraphs 1–{count} (see: briefwright show {source.id})")
 
@@ -90,9 +100,8 @@ class Resolver:
         """An explicit `p. 41`: the page must exist; the item then covers that page's paragraphs."""
         first, last = item.pages
         shown = f"p. {first}" if first == last else f"pp. {first}–{last}"
-        if not source.paged:
-            log.error(where, f"{source.id} has no pages (it is not a paged source): cite it by paragraph, "
-                      f"e.g. 'para. 3' (see: briefwright show {source.id})")
+        if not source.paged:  # printed as written, with the warning of _group: nothing to check it against
+            item.pages, item.explicit = None, False
             return
         paragraphs = pages_paragraphs(source, first, last)
         if paragraphs is None:
@@ -133,8 +142,14 @@ class Resolver:
         try:
             return self.index(source).find_between(quote.from_words, quote.to_words, quote.occurrence)
         except QuotationNotFound as missing:
-            log.error(where, f"no passage from {quote.from_words!r} to {quote.to_words!r} in {source.id}"
-                      + _nearest_hint(missing.nearest))
+            reversed_ = self._found_or_none(source, lambda index: index.find_between(quote.to_words, quote.from_words))
+            if reversed_ is not None:
+                log.error(where, f"from: and to: are the wrong way round: “{_shorten(quote.to_words)}” comes "
+                          f"before “{_shorten(quote.from_words)}” in {source.id} ({reversed_.locator}); swap them")
+            else:
+                log.error(where, f"no passage from “{_shorten(quote.from_words)}” to “{_shorten(quote.to_words)}” "
+                          f"in {source.id}" + _nearest_hint(missing.nearest, quote.to_words if missing.nearest
+                                                            else quote.from_words))
         except QuotationAmbiguous as many:
             log.error(where, _ambiguous_message("the passage", source, many.paragraphs, block=True))
         except OccurrenceMissing as few:
@@ -167,13 +182,47 @@ class Resolver:
         try:
             return self.index(source).find_unique(words, occurrence, within)
         except QuotationNotFound as missing:
-            place = f" in {paragraph_label(*within)} of {source.id}" if within else f" in {source.id}"
-            log.error(where, f"{what} not found{place}: “{_shorten(words)}”" + _nearest_hint(missing.nearest))
+            log.error(where, self._not_found(source, words, what, within, missing.nearest))
         except QuotationAmbiguous as many:
             log.error(where, _ambiguous_message(f"the {what}", source, many.paragraphs, block))
         except OccurrenceMissing as few:
             log.error(where, _occurrence_message(source, few))
         return None
+
+
+    def _not_found(self, source: Source, words: str, what: str, within: tuple[int, int] | None,
+                   nearest: Nearest | None) -> str:
+        """Why `words` are not found, in the editor's terms: a wrong locator, an omission across paragraphs, or
+        the nearest passage with a word diff."""
+        if within:
+            elsewhere = self._found_or_none(source, lambda index: index.find_unique(words))
+            if elsewhere is not None:
+                return (f"{what} found in {elsewhere.locator}, not {paragraph_label(*within)}, of {source.id}: "
+                        f"“{_shorten(words)}”; correct the locator, or leave it out (briefwright works it out)")
+        across = self._across_paragraphs(source, words)
+        if across:
+            return (f"{what} not found in {source.id}: an omission (…) cannot join paragraphs, and "
+                    f"{across}; quote each paragraph on its own, or pull the passage as a block quotation "
+                    "with from: and to:")
+        place = f" in {paragraph_label(*within)} of {source.id}" if within else f" in {source.id}"
+        return f"{what} not found{place}: “{_shorten(words)}”" + _nearest_hint(nearest, words)
+
+    def _across_paragraphs(self, source: Source, words: str) -> str | None:
+        """'“a” is in para. 5 and “b” in para. 6' if the fragments around an ellipsis lie in different paragraphs."""
+        fragments = [f for f in ELLIPSIS.split(words) if f.strip()]
+        if len(fragments) < 2:
+            return None
+        found = [self._found_or_none(source, lambda index, f=f: index.find_all(f)[0]) for f in fragments]
+        if any(f is None for f in found) or len({f.first for f in found}) == 1:
+            return None
+        places = [f"“{_shorten(fragment, 40)}” is in {passage.locator}" for fragment, passage in zip(fragments, found)]
+        return places[0] + "".join(f" and {p.replace(' is in ', ' in ', 1)}" for p in places[1:])
+
+    def _found_or_none(self, source: Source, find) -> Passage | None:
+        try:
+            return find(self.index(source))
+        except (QuotationNotFound, QuotationAmbiguous, OccurrenceMissing, IndexError):
+            return None
 
 
 def resolve_citations(outline: Outline, corpus: Corpus, log: ProblemLog,
@@ -182,11 +231,15 @@ def resolve_citations(outline: Outline, corpus: Corpus, log: ProblemLog,
     return (resolver or Resolver(corpus)).resolve(outline, log)
 
 
-def _nearest_hint(nearest: Nearest | None) -> str:
+def _nearest_hint(nearest: Nearest | None, words: str = "") -> str:
+    """The nearest passage, and (for words typed) a word diff from them to it: `[-typed-] {+source+}`."""
     if nearest is None:
         return ""
-    return (f"; nearest passage: para. {nearest.paragraph} ({nearest.similarity:.0%} similar): "
+    hint = (f"; nearest passage: para. {nearest.paragraph} ({nearest.similarity:.0%} similar): "
             f"“{_shorten(nearest.text, 160)}”")
+    if words and len(nearest.text) <= 400:
+        hint += f"\n    {word_diff(' '.join(words.split()), nearest.text, key=normalise)}"
+    return hint
 
 
 def _ambiguous_message(what: str, source: Source, paragraphs: list[int], block: bool) -> str:
@@ -197,8 +250,10 @@ def _ambiguous_message(what: str, source: Source, paragraphs: list[int], block: 
 
 
 def _occurrence_message(source: Source, few: OccurrenceMissing) -> str:
-    places = ", ".join(str(p) for p in sorted(set(few.paragraphs)))
-    return f"occurrence is larger than the {few.count} occurrence(s) in {source.id} (paras. {places})"
+    numbers = sorted(set(few.paragraphs))
+    places = ", ".join(str(p) for p in numbers)
+    label = "para." if len(numbers) == 1 else "paras."
+    return f"occurrence: is too large: the text occurs {plural(few.count, 'time')} in {source.id} ({label} {places})"
 
 
 def _shorten(text: str, limit: int = 100) -> str:
