@@ -92,7 +92,8 @@ def test_printed_quotation_must_lie_on_its_explicit_page(run, paged, write_outli
               - '"Third, turning the page"[@journal-2017, p. 41]'
     """, "wrong.yaml")
     result = run("check", "briefs/wrong.yaml")
-    assert result.exit_code == 1 and "not found" in result.output
+    assert result.exit_code == 1, result.output
+    assert "error: quotation found in p. 42, not p. 41, of journal-2017: “Third, turning the page”" in result.output
 
 
 def test_show_prints_page_labels(run, paged):

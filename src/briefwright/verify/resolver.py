@@ -16,7 +16,7 @@ from ..errors import Position, ProblemLog, plural
 from ..outline.reader import Outline, Prose, Quote
 from ..outline.prose import CiteGroup, CiteItem
 from .matcher import Nearest, OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex, normalise
-from ..corpus.passages import Passage, pages_paragraphs, paragraph_label
+from ..corpus.passages import Passage, pages_paragraphs, paragraph_label, source_locator
 from .wordiff import word_diff
 
 ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
@@ -197,7 +197,8 @@ class Resolver:
         if within:
             elsewhere = self._found_or_none(source, lambda index: index.find_unique(words))
             if elsewhere is not None:
-                return (f"{what} found in {elsewhere.locator}, not {paragraph_label(*within)}, of {source.id}: "
+                found, named = source_locator(source, elsewhere.first, elsewhere.last), source_locator(source, *within)
+                return (f"{what} found in {found}, not {named}, of {source.id}: "
                         f"“{_shorten(words)}”; correct the locator, or leave it out (briefwright works it out)")
         across = self._across_paragraphs(source, words)
         if across:
