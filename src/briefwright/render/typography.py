@@ -16,6 +16,8 @@ the `pdf` stage applies before laying the brief out again:
   hyphenated, or a paragraph ending in the fragment of a hyphenated word (each
   repaired: `hyphens: manual` for that paragraph);
 - an overfull line: text running past the margin (a long URL in a note, say);
+- a loose line: a justified line whose word spaces are stretched to more than
+  `MAX_SPACE_STRETCH` times their natural width (`word_spacing` measures them);
 - a runt last page: one that holds no more than `RUNT_LINES` lines of text
   (unless a forced break starts it: a back page);
 - the theme's fonts (`font_faults`, once the PDF is written): a character no
@@ -38,8 +40,11 @@ from dataclasses import dataclass, field
 from weasyprint.formatting_structure.boxes import (
     BlockBox, FootnoteAreaBox, LineBox, MarginBox, ParentBox, TextBox)
 
+from .word_spacing import WordSpaces
+
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
+MAX_SPACE_STRETCH = 4.5   # a justified word space may grow to 4.5 times its width (greedy justification goes to 4.3)
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 RUNT_LINES = 3
 MAX_HOLE_LINES = 2
@@ -69,7 +74,7 @@ def find_faults(pages) -> list[Fault]:
     notes: dict[int, float] = {}
     last_block_of_page: list[_Part | None] = []
     faults: list[Fault] = []
-    lines_on_last_page = 0
+    lines_on_last_page, spaces = 0, WordSpaces()
     for number, page in enumerate(pages, start=1):
         last, lines_on_last_page = None, 0
         for child in page._page_box.children:
@@ -83,6 +88,8 @@ def find_faults(pages) -> list[Fault]:
                     if part.lines or part.box.element_tag in HEADINGS:
                         last = part
                 faults += [_overfull(number, line, in_area) for line in part.lines if _is_overfull(line, part.box)]
+                faults += [_loose(number, line, in_area, stretch) for line in part.lines
+                           if (stretch := spaces.stretch(line)) > MAX_SPACE_STRETCH]
         last_block_of_page.append(last)
     for split in parts.values():
         faults += _split_faults(split, pages, notes)
@@ -288,6 +295,12 @@ def _is_overfull(line: LineBox, block: BlockBox) -> bool:
 def _overfull(page: int, line: LineBox, in_note: bool) -> Fault:
     where = "a note" if in_note else "the text"
     return Fault(f"page {page}: an overfull line in {where} runs past the margin: {_text(line)[:60]!r}")
+
+
+def _loose(page: int, line: LineBox, in_note: bool, stretch: float) -> Fault:
+    where = "a note" if in_note else "the text"
+    return Fault(f"page {page}: a loose line in {where}, its word spaces stretched to {stretch:.1f} times "
+                 f"their width: {_text(line)[:60]!r}")
 
 
 def _last_text(line: LineBox) -> str:
