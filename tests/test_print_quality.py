@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 from pathlib import Path
 
 import pyphen
@@ -159,6 +160,17 @@ def test_a_justified_line_with_its_word_spaces_stretched_is_reported_as_loose_wi
     messages = [fault.message for fault in loose.faults if "loose line" in fault.message]
     assert len(messages) == 2, messages     # "a b c" and "d e f", each before a long word
     assert all(m.startswith("page 1: a loose line in the text, its word spaces stretched to ") for m in messages)
+
+
+# -- the back page ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_institute_back_page_takes_the_page_width_not_the_text_column(example_pdfs, example):
+    lines = pdf_lines(example_pdfs[example, "caspian-policy-institute"])
+    back = [line for line in lines if line.page == lines[-1].page and line.text.startswith("The views expressed")]
+    column = [line for line in lines if line.page == 2]
+    column_left = statistics.median(line.left for line in column)
+    assert len(back) == 1 and back[0].left < column_left - 20, (back, column_left)   # 20 pt: clear of the column
 
 
 # -- holes at the foot of a page ------------------------------------------------------
