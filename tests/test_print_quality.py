@@ -134,6 +134,13 @@ def test_the_example_briefs_break_no_proper_noun_and_end_no_paragraph_in_a_fragm
     assert (hyphenated_proper_nouns(pdf), final_fragments(pdf)) == ([], [])
 
 
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_example_briefs_are_laid_out_once(example_builds, example, theme):
+    """Each layout costs about a second: the built-in themes let quotations split, so no hole needs one more."""
+    assert example_builds[example, theme].passes == 1
+
+
 # -- loose lines ------------------------------------------------------------------------
 
 WIDEST_GAP_EMS = 1.1   # a word space of a quarter em, stretched more than four times: a gap in the line

@@ -255,7 +255,13 @@ class _DeclaredFonts(FontConfiguration):
         path = Path(self._folder) / digest if self._folder else None
         if path is None or not path.is_file():
             return set()
-        return set(TTFont(path, lazy=True).getBestCmap() or {})
+        content = hashlib.sha256(path.read_bytes()).digest()
+        if content not in _FONT_CHARACTERS:   # the same fonts serve every brief of a build: read each once
+            _FONT_CHARACTERS[content] = frozenset(TTFont(path, lazy=True).getBestCmap() or {})
+        return set(_FONT_CHARACTERS[content])
+
+
+_FONT_CHARACTERS: dict[bytes, frozenset[int]] = {}   # a font file's digest: the characters it holds
 
 
 @dataclass

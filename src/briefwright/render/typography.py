@@ -9,7 +9,9 @@ the `pdf` stage applies before laying the brief out again:
 - a heading at the foot of a page, its text on the next (repaired: the heading
   starts the next page);
 - a block quotation, or a box the theme keeps together (`break-inside: avoid`,
-  e.g. the key points), split across pages although it fits on one (repaired
+  e.g. the key points), split across pages although it fits on one (a quotation
+  the theme lets split, `break-inside: auto`, may do so with two lines or more on
+  either side; repaired
   with `break-inside: avoid` where the theme did not ask for it; a kept box too
   tall for a page is let go, `break-inside: auto`, rather than leave a page empty);
 - more than two hyphenated lines in a row, a proper noun (a capitalised word)
@@ -28,8 +30,8 @@ the `pdf` stage applies before laying the brief out again:
   above its notes, where the next page does not start with a deliberate break
   (`holes` measures it on every page); where a block quotation kept whole went to
   the next page, it is repaired by letting the quotation split (`break-inside:
-  auto`; the paragraphs' orphans and widows keep two lines on either side), and
-  such a split is then no fault.
+  auto`; the paragraphs' orphans and widows keep two lines on either side). The
+  built-in themes let quotations split from the start, which spares that layout.
 """
 
 from __future__ import annotations
@@ -209,8 +211,9 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
             messages.append(Fault(f"page {last.page}: a widow: the paragraph beginning {_opening(split)} "
                                   "carries one line over to the top of the page"))
     kept_together = box.style["break_inside"] in ("avoid", "avoid-page")
-    if box.element_tag == "blockquote" and _let_split(box.element) and min(_line_count(first), _line_count(last)) >= 2:
-        return messages  # split to fill a hole, with two lines or more on either side
+    if box.element_tag == "blockquote" and box.style["break_inside"] == "auto" \
+            and min(_line_count(first), _line_count(last)) >= 2:
+        return messages  # let split (by the theme, or to fill a hole), with two lines or more on either side
     if kept_together or box.element_tag == "blockquote":
         called = {note_of(b, "footnote-call") for part in split for b in part.box.descendants()} - {None}
         height = sum(part.box.margin_height() for part in split) + sum(notes.get(n, 0) for n in called)
@@ -249,10 +252,6 @@ def _quotation_starting(page_box) -> BlockBox | None:
         children = getattr(box, "children", None)
         box = children[0] if children else None
     return None
-
-
-def _let_split(element) -> bool:
-    return element is not None and HOLE_REPAIR in (element.get("style") or "")
 
 
 def _line_count(part: _Part) -> int:
