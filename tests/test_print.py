@@ -66,6 +66,13 @@ def test_the_repaired_layout_places_every_note_in_one_pass():
     assert all(call == page for call, page in layout.notes.values())
 
 
+def test_the_hole_a_page_break_made_for_a_note_leaves_is_reported_not_excused_as_deliberate(unrepaired):
+    layout = lay_out(defect_page(), {})
+    assert layout.passes == 2     # the paragraph holding note 10's call was moved to page 2 by a break
+    holes = [fault.message for fault in layout.faults if "a hole of" in fault.message]
+    assert len(holes) == 1 and holes[0].startswith("page 1: a hole of "), layout.faults
+
+
 def test_a_note_that_cannot_be_placed_fails_the_build_naming_it(unrepaired, monkeypatch, tmp_path):
     monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
     theme = Pipeline(Workspace.at(REPO)).check(EXAMPLE).theme

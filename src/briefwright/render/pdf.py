@@ -46,13 +46,14 @@ from . import hyphenation, weasy_messages, weasyprint_fix
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
-from .typography import Fault, find_faults, font_faults, note_of
+from .typography import REPAIR_BREAK, Fault, find_faults, font_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 MAX_ASSET_BYTES = 20_000_000  # an image, font or stylesheet a theme or the workspace serves
 MAX_IMAGE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 million
 MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
+NOTE_REPAIR = "break-before: page"   # a paragraph whose note is off its page starts the next one
 
 
 class PdfProblem(BriefwrightError):
@@ -292,7 +293,7 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
         misplaced = {n for n, (call, page) in notes.items() if call != page}
         if misplaced:  # notes first: typography is judged only on pages whose notes are in place
             faults = []
-            repairs = [(element, "break-before: page") for element in _blocks_holding_calls(document, misplaced)]
+            repairs = [(element, NOTE_REPAIR) for element in _blocks_holding_calls(document, misplaced)]
         else:
             faults = find_faults(document.pages)
             repairs = [(fault.element, fault.repair) for fault in faults if fault.repair]
@@ -302,6 +303,8 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
         for element, css in repairs:
             repaired.add((id(element), css))
             element.set("style", "; ".join(filter(None, [element.get("style"), css])))
+            if css == NOTE_REPAIR:
+                element.set(REPAIR_BREAK, "")   # the hole this break leaves is still a fault
     faults = [fault for fault in faults if fault.message]
     return Layout(document, passes, time.perf_counter() - start, notes, faults)
 

@@ -28,7 +28,8 @@ the `pdf` stage applies before laying the brief out again:
   used by an SVG image's own text (the logo);
 - a hole: more than `MAX_HOLE_LINES` lines of empty space at the foot of a page,
   above its notes, where the next page does not start with a deliberate break
-  (`holes` measures it on every page); where a block quotation kept whole went to
+  (`holes` measures it on every page; a break the layout made to bring a note to
+  its call is not deliberate, so the hole it leaves is reported too); where a block quotation kept whole went to
   the next page, it is repaired by letting the quotation split (`break-inside:
   auto`; the paragraphs' orphans and widows keep two lines on either side). The
   built-in themes let quotations split from the start, which spares that layout.
@@ -52,6 +53,7 @@ RUNT_LINES = 3
 MAX_HOLE_LINES = 2
 HOLE_REPAIR = "break-inside: auto"
 FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
+REPAIR_BREAK = "data-repair-break"   # set by the layout on an element it starts a page with: no deliberate break
 
 
 @dataclass(frozen=True)
@@ -160,12 +162,18 @@ def _starts_with_forced_break(page_box, seen: set[int]) -> bool:
     flow = _flow(page_box)
     box = flow[0] if flow else None
     while box is not None:
-        starts_here = id(getattr(box, "element", None)) not in seen
-        if starts_here and box.style["break_before"] in FORCED_BREAKS:
+        element = getattr(box, "element", None)
+        starts_here = id(element) not in seen
+        if starts_here and box.style["break_before"] in FORCED_BREAKS and not _repair_break(element):
             return True
         children = getattr(box, "children", None)
         box = children[0] if children and not isinstance(box, LineBox) else None
     return False
+
+
+def _repair_break(element) -> bool:
+    """True if the layout, not the theme, broke the page before `element` (to bring a note to its call)."""
+    return element is not None and element.get(REPAIR_BREAK) is not None
 
 
 def _body_line_height(pages) -> float:
