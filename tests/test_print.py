@@ -181,9 +181,10 @@ def test_an_overfull_line_is_found():
 
 
 def test_a_box_kept_together_split_although_it_fits_is_found():
-    html = (PAGE.replace("{}", "") + "<p style='height: 40mm'></p><blockquote style='margin: 0'>"
-            + " ".join(["quoted"] * 60) + "</blockquote>")
-    assert any("a block quotation beginning 'quoted quoted" in f for f in faults_of(html))
+    """A quotation may split with two lines or more on either side; with one line alone, it is a fault."""
+    html = (PAGE.replace("{}", "blockquote p { margin: 0 }") + "<p style='height: 47mm'></p><blockquote "
+            "style='margin: 0'><p>quoted alone</p><p>" + " ".join(["quoted"] * 60) + "</p></blockquote>")
+    assert any("a block quotation beginning 'quoted alone" in f for f in faults_of(html))
     mended = lay_out(HTML(string=html), {})
     assert mended.passes == 2 and mended.faults == []
 
