@@ -108,3 +108,20 @@ def final_fragments(pdf: Path) -> list[str]:
                       if before.text.endswith(AUTO_HYPHEN) and len(line.text.split()) == 1
                       and line.right - line.left < widest / 2]
     return fragments
+
+
+def widest_word_gaps(pdf: Path) -> list[tuple[int, float, str]]:
+    """(page, widest gap between two words of the line in ems of its size, text) for every line of `pdf`."""
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    root = ElementTree.fromstring(re.sub(r' xmlns="[^"]+"', "", xhtml, count=1))
+    found = []
+    for page_number, page in enumerate(root.iter("page"), start=1):
+        for line in page.iter("line"):
+            words = list(line.iter("word"))
+            if len(words) < 2:
+                continue
+            size = statistics.median(float(w.get("yMax")) - float(w.get("yMin")) for w in words) * POINTS_PER_HEIGHT
+            gaps = [float(b.get("xMin")) - float(a.get("xMax")) for a, b in zip(words, words[1:])]
+            found.append((page_number, max(gaps) / size, " ".join(w.text or "" for w in words)))
+    return found

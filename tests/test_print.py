@@ -67,6 +67,13 @@ def test_the_repaired_layout_places_every_note_in_one_pass():
     assert all(call == page for call, page in layout.notes.values())
 
 
+def test_the_hole_a_page_break_made_for_a_note_leaves_is_reported_not_excused_as_deliberate(unrepaired):
+    layout = lay_out(defect_page(), {})
+    assert layout.passes == 2     # the paragraph holding note 10's call was moved to page 2 by a break
+    holes = [fault.message for fault in layout.faults if "a hole of" in fault.message]
+    assert len(holes) == 1 and holes[0].startswith("page 1: a hole of "), layout.faults
+
+
 def test_a_note_that_cannot_be_placed_fails_the_build_naming_it(unrepaired, monkeypatch, tmp_path):
     monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
     theme = Pipeline(Workspace.at(REPO)).check(EXAMPLE).theme
@@ -225,9 +232,10 @@ def test_an_overfull_line_is_found():
 
 
 def test_a_box_kept_together_split_although_it_fits_is_found():
-    html = (PAGE.replace("{}", "") + "<p style='height: 40mm'></p><blockquote style='margin: 0'>"
-            + " ".join(["quoted"] * 60) + "</blockquote>")
-    assert any("a block quotation beginning 'quoted quoted" in f for f in faults_of(html))
+    """A quotation may split with two lines or more on either side; with one line alone, it is a fault."""
+    html = (PAGE.replace("{}", "blockquote p { margin: 0 }") + "<p style='height: 47mm'></p><blockquote "
+            "style='margin: 0'><p>quoted alone</p><p>" + " ".join(["quoted"] * 60) + "</p></blockquote>")
+    assert any("a block quotation beginning 'quoted alone" in f for f in faults_of(html))
     mended = lay_out(HTML(string=html), {})
     assert mended.passes == 2 and mended.faults == []
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 from pathlib import Path
 
 import pyphen
@@ -23,7 +24,7 @@ from briefwright.render.pdf import lay_out, render_pdf
 from briefwright.render.typography import holes
 from briefwright.workspace import Workspace
 from tests.pdf_measure import (AUTO_HYPHEN, characters_per_line, final_fragments, hyphenated_proper_nouns,
-                               pdf_lines)
+                               pdf_lines, widest_word_gaps)
 
 REPO = Path(__file__).resolve().parent.parent
 THEMES = ("policy-brief", "briefing-note", "caspian-policy-institute")
@@ -31,8 +32,8 @@ EXAMPLES = ("azerbaijan-pakistan-turkey", "azerbaijan-pakistan-economy")
 
 
 @pytest.fixture(scope="module")
-def example_pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
-    """Both example briefs built in every theme: {(example, theme): PDF}."""
+def example_builds(tmp_path_factory) -> dict[tuple[str, str], BuildResult]:
+    """Both example briefs built in every theme: {(example, theme): the build's result}."""
     root = tmp_path_factory.mktemp("workspace")
     for name in ("seeds", "briefs", "templates"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.lock"))
@@ -43,8 +44,13 @@ def example_pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
             outline = root / "briefs" / f"{example}--{theme}.yaml"
             outline.write_text(f"template: {theme}\n{text}", encoding="utf-8")
             output = root / "out" / f"{example}--{theme}.pdf"
-            pdfs[example, theme] = pipeline.build(pipeline.check(outline), BuildOptions(output=output)).pdf
+            pdfs[example, theme] = pipeline.build(pipeline.check(outline), BuildOptions(output=output))
     return pdfs
+
+
+@pytest.fixture(scope="module")
+def example_pdfs(example_builds) -> dict[tuple[str, str], Path]:
+    return {key: result.pdf for key, result in example_builds.items()}
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -126,6 +132,52 @@ def test_the_typographic_check_reports_hyphenated_proper_nouns_and_final_fragmen
 def test_the_example_briefs_break_no_proper_noun_and_end_no_paragraph_in_a_fragment(example_pdfs, example, theme):
     pdf = example_pdfs[example, theme]
     assert (hyphenated_proper_nouns(pdf), final_fragments(pdf)) == ([], [])
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_example_briefs_are_laid_out_once(example_builds, example, theme):
+    """Each layout costs about a second: the built-in themes let quotations split, so no hole needs one more."""
+    assert example_builds[example, theme].passes == 1
+
+
+# -- loose lines ------------------------------------------------------------------------
+
+WIDEST_GAP_EMS = 1.1   # a word space of a quarter em, stretched more than four times: a gap in the line
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_example_briefs_have_no_line_with_its_words_spread_apart(example_builds, example, theme):
+    result = example_builds[example, theme]
+    assert [message for message in result.typography if "loose line" in message] == []
+    gaps = [(page, round(gap, 2), text) for page, gap, text in widest_word_gaps(result.pdf) if gap > WIDEST_GAP_EMS]
+    assert gaps == []     # read from the PDF by poppler too
+
+
+LOOSE_PAGE = ("<style>@page {{ size: 100mm 100mm; margin: 10mm }} p {{ font: 10pt serif; text-align: justify; "
+              "hyphens: manual }}</style><p>{words}</p>")
+
+
+def test_a_justified_line_with_its_word_spaces_stretched_is_reported_as_loose_with_its_page():
+    tight = lay_out(HTML(string=LOOSE_PAGE.format(words=" ".join(["word"] * 80))), {}, max_passes=1)
+    loose = lay_out(HTML(string=LOOSE_PAGE.format(words="a b c " + "x" * 40 + " d e f " + "y" * 44)), {},
+                    max_passes=1)
+    assert not any("loose line" in fault.message for fault in tight.faults), tight.faults
+    messages = [fault.message for fault in loose.faults if "loose line" in fault.message]
+    assert len(messages) == 2, messages     # "a b c" and "d e f", each before a long word
+    assert all(m.startswith("page 1: a loose line in the text, its word spaces stretched to ") for m in messages)
+
+
+# -- the back page ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_institute_back_page_takes_the_page_width_not_the_text_column(example_pdfs, example):
+    lines = pdf_lines(example_pdfs[example, "caspian-policy-institute"])
+    back = [line for line in lines if line.page == lines[-1].page and line.text.startswith("The views expressed")]
+    column = [line for line in lines if line.page == 2]
+    column_left = statistics.median(line.left for line in column)
+    assert len(back) == 1 and back[0].left < column_left - 20, (back, column_left)   # 20 pt: clear of the column
 
 
 # -- holes at the foot of a page ------------------------------------------------------

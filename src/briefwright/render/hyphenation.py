@@ -7,10 +7,15 @@ HTML before layout, so any theme gets it:
 - a document in plain `en` is hyphenated as `en-US` (the `<body>` says so; the
   `<html>` element keeps the outline's tag, which is the PDF's language), while
   `en-GB`, `en-US` and other tags are left as they are;
-- capitalised words (proper nouns: "Turkey", "Nagorno-Karabakh") and the last
-  word of each paragraph, list item and quotation ("agreements”") are wrapped in
-  `<span class="unbroken" style="hyphens: manual">`, so they are never split by
-  automatic hyphenation (a typed hyphen still allows a line break).
+- the last word of each paragraph, list item and quotation ("agreements”") is
+  wrapped in `<span class="unbroken" style="hyphens: manual">`, so it is never
+  split by automatic hyphenation (a typed hyphen still allows a line break).
+
+Capitalised words (proper nouns: "Turkey", "Nagorno-Karabakh") are refused where
+WeasyPrint looks up the patterns (`capitalised_words_unbroken`), not wrapped in spans:
+every inline box in a paragraph is a place where WeasyPrint 70's line breaker
+may go back and hyphenate too early, which left a justified line with a few
+words spread across it ("2017   and   January   2021:   news   report-").
 
 Notes (`.fn`) are left alone: the themes set them with `hyphens: manual` already.
 """
@@ -18,6 +23,9 @@ Notes (`.fn`) are left alone: the themes set them with `hyphens: manual` already
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import SimpleNamespace
 from xml.etree.ElementTree import Element
 
 AMERICAN = {"en": "en-US"}                 # a bare tag, and the patterns it should hyphenate with
@@ -26,7 +34,6 @@ SKIPPED_TAGS = {"head", "script", "style", "code", "pre"}
 SKIPPED_CLASSES = {"fn", "furniture"}
 UNBROKEN = {"class": "unbroken", "style": "hyphens: manual"}
 WORD = r"[^\W\d_][\w’'\-]*\w"
-PROPER_NOUN = re.compile(rf"(?<![\w’'\-])[A-Z][\w’'\-]*\w")
 LAST_WORD = re.compile(rf"({WORD})(\W*)$")
 SHORTEST = 5     # shorter words are never hyphenated anyway (themes: six letters or more)
 
@@ -41,7 +48,55 @@ def prepare(root: Element) -> None:
         body.set("lang", AMERICAN[language.lower()])
     for paragraph in _paragraphs(body):
         _protect_last_word(paragraph)
-    _protect_proper_nouns(body)
+
+
+class CommonWordsOnly:
+    """A pyphen dictionary that never hyphenates a capitalised word (a proper noun) while refusing is on."""
+
+    def __init__(self, dictionary):
+        self.dictionary = dictionary
+
+    def iterate(self, word: str):
+        """Yield (start, end) for each place `word` may break, as pyphen does; nothing for "Turkey"."""
+        if _REFUSING.get() and word[:1].isupper():
+            return iter(())
+        return self.dictionary.iterate(word)
+
+
+_REFUSING = ContextVar("refusing_capitalised_words", default=False)
+_installed: bool | None = None
+
+
+@contextmanager
+def capitalised_words_unbroken():
+    """Inside this block (in this thread), WeasyPrint's automatic hyphenation leaves capitalised words whole.
+
+    WeasyPrint 70 builds its dictionaries with `pyphen.Pyphen` looked up in its
+    `text.line_break` module, and asks them only `iterate(word)`: that module's
+    `pyphen` is replaced, once, by one whose `Pyphen` wraps each dictionary in
+    `CommonWordsOnly`. Another WeasyPrint is left as it is (the typographic
+    check still reports a hyphenated proper noun).
+    """
+    _install()
+    token = _REFUSING.set(True)
+    try:
+        yield
+    finally:
+        _REFUSING.reset(token)
+
+
+def _install() -> bool:
+    global _installed
+    if _installed is None:
+        from weasyprint.text import line_break
+
+        pyphen = getattr(line_break, "pyphen", None)
+        _installed = pyphen is not None and hasattr(pyphen, "Pyphen") and hasattr(pyphen, "language_fallback")
+        if _installed:
+            line_break.pyphen = SimpleNamespace(
+                language_fallback=pyphen.language_fallback,
+                Pyphen=lambda **options: CommonWordsOnly(pyphen.Pyphen(**options)))
+    return _installed
 
 
 def _skipped(element: Element) -> bool:
@@ -80,14 +135,6 @@ def _protect_last_word(paragraph: Element) -> None:
             if match and len(match[1]) >= SHORTEST:
                 _wrap(holder, attribute, parent, index, [match.span(1)])
             return
-
-
-def _protect_proper_nouns(body: Element) -> None:
-    for holder, attribute, parent, index in reversed(list(_text_slots(body))):  # from the end: indexes hold
-        text = getattr(holder, attribute) or ""
-        spans = [m.span() for m in PROPER_NOUN.finditer(text) if m.end() - m.start() >= SHORTEST]
-        if spans:
-            _wrap(holder, attribute, parent, index, spans)
 
 
 def _wrap(holder: Element, attribute: str, parent: Element, index: int, spans: list[tuple[int, int]]) -> None:

@@ -12,7 +12,8 @@ note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
 `typography` checks the pages, and mends what one more layout can. Before the
-first layout, `hyphenation` sets the patterns and protects words never to break.
+first layout, `hyphenation` sets the patterns and protects words never to break
+(paragraph-final words in the HTML, proper nouns in WeasyPrint's dictionaries).
 Output is byte-identical for identical input: the PDF identifier is derived
 from the HTML and dates come from the outline.
 """
@@ -45,13 +46,14 @@ from . import hyphenation, weasy_messages, weasyprint_fix
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
-from .typography import Fault, find_faults, font_faults, note_of
+from .typography import REPAIR_BREAK, Fault, find_faults, font_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 MAX_ASSET_BYTES = 20_000_000  # an image, font or stylesheet a theme or the workspace serves
 MAX_IMAGE_PIXELS = 40_000_000  # a full A4 page at 600 dpi is 35 million
 MAX_PASSES = 4  # layouts per brief: the first, and up to three after moving paragraphs
+NOTE_REPAIR = "break-before: page"   # a paragraph whose note is off its page starts the next one
 
 
 class PdfProblem(BriefwrightError):
@@ -204,7 +206,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with _fixed_clock(options.epoch):
+        with _fixed_clock(options.epoch), hyphenation.capitalised_words_unbroken():
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
             hyphenation.prepare(source.etree_element)
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
@@ -257,7 +259,13 @@ class DeclaredFonts(FontConfiguration):
         path = Path(self._folder) / digest if self._folder else None
         if path is None or not path.is_file():
             return set()
-        return set(TTFont(path, lazy=True).getBestCmap() or {})
+        content = hashlib.sha256(path.read_bytes()).digest()
+        if content not in _FONT_CHARACTERS:   # the same fonts serve every brief of a build: read each once
+            _FONT_CHARACTERS[content] = frozenset(TTFont(path, lazy=True).getBestCmap() or {})
+        return set(_FONT_CHARACTERS[content])
+
+
+_FONT_CHARACTERS: dict[bytes, frozenset[int]] = {}   # a font file's digest: the characters it holds
 
 
 @dataclass
@@ -288,7 +296,7 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
         misplaced = {n for n, (call, page) in notes.items() if call != page}
         if misplaced:  # notes first: typography is judged only on pages whose notes are in place
             faults = []
-            repairs = [(element, "break-before: page") for element in _blocks_holding_calls(document, misplaced)]
+            repairs = [(element, NOTE_REPAIR) for element in _blocks_holding_calls(document, misplaced)]
         else:
             faults = find_faults(document.pages)
             repairs = [(fault.element, fault.repair) for fault in faults if fault.repair]
@@ -298,6 +306,8 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
         for element, css in repairs:
             repaired.add((id(element), css))
             element.set("style", "; ".join(filter(None, [element.get("style"), css])))
+            if css == NOTE_REPAIR:
+                element.set(REPAIR_BREAK, "")   # the hole this break leaves is still a fault
     faults = [fault for fault in faults if fault.message]
     return Layout(document, passes, time.perf_counter() - start, notes, faults)
 

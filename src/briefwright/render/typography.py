@@ -9,13 +9,17 @@ the `pdf` stage applies before laying the brief out again:
 - a heading at the foot of a page, its text on the next (repaired: the heading
   starts the next page);
 - a block quotation, or a box the theme keeps together (`break-inside: avoid`,
-  e.g. the key points), split across pages although it fits on one (repaired
+  e.g. the key points), split across pages although it fits on one (a quotation
+  the theme lets split, `break-inside: auto`, may do so with two lines or more on
+  either side; repaired
   with `break-inside: avoid` where the theme did not ask for it; a kept box too
   tall for a page is let go, `break-inside: auto`, rather than leave a page empty);
 - more than two hyphenated lines in a row, a proper noun (a capitalised word)
   hyphenated, or a paragraph ending in the fragment of a hyphenated word (each
   repaired: `hyphens: manual` for that paragraph);
 - an overfull line: text running past the margin (a long URL in a note, say);
+- a loose line: a justified line whose word spaces are stretched to more than
+  `MAX_SPACE_STRETCH` times their natural width (`word_spacing` measures them);
 - a runt last page: one that holds no more than `RUNT_LINES` lines of text
   (unless a forced break starts it: a back page);
 - the theme's fonts (`font_faults`, once the PDF is written): a character no
@@ -24,10 +28,11 @@ the `pdf` stage applies before laying the brief out again:
   used by an SVG image's own text (the logo);
 - a hole: more than `MAX_HOLE_LINES` lines of empty space at the foot of a page,
   above its notes, where the next page does not start with a deliberate break
-  (`holes` measures it on every page); where a block quotation kept whole went to
+  (`holes` measures it on every page; a break the layout made to bring a note to
+  its call is not deliberate, so the hole it leaves is reported too); where a block quotation kept whole went to
   the next page, it is repaired by letting the quotation split (`break-inside:
-  auto`; the paragraphs' orphans and widows keep two lines on either side), and
-  such a split is then no fault.
+  auto`; the paragraphs' orphans and widows keep two lines on either side). The
+  built-in themes let quotations split from the start, which spares that layout.
 """
 
 from __future__ import annotations
@@ -39,14 +44,17 @@ from weasyprint.formatting_structure.boxes import (
     BlockBox, FootnoteAreaBox, LineBox, MarginBox, ParentBox, TextBox)
 
 from ..errors import plural
+from .word_spacing import WordSpaces
 
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
+MAX_SPACE_STRETCH = 4.5   # a justified word space may grow to 4.5 times its width (greedy justification goes to 4.3)
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 RUNT_LINES = 3
 MAX_HOLE_LINES = 2
 HOLE_REPAIR = "break-inside: auto"
 FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
+REPAIR_BREAK = "data-repair-break"   # set by the layout on an element it starts a page with: no deliberate break
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def find_faults(pages) -> list[Fault]:
     notes: dict[int, float] = {}
     last_block_of_page: list[_Part | None] = []
     faults: list[Fault] = []
-    lines_on_last_page = 0
+    lines_on_last_page, spaces = 0, WordSpaces()
     for number, page in enumerate(pages, start=1):
         last, lines_on_last_page = None, 0
         for child in page._page_box.children:
@@ -85,6 +93,8 @@ def find_faults(pages) -> list[Fault]:
                     if part.lines or part.box.element_tag in HEADINGS:
                         last = part
                 faults += [_overfull(number, line, in_area) for line in part.lines if _is_overfull(line, part.box)]
+                faults += [_loose(number, line, in_area, stretch) for line in part.lines
+                           if (stretch := spaces.stretch(line)) > MAX_SPACE_STRETCH]
         last_block_of_page.append(last)
     for split in parts.values():
         faults += _split_faults(split, pages, notes)
@@ -153,12 +163,18 @@ def _starts_with_forced_break(page_box, seen: set[int]) -> bool:
     flow = _flow(page_box)
     box = flow[0] if flow else None
     while box is not None:
-        starts_here = id(getattr(box, "element", None)) not in seen
-        if starts_here and box.style["break_before"] in FORCED_BREAKS:
+        element = getattr(box, "element", None)
+        starts_here = id(element) not in seen
+        if starts_here and box.style["break_before"] in FORCED_BREAKS and not _repair_break(element):
             return True
         children = getattr(box, "children", None)
         box = children[0] if children and not isinstance(box, LineBox) else None
     return False
+
+
+def _repair_break(element) -> bool:
+    """True if the layout, not the theme, broke the page before `element` (to bring a note to its call)."""
+    return element is not None and element.get(REPAIR_BREAK) is not None
 
 
 def _body_line_height(pages) -> float:
@@ -204,8 +220,9 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
             messages.append(Fault(f"page {last.page}: a widow: the paragraph beginning {_opening(split)} "
                                   "carries one line over to the top of the page"))
     kept_together = box.style["break_inside"] in ("avoid", "avoid-page")
-    if box.element_tag == "blockquote" and _let_split(box.element) and min(_line_count(first), _line_count(last)) >= 2:
-        return messages  # split to fill a hole, with two lines or more on either side
+    if box.element_tag == "blockquote" and box.style["break_inside"] == "auto" \
+            and min(_line_count(first), _line_count(last)) >= 2:
+        return messages  # let split (by the theme, or to fill a hole), with two lines or more on either side
     if kept_together or box.element_tag == "blockquote":
         called = {note_of(b, "footnote-call") for part in split for b in part.box.descendants()} - {None}
         height = sum(part.box.margin_height() for part in split) + sum(notes.get(n, 0) for n in called)
@@ -244,10 +261,6 @@ def _quotation_starting(page_box) -> BlockBox | None:
         children = getattr(box, "children", None)
         box = children[0] if children else None
     return None
-
-
-def _let_split(element) -> bool:
-    return element is not None and HOLE_REPAIR in (element.get("style") or "")
 
 
 def _line_count(part: _Part) -> int:
@@ -290,6 +303,12 @@ def _is_overfull(line: LineBox, block: BlockBox) -> bool:
 def _overfull(page: int, line: LineBox, in_note: bool) -> Fault:
     where = "a note" if in_note else "the text"
     return Fault(f"page {page}: an overfull line in {where} runs past the margin: {_text(line)[:60]!r}")
+
+
+def _loose(page: int, line: LineBox, in_note: bool, stretch: float) -> Fault:
+    where = "a note" if in_note else "the text"
+    return Fault(f"page {page}: a loose line in {where}, its word spaces stretched to {stretch:.1f} times "
+                 f"their width: {_text(line)[:60]!r}")
 
 
 def _last_text(line: LineBox) -> str:
