@@ -254,3 +254,13 @@ def test_headings_take_inline_markdown_and_links_show_their_target_in_print(work
     assert html.count('class="link-target"') == 1  # an address shown as itself is not repeated
     path = write_outline(path.read_text() + "theme:\n  link_targets: none\n", "no-targets.yaml")
     assert 'class="link-target"' not in render(path, workspace).split("</style>")[1]
+
+
+def test_the_word_before_a_note_call_is_kept_on_its_line(workspace, write_outline):
+    """A note call never starts a line alone: the word it follows and the call share a nowrap span."""
+    html = render(write_outline(minimal("'A gesture of support as much as an investment.[@avdaliani-2020, para. 12]'")),
+                  workspace)
+    assert re.search(r'<span class="nobr">investment\.<a class="fn-call" href="#note-1" id="call-1">1</a>'
+                     r'<span class="fn" id="note-1"[^>]*>.*?</span></span>', html), html
+    css = (REPO / "src/briefwright/themes/policy-brief/brief.css").read_text(encoding="utf-8")
+    assert ".nobr { white-space: nowrap; }" in css and ".nobr .fn { white-space: normal; }" in css

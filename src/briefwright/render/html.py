@@ -43,6 +43,8 @@ MONTHS = ("January February March April May June July August September October N
 _INLINE_MARKDOWN = MarkdownIt("zero", {"typographer": True}).enable(
     ["emphasis", "link", "escape", "backticks", "smartquotes"])
 _PLACEHOLDER = "\ue000{}\ue001"
+# the word a citation follows, kept on one line with its note call (no call alone at a line's start)
+_WORD_BEFORE_CITATION = re.compile("([^\\s<>]+)(\ue000\\d+\ue001)")
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
@@ -334,4 +336,5 @@ def prose_html(prose: Prose, notes: Notes) -> Markup:
             text += segment.replace("\ue000", "").replace("\ue001", "")
     html = _INLINE_MARKDOWN.renderInline(text)
     html = _show_link_targets(html) if notes.link_targets else html
+    html = _WORD_BEFORE_CITATION.sub(r'<span class="nobr">\1\2</span>', html)
     return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: str(pieces[int(m[1])]), html))
