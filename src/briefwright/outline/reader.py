@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .. import yamlnodes
 from ..errors import Position, Problem, ProblemLog, ProblemsFound
+from .blocks import BlockReader, Chart, DataFile, Figure, Table, number_blocks
 from .prose import CiteGroup, ParsedProse, parse_prose
 from ..verify.matcher import Passage, parse_paragraph_range
 from ..render.themes import SETTINGS, unknown_setting_message
@@ -101,7 +102,7 @@ class BulletList:
     items: list[Prose]
 
 
-Block = Prose | Quote | BulletList
+Block = Prose | Quote | BulletList | Figure | Table | Chart
 
 
 @dataclass
@@ -142,9 +143,16 @@ class Outline:
             for block in section.body:
                 if isinstance(block, BulletList):
                     yield from block.items
+                elif isinstance(block, (Figure, Table, Chart)):
+                    yield from block.prose()
                 else:
                     yield block
         yield from self.recommendations
+
+    def data_files(self) -> list[DataFile]:
+        """Every workspace file the outline's figures, tables and charts read, in reading order."""
+        return [file for section in self.sections for block in section.body
+                if isinstance(block, (Figure, Table, Chart)) for file in block.files()]
 
 
 def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Outline:
@@ -166,7 +174,7 @@ def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Out
                                      f"not UTF-8 text (byte {data[error.start]:#04x}): save the file as UTF-8")]) from None
     root = yamlnodes.compose(text, path)
     own_log = log if log is not None else ProblemLog()
-    outline = _OutlineReader(path, own_log, text).outline(root)
+    outline = _OutlineReader(path, own_log, text, folder).outline(root)
     if outline is not None:
         outline.sha256 = hashlib.sha256(data).hexdigest()
     if log is None or outline is None:
@@ -174,8 +182,12 @@ def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Out
     return outline
 
 
-class _OutlineReader(yamlnodes.NodeReader):
+class _OutlineReader(BlockReader, yamlnodes.NodeReader):
     """Turns the node tree of an outline into an `Outline`, logging every problem."""
+
+    def __init__(self, path: Path, log: ProblemLog, source_text: str, folder: Path):
+        super().__init__(path, log, source_text)
+        self.folder = Path(folder).resolve()   # the workspace: figures, tables and charts read files inside it
 
     def outline(self, root: Node | None) -> Outline | None:
         if root is None:
@@ -199,6 +211,7 @@ class _OutlineReader(yamlnodes.NodeReader):
                 continue
             if value is not None:
                 setattr(outline, key, value)
+        number_blocks(outline.sections)
         return outline
 
     def _unknown_keys(self, fields: dict, known: dict, what: str) -> None:
@@ -304,7 +317,11 @@ class _OutlineReader(yamlnodes.NodeReader):
                 self._unknown_keys(fields, {"list": "a bulleted list"}, "list block")
                 items = self._prose_list(fields["list"][1], "list")
                 return BulletList(items) if items is not None else None
-            self.error(node, "a body block is a prose string, a 'quote:' mapping or a 'list:'")
+            for kind in ("figure", "table", "chart"):
+                if kind in fields:
+                    return getattr(self, f"_{kind}")(node, fields)
+            self.error(node, "a body block is a prose string, or a 'quote:', 'list:', 'figure:', 'table:' "
+                       "or 'chart:' mapping")
             return None
         return self._prose(node, "a body paragraph")
 
@@ -366,8 +383,11 @@ class _OutlineReader(yamlnodes.NodeReader):
         if self.comment_follows(node):
             self.log.warning(self.at(node), f"{what}: YAML read the text after ' #' as a comment and dropped it; "
                              "if it belongs to the text, put the item in single quotes or a block scalar (>-)")
+        return self.prose_text(text, lambda offset, node=node: self.value_position(node, offset))
+
+    def prose_text(self, text: str, where: Callable[[int], Position]) -> Prose:
+        """Parse prose whose character `offset` stands at `where(offset)` (an outline scalar, a CSV cell)."""
         parsed = parse_prose(text)
-        where = lambda offset, node=node: self.value_position(node, offset)  # noqa: E731
         for offset, message in parsed.problems:
             self.log.error(where(offset), message)
         return Prose(text, parsed, where)
