@@ -58,7 +58,7 @@ TABLE = """
     caption: "Agreements[@kazimbeyli-2017, para. 12]"
     header: [Year, Parties, Count]
     rows:
-      - [2003, "Azerbaijan–Pakistan[@cij-2017, para. 4]", "1,250"]
+      - [2003, "Azerbaijan–Pakistan[@cij-2017, para. 4]", "4,321"]
       - [2010, "Azerbaijan–Turkey", 7]
     source: "[@korybko-2021, para. 3]"
 """
@@ -172,3 +172,126 @@ def test_the_outline_loader_reads_the_blocks_without_a_pipeline(files):
     path.write_text(outline_text(FIGURE), encoding="utf-8")
     outline = load_outline(path, files.root)
     assert [f.name for f in outline.data_files()] == ["figures/map.svg"]
+
+
+# -- rendering -------------------------------------------------------------------
+
+LONG_ROWS = "".join(f"{2000 + n},{n * 3.5:.1f},\"{n * 1250:,}\"\n" for n in range(1, 91))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """A brief with a figure, a table from rows and a long table from a CSV, built as PDF/UA with its HTML."""
+    import shutil
+    from click.testing import CliRunner
+    from briefwright.cli import main
+    from .conftest import REPO
+
+    root = tmp_path_factory.mktemp("rendered")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    for folder in ("briefs", "figures", "data"):
+        (root / folder).mkdir()
+    (root / "figures" / "map.svg").write_text(SVG, encoding="utf-8")
+    (root / "data" / "long.csv").write_text("Year,Exports,Tonnes\n" + LONG_ROWS, encoding="utf-8")
+    text = outline_text("- Before.[@trt-2021, para. 1]", FIGURE, TABLE,
+                        '- table:\n    caption: "A long series"\n    csv: data/long.csv')
+    (root / "briefs" / "t.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--html", "--pdf-variant", "ua-1"])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def page_texts(pdf) -> list[str]:
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def test_figures_and_tables_are_numbered_and_captioned_in_the_html(rendered):
+    html = (rendered / "build" / "t.html").read_text(encoding="utf-8")
+    assert '<span class="label">Figure 1.</span> The corridor<a class="fn-call" href="#note-2"' in html
+    assert '<span class="label">Table 1.</span> Agreements<a class="fn-call" href="#note-4"' in html
+    assert '<span class="label">Table 2.</span> A long series' in html
+    assert 'Source: Adapted from <a class="fn-call" href="#note-3"' in html
+    assert '<img src="data:image/svg+xml;base64,' in html and 'alt="Map of the corridor"' in html
+
+
+def test_the_notes_of_captions_cells_and_sources_are_numbered_in_reading_order(rendered):
+    import re
+    html = (rendered / "build" / "t.html").read_text(encoding="utf-8")
+    calls = [int(n) for n in re.findall(r'class="fn-call" href="#note-(\d+)"', html)]
+    assert calls == [1, 2, 3, 4, 5, 6]
+    note = dict(re.findall(r'data-note="(\d+)">(.*?)</span>(?=<|\s)', html))
+    assert "Avdaliani" in note["2"] and "TRT World" in note["3"] and "Kazimbeyli" in note["4"]
+    assert "Korybko" in note["6"]
+
+
+def test_cells_of_number_columns_are_marked_and_set_on_the_right(rendered):
+    import subprocess
+    from xml.etree import ElementTree
+    html = (rendered / "build" / "t.html").read_text(encoding="utf-8")
+    assert '<th scope="col" class="num">Count</th>' in html and '<th scope="col">Parties</th>' in html
+    assert '<td class="num">4,321</td>' in html
+    layout = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(rendered / "build" / "t.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    words = [(w.text, float(w.get("xMin")), float(w.get("xMax")))
+             for w in ElementTree.fromstring(layout).iter("{http://www.w3.org/1999/xhtml}word")]
+    column = [w for w in words if w[0] in ("Count", "4,321", "7")]
+    assert len(column) == 3, column
+    assert max(w[2] for w in column) - min(w[2] for w in column) < 0.5   # one right edge
+    assert max(w[1] for w in column) - min(w[1] for w in column) > 5     # different left edges
+
+
+def test_a_long_table_breaks_across_pages_with_its_header_repeated(rendered):
+    pages = [p for p in page_texts(rendered / "build" / "t.pdf") if p.strip()]
+    with_rows = [p for p in pages if "2045" in p or "2090" in p or "2001" in p]
+    assert len(with_rows) >= 2
+    for page in with_rows:
+        assert "Year" in page and "Exports" in page and "Tonnes" in page, page
+    assert sum(page.count("Tonnes") for page in pages) == len(with_rows)
+
+
+def test_figures_carry_their_alt_and_tables_their_cells_in_the_pdf_ua_structure(rendered):
+    import pikepdf
+    with pikepdf.open(rendered / "build" / "t.pdf") as pdf:
+        elements = list(structure_elements(pdf.Root.StructTreeRoot.K))
+    figures = [str(e.Alt) for e in elements if e.S == "/Figure"]
+    assert figures == ["Map of the corridor"]
+    roles = [str(e.S) for e in elements]
+    # WeasyPrint tags each page's part of a long table as a Table of its own, its header repeated
+    tables = roles.count("/Table")
+    assert tables >= 3 and roles.count("/THead") == tables and roles.count("/TH") == 3 * tables
+    assert roles.count("/TD") == 2 * 3 + 90 * 3 and roles.count("/TR") == tables + 2 + 90
+
+
+def structure_elements(node):
+    import pikepdf
+    if isinstance(node, pikepdf.Array):
+        for child in node:
+            yield from structure_elements(child)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        yield node
+        if "/K" in node:
+            yield from structure_elements(node.K)
+
+
+# -- the lock --------------------------------------------------------------------
+
+def test_editing_a_csv_or_an_image_makes_the_brief_stale(files):
+    import json
+    from click.testing import CliRunner
+    from briefwright.cli import main
+
+    path = files.briefs / "t.yaml"
+    path.write_text(outline_text(FIGURE, "- table:\n    csv: data/trade.csv"), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "briefs/t.yaml"]).exit_code == 0
+    lock = json.loads((files.briefs / "t.lock").read_text(encoding="utf-8"))
+    assert [record["path"] for record in lock["data"]] == ["data/trade.csv", "figures/map.svg"]
+    assert runner.invoke(main, ["status", "--check", "briefs/t.yaml"]).exit_code == 0
+
+    (files.root / "data" / "trade.csv").write_text(TRADE_CSV.replace("10.5", "11.5"), encoding="utf-8")
+    (files.root / "figures" / "map.svg").write_text(SVG.replace("#1f3a5f", "#000000"), encoding="utf-8")
+    status = runner.invoke(main, ["status", "--check", "briefs/t.yaml"])
+    assert status.exit_code == 1
+    assert "stale: data data/trade.csv, data figures/map.svg" in status.output

@@ -28,7 +28,9 @@ from markupsafe import Markup, escape
 
 from .citations import FormattedCitations
 from ..errors import display_path
+from ..outline.blocks import Chart, Figure, Table
 from ..outline.reader import BulletList, Outline, Prose, Quote
+from .blocks import ChartLook, FigureView, TableView, chart_view, figure_view, table_view
 from ..outline.prose import CiteGroup
 from .themes import TemplateProblem, Theme, ThemeSettings, builtin_themes, find_theme
 
@@ -150,10 +152,12 @@ class QuoteView:
 
 @dataclass
 class BlockView:
-    kind: str                               # "paragraph", "quote" or "list"
+    kind: str                               # "paragraph", "quote", "list", "figure", "chart" or "table"
     html: Markup = Markup("")
     items: list[Markup] = field(default_factory=list)
     quote: QuoteView | None = None
+    figure: FigureView | None = None        # a figure or a chart (render/blocks.py)
+    table: TableView | None = None
 
 
 @dataclass
@@ -176,9 +180,13 @@ class Notes:
 
 
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
-                  settings: ThemeSettings, theme_name: str = "") -> dict:
-    """Build everything a theme's templates may use, from a resolved outline and the theme's settings."""
+                  settings: ThemeSettings, theme_name: str = "", chart_look: ChartLook | None = None) -> dict:
+    """Build everything a theme's templates may use, from a resolved outline and the theme's settings.
+
+    `chart_look` is the theme's font and colours for charts (render/blocks.chart_look).
+    """
     notes = Notes(citations.notes, settings["notes"] == "endnotes")
+    look = chart_look or ChartLook(colours=(settings["accent"], settings["rule"], settings["muted"]))
     return {
         "brief": {
             "title": outline.title,
@@ -195,7 +203,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
             "description": outline.subtitle or outline.title,
         },
         "key_points": [prose_html(p, notes) for p in outline.summary],
-        "sections": [_section_view(n, s, notes) for n, s in enumerate(outline.sections, start=1)],
+        "sections": [_section_view(n, s, notes, look) for n, s in enumerate(outline.sections, start=1)],
         "recommendations": [prose_html(p, notes) for p in outline.recommendations],
         "endnotes": [Markup(text) for text in citations.notes] if notes.endnotes else [],
         "sources": [Markup(html) for _, html in citations.bibliography] if settings["sources"] else [],
@@ -209,10 +217,17 @@ def long_date(date) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
-def _section_view(number: int, section, notes: Notes) -> SectionView:
+def _section_view(number: int, section, notes: Notes, look: ChartLook) -> SectionView:
     blocks = []
+    render = lambda prose: prose_html(prose, notes)  # noqa: E731
     for block in section.body:
-        if isinstance(block, Quote):
+        if isinstance(block, Figure):
+            blocks.append(BlockView("figure", figure=figure_view(block, render)))
+        elif isinstance(block, Chart):
+            blocks.append(BlockView("chart", figure=chart_view(block, render, look)))
+        elif isinstance(block, Table):
+            blocks.append(BlockView("table", table=table_view(block, render)))
+        elif isinstance(block, Quote):
             blocks.append(BlockView("quote", quote=_quote_view(block, notes)))
         elif isinstance(block, BulletList):
             blocks.append(BlockView("list", items=[prose_html(p, notes) for p in block.items]))
