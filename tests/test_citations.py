@@ -10,7 +10,7 @@ import pytest
 
 from briefwright.build import Pipeline
 from briefwright.render.citations import AstHtml, CitationError, find_style, format_citations, styles_folder
-from briefwright.verify.matcher import paragraph_label
+from briefwright.corpus.passages import paragraph_label
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO

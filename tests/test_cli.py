@@ -43,7 +43,7 @@ def test_check_reports_every_problem_with_its_position_and_exits_1(run, write_ou
 def test_build_writes_the_pdf_and_html(run, workspace):
     result = run("build", "--html")
     assert result.exit_code == 0, result.output
-    assert "built build/azerbaijan-pakistan-turkey.pdf and build/azerbaijan-pakistan-turkey.html" in result.output
+    assert "built build/azerbaijan-pakistan-turkey.pdf and build/azerbaijan-pakistan-turkey.print.html" in result.output
     assert (workspace.build / "azerbaijan-pakistan-turkey.pdf").read_bytes().startswith(b"%PDF-")
     assert (workspace.build / "azerbaijan-pakistan-economy.pdf").read_bytes().startswith(b"%PDF-")  # the institute's
     assert not list(workspace.build.glob(".*.tmp"))

@@ -208,7 +208,7 @@ def page_texts(pdf) -> list[str]:
 
 
 def test_figures_and_tables_are_numbered_and_captioned_in_the_html(rendered):
-    html = (rendered / "build" / "t.html").read_text(encoding="utf-8")
+    html = (rendered / "build" / "t.print.html").read_text(encoding="utf-8")
     assert '<span class="label">Figure 1.</span> The corridor<a class="fn-call" href="#note-2"' in html
     assert '<span class="label">Table 1.</span> Agreements<a class="fn-call" href="#note-4"' in html
     assert '<span class="label">Table 2.</span> A long series' in html
@@ -218,7 +218,7 @@ def test_figures_and_tables_are_numbered_and_captioned_in_the_html(rendered):
 
 def test_the_notes_of_captions_cells_and_sources_are_numbered_in_reading_order(rendered):
     import re
-    html = (rendered / "build" / "t.html").read_text(encoding="utf-8")
+    html = (rendered / "build" / "t.print.html").read_text(encoding="utf-8")
     calls = [int(n) for n in re.findall(r'class="fn-call" href="#note-(\d+)"', html)]
     assert calls == [1, 2, 3, 4, 5, 6]
     note = dict(re.findall(r'data-note="(\d+)">(.*?)</span>(?=<|\s)', html))
@@ -229,7 +229,7 @@ def test_the_notes_of_captions_cells_and_sources_are_numbered_in_reading_order(r
 def test_cells_of_number_columns_are_marked_and_set_on_the_right(rendered):
     import subprocess
     from xml.etree import ElementTree
-    html = (rendered / "build" / "t.html").read_text(encoding="utf-8")
+    html = (rendered / "build" / "t.print.html").read_text(encoding="utf-8")
     assert '<th scope="col" class="num">Count</th>' in html and '<th scope="col">Parties</th>' in html
     assert '<td class="num">4,321</td>' in html
     layout = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(rendered / "build" / "t.pdf"), "-"],

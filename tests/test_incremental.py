@@ -190,7 +190,7 @@ def test_status_options_and_never_built(ws):
 def test_asking_for_html_makes_a_brief_without_it_stale(ws):
     outline = ws.briefs / "small.yaml"
     assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).reasons == ["HTML missing"]
-    (ws.build / "small.html").write_text("<html></html>", encoding="utf-8")
+    (ws.build / "small.print.html").write_text("<html></html>", encoding="utf-8")
     assert FreshnessChecker(ws, BuildOptions(html=True)).check(outline).state == "up to date"
 
 

@@ -13,7 +13,9 @@ from pypdf import PdfReader
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.cli import main
 from briefwright.errors import ProblemsFound
-from briefwright.render.themes import SETTINGS, TemplateProblem, find_theme, resolve_settings
+from briefwright.render.theme_settings import resolve_settings
+from briefwright.render.themes import TemplateProblem, find_theme
+from briefwright.settings import SETTINGS
 
 from .conftest import EXAMPLE, minimal
 from .test_html import Elements, render
@@ -413,7 +415,7 @@ def test_templates_show_gives_each_setting_its_value_and_origin(run, workspace):
     assert rows["accent"].split()[1:] == ["#0f5c6e", "templates/caspian-policy-institute/theme.yaml:6:9"]
     assert rows["notes"].split()[1:] == ["footnotes", "default"]
     assert rows["logo"].split()[1] == "logo.svg"
-    assert len(rows) == len(SETTINGS) == 15
+    assert len(rows) == len(SETTINGS) == 17
 
 
 def test_templates_show_of_a_broken_theme_lists_its_problems(run, workspace):

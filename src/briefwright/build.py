@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -20,18 +21,35 @@ from .corpus.sources import Corpus, load_corpus
 from .errors import BriefwrightError, Position, Problem, ProblemLog
 from .outline.reader import Outline, load_outline
 from .outline.prose import CiteGroup
+from .render.blocks import chart_look
 from .render.html import brief_context, environment, render_html
 from .verify.resolver import Resolver
-from .render.themes import TemplateProblem, Theme, ThemeSettings, find_theme, resolve_settings
+from .render.theme_settings import ThemeSettings, resolve_settings
+from .render.themes import TemplateProblem, Theme, find_theme
 from .workspace import Workspace, write_atomically
 
 
 @dataclass
 class BuildOptions:
     output: Path | None = None   # a PDF path (one brief) or a folder
-    html: bool = False           # also write the HTML beside the PDF
+    html: bool = False           # also write the print HTML beside the PDF (<slug>.print.html)
     paper: str | None = None     # overrides the theme's paper setting
     pdf_variant: str | None = None   # "ua-1" or "a-3b"; None: the outline's pdf_variant, if any
+    formats: tuple[str, ...] = ("pdf",)  # editions to write besides the PDF: "html" (web), "docx"
+
+
+FORMATS = ("pdf", "html", "docx")
+EDITION_SUFFIXES = {"html": ".html", "docx": ".docx"}
+
+
+def edition_path(pdf: Path, edition: str) -> Path:
+    """Where an edition of the brief whose PDF is `pdf` goes: beside it, build/<slug>.html or .docx."""
+    return pdf.with_suffix(EDITION_SUFFIXES[edition])
+
+
+def print_html_path(pdf: Path) -> Path:
+    """Where `--html` writes the print HTML (the HTML WeasyPrint lays out): build/<slug>.print.html."""
+    return pdf.with_suffix(".print.html")
 
 
 @dataclass
@@ -61,6 +79,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # theme files read: (name, path)
     data: bytes = b""  # the PDF written
+    editions: dict[str, tuple[Path, bytes]] = field(default_factory=dict)  # "html"/"docx": (path, bytes written)
 
 
 class Pipeline:
@@ -122,18 +141,52 @@ class Pipeline:
         variant = options.pdf_variant or checked.outline.pdf_variant or settings["pdf_variant"]
         pdf_options = PdfOptions(variant, _epoch(checked.outline),
                                  partial(self._attachments, checked.outline, result, provenance))
-        rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
-        result.seconds["pdf"] = _lap(clock, result.seconds)
+        with ThreadPoolExecutor(max_workers=1) as beside:  # pandoc writes the Word edition during the layout
+            word = beside.submit(self._word_edition, checked, citations, settings) if "docx" in options.formats \
+                else None
+            rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
+            result.seconds["pdf"] = _lap(clock, result.seconds)
+            word_edition = word.result() if word else None
         result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
         result.note_pages = {n: call for n, (call, _) in rendered.layout.notes.items()}
         result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
         result.data = rendered.data
         result.loaded += rendered.loaded
+        self._web_edition(checked, citations, settings, options, result)
+        if word_edition:
+            data, loaded, result.seconds["docx"] = word_edition
+            result.editions["docx"] = (edition_path(result.pdf, "docx"), data)
+            result.loaded += loaded
         if options.html:
-            result.html = result.pdf.with_suffix(".html")
+            result.html = print_html_path(result.pdf)
             write_atomically(result.html, html.encode("utf-8"))
         write_atomically(result.pdf, rendered.data)
+        for path, data in result.editions.values():
+            write_atomically(path, data)
         return result
+
+    def _web_edition(self, checked: CheckedBrief, citations: FormattedCitations, settings: ThemeSettings,
+                     options: BuildOptions, result: BuildResult) -> None:
+        """Render the web edition, if asked for, into `result.editions` (written by `build`)."""
+        if "html" not in options.formats:
+            return
+        from .render.web import WebNotes, deep_links, render_web
+
+        clock = time.perf_counter()
+        calls = WebNotes(citations.notes, deep_links=deep_links(checked.outline, self.corpus, settings))
+        web = render_web(checked.outline, checked.notes, citations, checked.theme, settings, result.loaded, calls)
+        result.editions["html"] = (edition_path(result.pdf, "html"), web.encode("utf-8"))
+        result.seconds["web"] = time.perf_counter() - clock
+
+    @staticmethod
+    def _word_edition(checked: CheckedBrief, citations: FormattedCitations,
+                      settings: ThemeSettings) -> tuple[bytes, list[tuple[str | None, Path]], float]:
+        """The Word edition's bytes, the theme files it read and its seconds (run beside the PDF's layout)."""
+        from .render.docx import render_docx
+
+        clock, loaded = time.perf_counter(), []
+        data = render_docx(checked.outline, citations, checked.theme, settings, loaded)
+        return data, loaded, time.perf_counter() - clock
 
     def html(self, checked: CheckedBrief, citations: FormattedCitations,
              settings: ThemeSettings | None = None, loaded: list[tuple[str | None, Path]] | None = None) -> str:
@@ -146,7 +199,8 @@ class Pipeline:
         stylesheet = checked.theme.read_stylesheets() + "\n" + settings.css()
         if loaded is not None:
             loaded += checked.theme.files_read(self.workspace.templates)
-        context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name)
+        context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name,
+                                chart_look=chart_look(settings, stylesheet, checked.theme.locate))
         return render_html(environment(checked.theme, loaded), context)
 
     @staticmethod

@@ -13,18 +13,21 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, check_briefs
+from .build import FORMATS, BuildOptions, check_briefs
 from .corpus.sources import load_corpus
 from .errors import BriefwrightError, ProblemLog, display_path, printable
 from .regen.freshness import UP_TO_DATE
 from .corpus.lookup import catalog_rows, search_corpus
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
-from .verify.matcher import parse_paragraph_range
+from .corpus.passages import parse_paragraph_range
 from .regen.rebuild import build_stale, refuse_shared_slugs
 from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
-from .render.themes import PAPER_SIZES, find_theme, init_theme, list_themes, resolve_settings
+from .render.theme_init import init_theme, list_themes
+from .render.theme_settings import resolve_settings
+from .render.themes import find_theme
+from .settings import PAPER_SIZES
 from .workspace import Workspace
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
@@ -88,7 +91,11 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @outline_argument
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Where to write: a .pdf path for one outline, or a folder. Default: build/.")
-@click.option("--html", is_flag=True, help="Also write the HTML beside each PDF (to inspect or restyle).")
+@click.option("--format", "formats", default="pdf", show_default=True, metavar="pdf,html,docx",
+              help="The editions to write, comma-separated: pdf, html (the web edition, build/<slug>.html) and "
+                   "docx (the Word edition, with real footnotes). The PDF is always written: the lock is its record.")
+@click.option("--html", is_flag=True, help="Also write the print HTML, build/<slug>.print.html (to inspect or "
+                                           "restyle what WeasyPrint lays out).")
 @click.option("--paper", type=click.Choice(list(PAPER_SIZES), case_sensitive=False),
               help="Paper size, overriding the theme's paper setting (default a4).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
@@ -102,7 +109,8 @@ outline_argument = click.argument("outlines", metavar="[OUTLINE]...", nargs=-1,
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Build in N processes. Default: the number of cores.")
 @click.pass_obj
-def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, html: bool, paper: str | None,
+def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None, formats: str, html: bool,
+          paper: str | None,
           pdf_variant: str | None, report: bool, force: bool, accept: bool, jobs: int | None) -> None:
     """Build the stale briefs into PDFs (default: every outline in briefs/).
 
@@ -124,6 +132,7 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
       briefwright build
       briefwright build -j 2 --force
       briefwright build briefs/azerbaijan-pakistan-turkey.yaml --html --report
+      briefwright build --format pdf,html,docx
       briefwright build briefs/azerbaijan-pakistan-turkey.yaml -o out/brief.pdf --paper letter
       briefwright build --accept
       briefwright build --pdf-variant a-3b -o archive/ --force
@@ -132,7 +141,7 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
     options = BuildOptions(output=output, html=html, paper=paper.lower() if paper else None,
-                           pdf_variant=pdf_variant)
+                           pdf_variant=pdf_variant, formats=_formats(formats))
     progress = BuildProgress(report)
     outcomes = build_stale(workspace, paths, options, force=force, accept=accept, jobs=jobs,
                            on_outcome=progress.report, on_start=progress.start)
@@ -141,6 +150,16 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
     click.echo(f"{counts[BUILT]} built, {counts[FRESH]} up to date, {counts[FAILED]} failed")
     if counts[FAILED]:
         raise SystemExit(1)
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """The editions `--format` names, in the order of FORMATS; bad usage for an unknown one."""
+    named = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in named if name not in FORMATS]
+    if unknown or not named:
+        raise click.BadParameter(f"{', '.join(unknown) or 'nothing'}: give one or more of {', '.join(FORMATS)}, "
+                                 "separated by commas", param_hint="--format")
+    return tuple(name for name in FORMATS if name in named or name == "pdf")
 
 
 class BuildProgress:
@@ -275,6 +294,9 @@ def sources(workspace: Workspace, style: str) -> None:
         click.echo(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})")
     for warning in corpus.warnings.problems:
         click.echo(str(warning), err=True)
+    from .corpus.adding import outdated_extractions
+    for line in outdated_extractions(corpus):
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -298,7 +320,11 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
         return
     first, last = _paragraph_range(para, len(source.paragraphs))
     width = shutil.get_terminal_size((100, 20)).columns
+    page = None
     for paragraph in source.paragraphs[first - 1:last]:
+        if paragraph.page is not None and paragraph.page != page:
+            page = paragraph.page
+            click.echo(f"— p. {page} —")
         label = f"{paragraph.number:>4}  "
         click.echo(textwrap.fill(printable(paragraph.text.strip()), width=max(40, width - 1), initial_indent=label,
                                  subsequent_indent=" " * len(label)))
@@ -422,3 +448,140 @@ def _shown(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+# --- sources in: add, refresh -------------------------------------------------------------
+
+@main.command(context_settings=CONTEXT)
+@click.argument("target", metavar="PATH|URL")
+@click.option("--id", "source_id", metavar="ID", help="The source's id. Default: family-year of its "
+                                                       "author and date (e.g. kazimbeyli-2017), made unique.")
+@click.pass_obj
+def add(workspace: Workspace, target: str, source_id: str | None) -> None:
+    """Add a document to the corpus: a saved web page, a PDF, a Word file, Markdown or text.
+
+    Writes seeds/ID.txt (the document's own paragraphs, one a line; a PDF's pages
+    as lines \\f<label>, e.g. \\f41), keeps the original byte for byte as
+    seeds/originals/ID.<ext>, and appends a catalog entry to seeds/sources.yaml
+    from the document's metadata, saying what it could not find. A URL (http or
+    https only) is fetched, with time and size limits. Adding the same file again
+    changes nothing; a changed file updates the text (the previous original is kept
+    in seeds/originals/history/) and the briefs it makes stale are listed.
+
+    \b
+    Examples:
+      briefwright add ~/Downloads/article.html
+      briefwright add reports/journal-article.pdf --id aliyeva-2017
+      briefwright add https://www.example.org/analysis
+    """
+    from .corpus.adding import add_source, added_lines
+    from .corpus.sources import ID_PATTERN
+
+    if source_id is not None and not ID_PATTERN.fullmatch(source_id):
+        raise click.BadParameter(f"{source_id!r}: an id is letters, digits and - _ : .", param_hint="--id")
+    for line in added_lines(workspace, add_source(workspace, target, source_id)):
+        click.echo(line)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source_ids", metavar="[ID]...", nargs=-1)
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch URLs whose host is a loopback, private or link-local address.")
+@click.pass_obj
+def refresh(workspace: Workspace, source_ids: tuple[str, ...], allow_private: bool) -> None:
+    """Re-fetch the sources added from a URL (or those named), and say what changed.
+
+    Each source's URL is fetched again (time and size limits, http(s) only, at
+    most 5 redirects), re-extracted and, if it changed, its text is updated and
+    the previous original kept in seeds/originals/history/. Then, for each brief
+    made stale, what briefwright status says: each quotation that moved, was
+    edited (with the word diff), became ambiguous or is gone. URLs on loopback,
+    private or link-local addresses are refused unless --allow-private. Exits 1
+    if a source could not be fetched.
+
+    \b
+    Examples:
+      briefwright refresh
+      briefwright refresh serjeant-2020
+      briefwright refresh --allow-private intranet-2024
+    """
+    from .corpus.adding import refresh_lines, refresh_sources
+
+    results = refresh_sources(workspace, source_ids, allow_private=allow_private)
+    for line, to_stderr in refresh_lines(workspace, results):
+        click.echo(line, err=to_stderr)
+    if any(result.error for result in results):
+        raise SystemExit(1)
+
+
+# --- the catalog: import ----------------------------------------------------------------
+
+@main.group(context_settings=CONTEXT)
+def catalog() -> None:
+    """Work on the catalog, seeds/sources.yaml.
+
+    \b
+    Example:
+      briefwright catalog import ~/zotero/library.bib
+    """
+
+
+@catalog.command("import", context_settings=CONTEXT)
+@click.argument("bibliography", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def catalog_import(workspace: Workspace, bibliography: Path) -> None:
+    """Merge a Zotero / Better BibTeX export (.bib) or a CSL-JSON file (.json) into the catalog.
+
+    Entries are read by pandoc's own BibTeX, BibLaTeX or CSL-JSON reader. A new
+    id is appended to seeds/sources.yaml (its comments and entries stay as they
+    are); an id already there keeps the catalog's values and every differing
+    field is reported. An entry's attached file (Zotero's `file` field) inside the
+    workspace is added as with briefwright add; otherwise the entry names
+    seeds/<id>.txt, to be added later.
+
+    \b
+    Examples:
+      briefwright catalog import ~/zotero/library.bib
+      briefwright catalog import export.json
+    """
+    from .corpus.catalog_import import import_catalog
+
+    result = import_catalog(workspace, bibliography)
+    for entry_id in result.added:
+        click.echo(f"{entry_id}: added to seeds/sources.yaml")
+    for line in result.files:
+        click.echo(line)
+    for entry_id in result.same:
+        click.echo(f"{entry_id}: already in the catalog, the same")
+    for line in result.conflicts + result.refused:
+        click.echo(f"conflict: {line}" if line in result.conflicts else f"refused: {line}", err=True)
+    click.echo(f"{len(result.added)} added, {len(result.same)} already there, {len(result.conflicts)} conflicts")
+
+@main.command(context_settings=CONTEXT)
+@click.argument("outline", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="The port on 127.0.0.1 (0: any free port).")
+@click.pass_obj
+def preview(workspace: Workspace, outline: Path | None, port: int) -> None:
+    """Preview a brief live in the browser at http://127.0.0.1:PORT/ (default: the first outline in briefs/).
+
+    The page shows the brief as HTML at once, then as PDF when it is laid out,
+    and updates itself whenever the outline, a source, the catalog or a
+    template changes; problems appear in its place. Each note links to a view of
+    its source with the quoted passage marked, and a panel lists every
+    quotation with its status. Serves on 127.0.0.1 only, never touches the
+    network; Ctrl-C stops it.
+
+    \b
+    Examples:
+      briefwright preview
+      briefwright preview briefs/azerbaijan-pakistan-turkey.yaml --port 8800
+    """
+    from .preview.server import serve
+    from .preview.session import PreviewSession
+
+    paths = _outlines(workspace, (outline,) if outline else ())
+    try:
+        serve(PreviewSession(workspace, paths[0]), port, click.echo)
+    except OSError as error:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}") from None

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..render.citations import find_style, format_catalog
 from .sources import Corpus
 from ..verify.matcher import SourceIndex
+from .passages import source_locator
 from ..workspace import Workspace
 
 
@@ -48,7 +49,8 @@ def search_corpus(corpus: Corpus, words: str, source_id: str | None = None) -> l
         passages = SourceIndex(source).find_all(words)
         for passage in {(p.first, p.text): p for p in passages}.values():
             quoted = f"\"{passage.text}\"[@{source.id}]"
-            citation = quoted if len(passages) == 1 else f"[@{source.id}, {passage.locator}]"
+            locator = source_locator(source, passage.first, passage.last)
+            citation = quoted if len(passages) == 1 else f"[@{source.id}, {locator}]"
             paragraph = source.paragraph(passage.first).text.strip()
             hits.append(Hit(source.id, passage.first, passage.text, _around(paragraph, passage.text), citation))
     return hits

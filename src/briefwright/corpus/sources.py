@@ -46,10 +46,14 @@ def source_lines(text: str) -> list[str]:
     return LINE_END.split(text)
 
 
+PAGE_MARK = "\f"  # a line `\f41` starts printed page 41 of a paged source; it is not a paragraph
+
+
 @dataclass(frozen=True)
 class Paragraph:
     number: int
     text: str  # the line as it stands in the file, without its line break
+    page: str | None = None  # in a paged source: the printed label of the page it starts on
 
 
 @dataclass
@@ -64,9 +68,25 @@ class Source:
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
-        lines = (controls_as_spaces(line) for line in source_lines(self.text))
-        numbered = (line for line in lines if line.strip())
-        return [Paragraph(number, line) for number, line in enumerate(numbered, start=1)]
+        paragraphs, page = [], None
+        for line in source_lines(self.text):
+            if line.startswith(PAGE_MARK):
+                page = controls_as_spaces(line[1:]).strip() or page
+            elif (cleaned := controls_as_spaces(line)).strip():
+                paragraphs.append(Paragraph(len(paragraphs) + 1, cleaned, page))
+        return paragraphs
+
+    @property
+    def paged(self) -> bool:
+        """Whether the text has page lines (`\f41`): then its locators are pages."""
+        return bool(self.paragraphs) and self.paragraphs[0].page is not None
+
+    @cached_property
+    def page_labels(self) -> list[str]:
+        """The printed labels of the pages, in order (empty for an unpaged source)."""
+        labels = [controls_as_spaces(line[1:]).strip() for line in source_lines(self.text)
+                  if line.startswith(PAGE_MARK)]
+        return list(dict.fromkeys(label for label in labels if label))
 
     def paragraph(self, number: int) -> Paragraph:
         return self.paragraphs[number - 1]

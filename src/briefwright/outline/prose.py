@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..verify.matcher import Passage
+from ..corpus.passages import Passage
 
 OPENING_QUOTES = "\"“"
 CLOSING_QUOTES = "\"”"
@@ -34,6 +34,7 @@ ITEM = re.compile(
     re.VERBOSE,
 )
 LOCATOR = re.compile(r"(?:paras?\.|paragraphs?|¶)\s*(\d+)(?:\s*[-–—]\s*(\d+))?", re.IGNORECASE)
+PAGE_LOCATOR = re.compile(r"(?:pp?\.|pages?)\s*([0-9A-Za-z]+)(?:\s*[-–—]\s*([0-9A-Za-z]+))?", re.IGNORECASE)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class CiteItem:
     evidence: str | None = None
     explicit: bool = False
     source_id: str | None = None  # the catalog id, set by resolution
+    pages: tuple[str, str] | None = None  # an explicit `p. 41` / `pp. 41–42` (printed page labels)
 
 
 @dataclass
@@ -204,6 +206,11 @@ def _parse_item(part: str, offset: int, problems: list) -> CiteItem | None:
         item.evidence = match["evidence"]
     elif match["locator"] is not None:
         locator = LOCATOR.fullmatch(match["locator"].strip())
+        pages = PAGE_LOCATOR.fullmatch(match["locator"].strip())
+        if pages:
+            item.pages = (pages[1], pages[2] or pages[1])
+            item.explicit = True
+            return item
         if not locator:
             problems.append((item.offset, f"cannot read the locator {match['locator'].strip()!r}: the corpus "
                              "is numbered by paragraph, so write 'para. 15' or 'paras. 15–16'"))

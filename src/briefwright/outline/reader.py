@@ -21,8 +21,8 @@ from .. import yamlnodes
 from ..errors import Position, Problem, ProblemLog, ProblemsFound
 from .blocks import BlockReader, Chart, DataFile, Figure, Table, number_blocks
 from .prose import CiteGroup, ParsedProse, parse_prose
-from ..verify.matcher import Passage, parse_paragraph_range
-from ..render.themes import SETTINGS, unknown_setting_message
+from ..corpus.passages import Passage, parse_paragraph_range
+from ..settings import SETTINGS, unknown_setting_message
 from ..workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
 from ..yamlnodes import Declared
 
@@ -241,7 +241,7 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
         return value
 
     def _read_theme(self, node):
-        """Read `theme:` settings as given; `themes.resolve_settings` checks names and values."""
+        """Read `theme:` settings as given; `render.theme_settings.resolve_settings` checks names and values."""
         fields = self.mapping(node, "theme")
         if fields is None:
             return None

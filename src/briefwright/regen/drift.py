@@ -26,7 +26,8 @@ from ..errors import Position, ProblemLog
 from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
 from ..outline.reader import Outline, Quote
 from ..outline.prose import CiteGroup, CiteItem
-from ..verify.matcher import Passage, SourceIndex, normalise, paragraph_label
+from ..verify.matcher import SourceIndex, normalise
+from ..corpus.passages import Passage, paragraph_label
 
 CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
 NUMBERED = ("paragraphs", "locator")  # citations whose paragraph numbers are written in the outline

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import __version__
-from ..build import BuildOptions, output_path
+from ..build import BuildOptions, edition_path, output_path, print_html_path
 from ..corpus.sources import load_catalog
 from ..errors import ProblemLog
 from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock
@@ -138,4 +138,17 @@ class FreshnessChecker:
             return ["PDF missing"]
         if digest != lock.pdf["sha256"]:
             return ["PDF differs from the lock"]
-        return ["HTML missing"] if self.options.html and not pdf.with_suffix(".html").is_file() else []
+        if self.options.html and not print_html_path(pdf).is_file():
+            return ["HTML missing"]
+        return self._edition_reasons(pdf, lock)
+
+    def _edition_reasons(self, pdf: Path, lock: Lock) -> list[str]:
+        """The web and Word editions asked for that are missing, or differ from what the lock recorded."""
+        reasons = []
+        for edition in (f for f in self.options.formats if f != "pdf"):
+            path, recorded = edition_path(pdf, edition), lock.outputs.get(edition, {})
+            if recorded.get("path") != self.places.portable(path) or self.hash(path) is None:
+                reasons.append(f"{edition} edition missing")
+            elif self.hash(path) != recorded.get("sha256"):
+                reasons.append(f"{edition} edition differs from the lock")
+        return reasons

@@ -73,9 +73,14 @@ class Lock:
     versions: dict[str, str] = field(default_factory=dict)
     options: dict = field(default_factory=dict)
     citations: list[CitationRecord] = field(default_factory=list)
+    outputs: dict[str, dict] = field(default_factory=dict)  # edition ("html", "docx") → {"path", "sha256"}
 
     def to_text(self) -> str:
         data = {"briefwright-lock": LOCK_FORMAT, **asdict(self)}
+        if not self.outputs:  # a PDF-only build writes the lock as before
+            del data["outputs"]
+        if not self.data:     # and so does a brief without figures, tables or charts
+            del data["data"]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -107,6 +112,7 @@ _SHAPE = {
     "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
     "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
     "data?": ("list", _FILE),
+    "outputs?": ("each", {"path": _TEXT, "sha256": _TEXT}),
     "citations": ("list", {name: (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
                            for name in CitationRecord.__dataclass_fields__}),
 }

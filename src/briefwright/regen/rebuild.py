@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from ..build import BuildOptions, Pipeline
+from ..build import BuildOptions, Pipeline, edition_path, print_html_path
 from ..errors import BriefwrightError, display_path
 from .freshness import UP_TO_DATE, FreshnessChecker
 from .lock import Lock, file_system_now, lock_path, read_lock
@@ -138,7 +138,8 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [
             f"{display_path(outline)}: internal error, please report it:\n{detail}"])
     seconds = sum(result.seconds.values())
-    extra = f" and {display_path(result.html)}" if result.html else ""
+    written = [path for path, _ in result.editions.values()] + ([result.html] if result.html else [])
+    extra = "".join(f" and {display_path(path)}" for path in written)
     passes = "1 layout pass" if result.passes == 1 else f"{result.passes} layout passes"
     return Outcome(outline, BUILT, messages, f"built {display_path(result.pdf)}{extra}: {result.pages} pages, "
                                              f"{result.notes} notes, {passes} ({seconds:.1f} s)",
@@ -176,8 +177,9 @@ def _accept(pipeline: Pipeline, outline: Path, lock: Lock) -> list[str]:
 
 
 def _outputs(pipeline: Pipeline, outline: Path, options: BuildOptions) -> list[Path]:
-    """The files a build of `outline` writes besides its lock: the PDF, and the HTML if asked."""
+    """The files a build of `outline` writes besides its lock: the PDF, its editions, the print HTML if asked."""
     pdf = pipeline.output_path(outline, options)
-    return [pdf, pdf.with_suffix(".html")] if options.html else [pdf]
+    editions = [edition_path(pdf, edition) for edition in options.formats if edition != "pdf"]
+    return [pdf, *editions] + ([print_html_path(pdf)] if options.html else [])
 
 

@@ -39,6 +39,8 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
         versions=current_versions(),
         options=options_record(options),
         citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i))),
+        outputs={edition: {"path": places.portable(path), "sha256": sha256(data)}
+                 for edition, (path, data) in sorted(result.editions.items())},
     )
 
 

@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 from ..corpus.sources import Corpus
 from ..errors import BriefwrightError
 from ..outline.prose import CiteGroup
-from ..verify.matcher import paragraph_label
+from ..corpus.passages import paragraph_label, source_locator
 from ..workspace import UnsafePath, Workspace, read_inside
 
 PANDOC_API_VERSION = [1, 23, 1, 1]  # pandoc 3.9, pinned through pypandoc-binary
@@ -121,19 +121,42 @@ def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> For
     """Format every note and the bibliography of the cited sources with `style`."""
     cited = sorted({item.source_id for note in notes for item in note.items})
     entries = [corpus.find(source_id).csl for source_id in cited]
-    answer = run_citeproc([[_citation_dict(i.source_id, i.paragraphs) for i in note.items] for note in notes],
+    answer = run_citeproc([[_citation_dict(i.source_id, i.paragraphs, corpus.find(i.source_id))
+                            for i in note.items] for note in notes],
                           entries, style)
     return FormattedCitations(_notes(answer), _bibliography(answer))
 
 
 def format_catalog(corpus: Corpus, style: Path) -> dict[str, tuple[str, str]]:
-    """Return {source id: (full note, short note)} as plain text, for `briefwright sources`."""
-    ids = sorted(corpus.sources)
-    twice = [[{"id": i}] for i in ids for _ in range(2)]
-    answer = run_citeproc([[_citation_dict(c["id"]) for c in group] for group in twice],
-                          [corpus.sources[i].csl for i in ids], style)
-    texts = [AstHtml(plain=True).blocks(blocks) for blocks in _note_blocks(answer)]
-    return {i: (texts[2 * n], texts[2 * n + 1]) for n, i in enumerate(ids)}
+    """Return {source id: (full note, short note)} as plain text, for `briefwright sources`.
+
+    Each entry is shown as a brief citing it alone would print it: two entries for
+    one work (the same author and title, e.g. a seed text and an imported copy) are
+    formatted in separate runs, so that citeproc does not disambiguate them.
+    """
+    formatted = {}
+    for ids in _batches_without_twins(corpus):
+        twice = [[{"id": i}] for i in ids for _ in range(2)]
+        answer = run_citeproc([[_citation_dict(c["id"]) for c in group] for group in twice],
+                              [corpus.sources[i].csl for i in ids], style)
+        texts = [AstHtml(plain=True).blocks(blocks) for blocks in _note_blocks(answer)]
+        formatted |= {i: (texts[2 * n], texts[2 * n + 1]) for n, i in enumerate(ids)}
+    return formatted
+
+
+def _batches_without_twins(corpus: Corpus) -> list[list[str]]:
+    """The catalog's ids in as few batches as possible, no two of one batch sharing author and title."""
+    batches: list[tuple[list[str], set[str]]] = []
+    for source_id in sorted(corpus.sources):
+        csl = corpus.sources[source_id].csl
+        work = json.dumps([csl.get("author"), str(csl.get("title", "")).casefold()], sort_keys=True)
+        batch = next((b for b in batches if work not in b[1]), None)
+        if batch is None:
+            batch = ([], set())
+            batches.append(batch)
+        batch[0].append(source_id)
+        batch[1].add(work)
+    return [ids for ids, _ in batches]
 
 
 def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) -> dict:
@@ -155,11 +178,12 @@ def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path) 
     return json.loads(result.stdout)
 
 
-def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None) -> dict:
+def _citation_dict(source_id: str, paragraphs: tuple[int, int] | None = None, source=None) -> dict:
     suffix = []
     if paragraphs:
         suffix = [{"t": "Str", "c": ","}, {"t": "Space"}]
-        for n, word in enumerate(paragraph_label(*paragraphs).split(" ")):
+        label = source_locator(source, *paragraphs) if source is not None else paragraph_label(*paragraphs)
+        for n, word in enumerate(label.split(" ")):
             suffix += ([{"t": "Space"}] if n else []) + [{"t": "Str", "c": word}]
     return {"citationId": source_id, "citationPrefix": [], "citationSuffix": suffix,
             "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0}

@@ -32,7 +32,8 @@ from ..outline.blocks import Chart, Figure, Table
 from ..outline.reader import BulletList, Outline, Prose, Quote
 from .blocks import ChartLook, FigureView, TableView, chart_view, figure_view, table_view
 from ..outline.prose import CiteGroup
-from .themes import TemplateProblem, Theme, ThemeSettings, builtin_themes, find_theme
+from .theme_settings import ThemeSettings
+from .themes import TemplateProblem, Theme, builtin_themes, find_theme
 
 __all__ = ["TemplateProblem", "Theme", "brief_context", "builtin_themes", "environment", "find_theme", "render_html"]
 
@@ -180,12 +181,14 @@ class Notes:
 
 
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
-                  settings: ThemeSettings, theme_name: str = "", chart_look: ChartLook | None = None) -> dict:
+                  settings: ThemeSettings, theme_name: str = "", notes: Notes | None = None,
+                  chart_look: ChartLook | None = None) -> dict:
     """Build everything a theme's templates may use, from a resolved outline and the theme's settings.
 
+    `notes` says how calls show their notes (default: as the theme's `notes` setting says);
     `chart_look` is the theme's font and colours for charts (render/blocks.chart_look).
     """
-    notes = Notes(citations.notes, settings["notes"] == "endnotes")
+    notes = notes or Notes(citations.notes, settings["notes"] == "endnotes")
     look = chart_look or ChartLook(colours=(settings["accent"], settings["rule"], settings["muted"]))
     return {
         "brief": {

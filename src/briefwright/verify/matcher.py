@@ -20,52 +20,20 @@ the source's own `...`) prints the source's characters, not ` … `.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
+from ..corpus.passages import Passage
 from ..corpus.sources import Source
 from .view import ELLIPSIS, boundary_after, boundary_before, code_of, coded, normalise, units
 
-__all__ = ["normalise", "SourceIndex", "Passage", "Nearest", "QuotationNotFound", "QuotationAmbiguous",
-           "OccurrenceMissing", "paragraph_label", "parse_paragraph_range", "parse_quotation"]
+__all__ = ["normalise", "SourceIndex", "Nearest", "QuotationNotFound", "QuotationAmbiguous",
+           "OccurrenceMissing", "parse_quotation"]
 
 INSERTION_LIMIT = 40
 PRINTED_ELLIPSIS = " … "
 PARAGRAPH_BREAK = "\n"  # joins paragraphs in the normalised view; never inside one
-
-
-def paragraph_label(first: int, last: int) -> str:
-    """Return the locator text for a paragraph range: `para. 7` or `paras. 7–8`."""
-    return f"para. {first}" if first == last else f"paras. {first}–{last}"
-
-
-def parse_paragraph_range(text: str) -> tuple[int, int] | None:
-    """Read `7`, `7-8` or `7–8` as (first, last); None unless 1 <= first <= last."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:[-–—]\s*(\d+))?\s*", text)
-    if not match:
-        return None
-    first, last = int(match[1]), int(match[2] or match[1])
-    return (first, last) if 1 <= first <= last else None
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A located passage: its paragraphs and the source characters to print."""
-
-    source_id: str
-    first: int
-    last: int
-    printed: tuple[str, ...]  # one string per paragraph the passage covers
-    span: tuple[int, int] | None = field(default=None, compare=False)  # in the SourceIndex's view
-
-    @property
-    def locator(self) -> str:
-        return paragraph_label(self.first, self.last)
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.printed)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from ..corpus.sources import Corpus, Source
 from ..errors import Position, ProblemLog
 from ..outline.reader import Outline, Prose, Quote
 from ..outline.prose import CiteGroup, CiteItem
-from .matcher import (Nearest, OccurrenceMissing, Passage, QuotationAmbiguous, QuotationNotFound,
-                     SourceIndex, paragraph_label)
+from .matcher import Nearest, OccurrenceMissing, QuotationAmbiguous, QuotationNotFound, SourceIndex
+from ..corpus.passages import Passage, pages_paragraphs, paragraph_label
 
 
 class Resolver:
@@ -74,6 +74,9 @@ class Resolver:
                 item.paragraphs = (passage.first, passage.last)
 
     def _check_locator(self, item: CiteItem, source: Source, where: Position, log: ProblemLog) -> None:
+        if item.pages is not None:
+            self._check_pages(item, source, where, log)
+            return
         first, last = item.paragraphs
         count = len(source.paragraphs)
         if not count:
@@ -82,6 +85,22 @@ class Resolver:
         elif first < 1 or last > count or first > last:
             log.error(where, f"{paragraph_label(first, last)} does not exist in {source.id}, "
                       f"which has paragraphs 1–{count} (see: briefwright show {source.id})")
+
+    def _check_pages(self, item: CiteItem, source: Source, where: Position, log: ProblemLog) -> None:
+        """An explicit `p. 41`: the page must exist; the item then covers that page's paragraphs."""
+        first, last = item.pages
+        shown = f"p. {first}" if first == last else f"pp. {first}–{last}"
+        if not source.paged:
+            log.error(where, f"{source.id} has no pages (it is not a paged source): cite it by paragraph, "
+                      f"e.g. 'para. 3' (see: briefwright show {source.id})")
+            return
+        paragraphs = pages_paragraphs(source, first, last)
+        if paragraphs is None:
+            labels = source.page_labels
+            log.error(where, f"{shown} does not exist in {source.id}, which has pages "
+                      f"{labels[0]}–{labels[-1]} (see: briefwright show {source.id})")
+            return
+        item.paragraphs = paragraphs
 
     # -- block quotations ----------------------------------------------------------
 

@@ -1,0 +1,116 @@
+"""The Word edition: real Word footnotes carrying the PDF's notes, styled by the theme, same bytes each time."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from briefwright.build import BuildOptions, Pipeline
+from briefwright.regen.lock import lock_path, read_lock
+from briefwright.regen.rebuild import build_one
+from briefwright.render.citations import pandoc_path
+from briefwright.workspace import Workspace
+
+from .conftest import EXAMPLE, REPO
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ws")
+    for name in ("seeds", "briefs"):
+        shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
+    workspace = Workspace.at(folder)
+    pipeline = Pipeline(workspace)
+    outline = folder / "briefs" / EXAMPLE.name
+    outcome = build_one(pipeline, outline, BuildOptions(formats=("pdf", "html", "docx")))
+    assert outcome.status == "built", outcome.messages
+    return workspace, outline
+
+
+def pandoc_json(path) -> dict:
+    """The .docx as pandoc reads it back."""
+    return json.loads(subprocess.run([str(pandoc_path()), "--from=docx", "--to=json", str(path)],
+                                     capture_output=True, check=True).stdout)
+
+
+def plain(node) -> str:
+    """The text of a pandoc AST node (Str, Space, and everything inside)."""
+    if isinstance(node, list):
+        return "".join(plain(item) for item in node)
+    if isinstance(node, dict):
+        if node.get("t") == "Str":
+            return node["c"]
+        if node.get("t") in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        return plain(node.get("c", []))
+    return ""
+
+
+def footnotes(node) -> list[str]:
+    """The text of every Note in the document, in order."""
+    found = []
+    if isinstance(node, list):
+        for item in node:
+            found += footnotes(item)
+    elif isinstance(node, dict):
+        if node.get("t") == "Note":
+            return [plain(node["c"])]
+        found += footnotes(node.get("c", []))
+    return found
+
+
+def squashed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_word_edition_has_a_real_footnote_for_each_note_of_the_pdf(built):
+    workspace, _ = built
+    docx = workspace.build / "azerbaijan-pakistan-turkey.docx"
+    notes = footnotes(pandoc_json(docx)["blocks"])
+    with zipfile.ZipFile(docx) as archive:
+        footnotes_xml = archive.read("word/footnotes.xml").decode("utf-8")
+    assert len(re.findall(r'<w:footnote (?![^>]*w:type=)', footnotes_xml)) == len(notes) == 43
+    pdf_text = squashed(" ".join(page.extract_text() for page in PdfReader(workspace.build /
+                                                                             "azerbaijan-pakistan-turkey.pdf").pages))
+    for number, note in enumerate(notes, start=1):
+        assert squashed(note) in pdf_text, f"note {number} of the .docx is not in the PDF: {note}"
+    assert notes[0].startswith("Yaver Kazimbeyli")
+
+
+def test_the_word_edition_carries_headings_lists_and_quotations(built):
+    workspace, _ = built
+    blocks = pandoc_json(workspace.build / "azerbaijan-pakistan-turkey.docx")["blocks"]
+    kinds = {block["t"] for block in blocks}
+    assert {"Header", "BulletList", "OrderedList", "BlockQuote", "Para"} <= kinds
+    headings = [plain(block["c"][2]) for block in blocks if block["t"] == "Header"]
+    assert "Key points" in headings and "Recommendations" in headings and "Sources" in headings
+
+
+def test_the_word_edition_is_styled_by_the_themes_reference_document(built):
+    workspace, _ = built
+    with zipfile.ZipFile(workspace.build / "azerbaijan-pakistan-turkey.docx") as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    assert 'w:ascii="Linux Libertine O"' in styles and 'w:ascii="Inter"' in styles
+    assert 'w:val="1F3A5F"' in styles
+
+
+def test_the_word_edition_is_recorded_in_the_lock_and_rebuilt_to_the_same_bytes(built):
+    workspace, outline = built
+    docx = workspace.build / "azerbaijan-pakistan-turkey.docx"
+    first = docx.read_bytes()
+    lock, _ = read_lock(lock_path(outline))
+    assert lock.outputs["docx"]["path"] == "build/azerbaijan-pakistan-turkey.docx"
+    assert any(entry["path"] == "builtin:policy-brief/reference.docx" for entry in lock.files)
+    docx.unlink()
+    from briefwright.regen.freshness import FreshnessChecker
+    options = BuildOptions(formats=("pdf", "docx"))
+    assert FreshnessChecker(workspace, options).check(outline).reasons == ["docx edition missing"]
+    assert FreshnessChecker(workspace, BuildOptions()).check(outline).state == "up to date"
+    assert build_one(Pipeline(workspace), outline, options).status == "built"
+    assert docx.read_bytes() == first

@@ -1,0 +1,173 @@
+"""`briefwright add PATH`: corpus text, original kept byte for byte, catalog entry appended with the
+file's comments intact; idempotent; a changed file updates the text and names the stale briefs;
+bad input is a clear message with nothing written."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.cli import main
+from briefwright.corpus.sources import load_corpus
+
+from . import import_fixtures as fixtures
+from .import_helpers import snapshot
+
+
+@pytest.fixture
+def run(workspace):
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture
+def news(tmp_path):
+    path = tmp_path / "downloads" / "defense-triangle.html"
+    path.parent.mkdir()
+    path.write_bytes(fixtures.news_page(headline=fixtures.TEST_HEADLINE))
+    return path
+
+
+def test_add_web_page_writes_text_original_and_entry(run, workspace, news):
+    catalog_before = workspace.catalog.read_text(encoding="utf-8")
+    result = run("add", str(news))
+    assert result.exit_code == 0, result.output
+    assert "wrote seeds/originals/kazimbeyli-2017b.html" in result.output
+    assert "wrote seeds/kazimbeyli-2017b.txt" in result.output
+    assert (workspace.seeds / "originals" / "kazimbeyli-2017b.html").read_bytes() == news.read_bytes()
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    assert catalog.startswith(catalog_before.rstrip("\n"))          # comments and entries kept as written
+    source = load_corpus(workspace).find("kazimbeyli-2017b")
+    assert source.entry["container-title"] == "Caspian News"
+    assert source.entry["author"] == [{"family": "Kazimbeyli", "given": "Yaver"}]
+    assert source.entry["extractor"].startswith("trafilatura ")
+    assert len(source.entry["original-sha256"]) == 64
+    assert [p.text for p in source.paragraphs] == [" ".join(p.split()) for p in fixtures.news_article_paragraphs()]
+
+
+def test_add_says_what_the_document_lacks(run, workspace, tmp_path):
+    pdf = tmp_path / "article.pdf"
+    pdf.write_bytes(fixtures.journal_pdf())
+    result = run("add", str(pdf), "--id", "cij-2017-journal")
+    assert result.exit_code == 0, result.output
+    assert "11 paragraphs on 2 pages (41–42)" in result.output
+    assert "not found in the document: author, container-title" in result.output
+    text = (workspace.seeds / "cij-2017-journal.txt").read_text(encoding="utf-8")
+    assert text.startswith("\f41\n")
+
+
+def test_add_same_file_twice_changes_nothing(run, workspace, news):
+    assert run("add", str(news)).exit_code == 0
+    before = snapshot(workspace.root)
+    result = run("add", str(news))
+    assert result.exit_code == 0
+    assert "kazimbeyli-2017b: unchanged" in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_add_changed_file_updates_text_keeps_history_and_names_stale_briefs(run, workspace, news, write_outline):
+    assert run("add", str(news)).exit_code == 0
+    write_outline("""
+        title: "Imported"
+        sections:
+          - heading: One
+            body:
+              - '"the only country in the world"[@kazimbeyli-2017b] indeed.'
+    """, "imported.yaml")
+    assert run("build", "briefs/imported.yaml").exit_code == 0
+    old = news.read_bytes()
+    news.write_bytes(old.replace(b"the only country in the world", b"the sole country in the world"))
+    result = run("add", str(news))
+    assert result.exit_code == 0, result.output
+    assert "kazimbeyli-2017b: updated" in result.output
+    assert "briefs/imported.yaml: stale: source kazimbeyli-2017b" in result.output
+    assert "edited:" in result.output and "the [-only-] {+sole+} country" in result.output
+    history = list((workspace.seeds / "originals" / "history").iterdir())
+    assert [p.read_bytes() for p in history] == [old]
+    assert "the sole country" in (workspace.seeds / "kazimbeyli-2017b.txt").read_text(encoding="utf-8")
+    assert run("status", "briefs/imported.yaml").output.startswith("briefs/imported.yaml: stale")
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (fixtures.scanned_pdf, "scan.pdf", "no text layer"),
+    (fixtures.encrypted_pdf, "locked.pdf", "encrypted"),
+    (fixtures.broken_fonts_pdf, "garbled.pdf", "cannot be read (its fonts do not map to characters)"),
+    (fixtures.no_article_page, "index.html", "no article body"),
+    (lambda: b"PK\x03\x04 a spreadsheet", "sheet.xlsx", "unsupported type"),
+])
+def test_add_refuses_unusable_documents_and_writes_nothing(run, workspace, tmp_path, make, name, message):
+    path = tmp_path / name
+    path.write_bytes(make())
+    before = snapshot(workspace.root)
+    result = run("add", str(path))
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_add_missing_file_and_bad_usage(run, workspace, news):
+    before = snapshot(workspace.root)
+    missing = run("add", "nowhere/article.html")
+    assert missing.exit_code == 1 and "no such file" in missing.output
+    bad_id = run("add", str(news), "--id", "no spaces please")
+    assert bad_id.exit_code == 2 and "--id" in bad_id.output
+    assert run("add").exit_code == 2
+    assert snapshot(workspace.root) == before
+
+
+def test_add_refuses_to_replace_a_hand_made_source(run, workspace, news):
+    before = snapshot(workspace.root)
+    result = run("add", str(news), "--id", "kazimbeyli-2017")
+    assert result.exit_code == 1
+    assert "already in the catalog with a text of its own (seeds/001_2aadb1dbeed98bb9.txt)" in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_add_to_a_workspace_without_a_catalog_starts_one(tmp_path, news):
+    (tmp_path / "fresh" / "seeds").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["-C", str(tmp_path / "fresh"), "add", str(news)])
+    assert result.exit_code == 0, result.output
+    catalog = (tmp_path / "fresh" / "seeds" / "sources.yaml").read_text(encoding="utf-8")
+    assert catalog.startswith("# The catalog") and "\nreferences:\n  - id: kazimbeyli-2017\n" in catalog
+    from briefwright.workspace import Workspace
+    assert load_corpus(Workspace.at(tmp_path / "fresh")).find("kazimbeyli-2017").entry["file"] == "kazimbeyli-2017.txt"
+
+
+def test_add_help_has_examples(run):
+    result = run("add", "--help")
+    assert result.exit_code == 0 and "briefwright add ~/Downloads/article.html" in result.output
+
+
+def test_an_imported_copy_of_a_seed_leaves_the_seeds_citation_as_it_was(run):
+    listing = run("sources").output
+    assert "kazimbeyli-2017      Kazimbeyli, “New Defense Triangle.”  (21 paras." in listing
+    assert "kazimbeyli-2017-web  Kazimbeyli, “New Defense Triangle Emerges Between Azerbaijan, Turkey, " \
+           "Pakistan.”  (16 paras., seeds/kazimbeyli-2017-web.txt)" in listing
+    assert "cij-2017-pdf         “Response to Regional Challenges.”  (11 paras., seeds/cij-2017-pdf.txt)" in listing
+
+
+def test_add_word_file_keeps_it_and_puts_its_footnotes_last(run, workspace, tmp_path):
+    path = tmp_path / "report.docx"
+    path.write_bytes(fixtures.word_docx())
+    result = run("add", str(path))
+    assert result.exit_code == 0, result.output
+    assert "wrote seeds/originals/aliyeva-2017.docx" in result.output
+    assert (workspace.seeds / "originals" / "aliyeva-2017.docx").read_bytes() == path.read_bytes()
+    source = load_corpus(workspace).find("aliyeva-2017")
+    assert source.paragraphs[-1].text == f"[2] {fixtures.FOOTNOTES[2]}"
+    assert source.entry["extractor"].startswith("pandoc 3.") and not source.paged
+
+
+def test_a_source_extracted_by_another_extractor_version_is_flagged_and_re_extracted(run, workspace):
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    installed = next(line for line in catalog.splitlines() if "extractor: \"trafilatura" in line)
+    workspace.catalog.write_text(catalog.replace(installed, '    extractor: "trafilatura 1.0.0"'), encoding="utf-8")
+    listing = run("sources")
+    assert ("warning: kazimbeyli-2017-web: extracted by trafilatura 1.0.0, but trafilatura 2." in listing.output
+            and "re-extract with briefwright add seeds/originals/kazimbeyli-2017-web.html --id "
+                "kazimbeyli-2017-web" in listing.output)
+    again = run("add", "seeds/originals/kazimbeyli-2017-web.html", "--id", "kazimbeyli-2017-web")
+    assert again.exit_code == 0 and "kazimbeyli-2017-web: updated" in again.output
+    assert workspace.catalog.read_text(encoding="utf-8") == catalog
+    assert "warning: kazimbeyli-2017-web" not in run("sources").output

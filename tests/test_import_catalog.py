@@ -1,0 +1,109 @@
+"""`briefwright catalog import`: BibTeX / BibLaTeX and CSL-JSON read by pandoc, merged into the
+catalog as text (comments and entries kept), conflicts reported, attached files added."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.cli import main
+from briefwright.corpus.sources import load_corpus
+
+from . import import_fixtures as fixtures
+from .import_helpers import snapshot
+
+BIB = """
+@article{aliyeva-2017,
+  title = {Response to {Regional} {Challenges}},
+  author = {Aliyeva, Nigar and Mammadov, Farid},
+  journaltitle = {Caucasus International Journal},
+  volume = {7}, number = {2}, pages = {41--60}, date = {2017},
+  file = {Full Text:papers/cij.pdf:application/pdf}
+}
+@article{kazimbeyli-2017,
+  title = {New Defence Triangle},
+  author = {Kazimbeyli, Yaver},
+  journaltitle = {Caspian News}, date = {2017-12-05}
+}
+@book{serjeant-2020, title = {A Book on Ports}, author = {Serjeant, Anne}, date = {2020}, publisher = {Press},
+  file = {/nowhere/serjeant.pdf}}
+"""
+
+
+@pytest.fixture
+def run(workspace):
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture
+def library(workspace):
+    (workspace.root / "papers").mkdir()
+    (workspace.root / "papers" / "cij.pdf").write_bytes(fixtures.journal_pdf())
+    path = workspace.root / "library.bib"
+    path.write_text(BIB, encoding="utf-8")
+    return path
+
+
+def test_bib_entries_are_merged_keeping_the_catalog_text(run, workspace, library):
+    before = workspace.catalog.read_text(encoding="utf-8")
+    result = run("catalog", "import", "library.bib")
+    assert result.exit_code == 0, result.output
+    after = workspace.catalog.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n")) and "# The catalog: CSL-YAML" in after
+    assert "2 added, 0 already there, 1 conflicts" in result.output
+    corpus = load_corpus(workspace)
+    book = corpus.broken.get("serjeant-2020")
+    assert book and "seeds/serjeant-2020.txt does not exist" in book
+    assert "serjeant-2020: its file /nowhere/serjeant.pdf is not found" in result.output
+
+
+def test_an_attached_file_in_the_workspace_is_added_with_the_entry_fields(run, workspace, library):
+    result = run("catalog", "import", "library.bib")
+    assert "aliyeva-2017: added its file papers/cij.pdf" in result.output
+    source = load_corpus(workspace).find("aliyeva-2017")
+    assert source.paged and source.page_labels == ["41", "42"]
+    assert source.entry["author"][0] == {"family": "Aliyeva", "given": "Nigar"}
+    assert source.entry["container-title"] == "Caucasus International Journal"
+    assert source.entry["page"] == "41-60"
+    assert (workspace.seeds / "originals" / "aliyeva-2017.pdf").read_bytes() == fixtures.journal_pdf()
+
+
+def test_an_existing_id_keeps_the_catalog_values_and_reports_the_conflict(run, workspace, library):
+    result = run("catalog", "import", "library.bib")
+    assert "conflict: kazimbeyli-2017: already in the catalog; kept the catalog's values" in result.output
+    assert "title: catalog 'New Defense Triangle Emerges Between Azerbaijan, Turkey, Pakistan'" in result.output
+    entry = load_corpus(workspace).find("kazimbeyli-2017").entry
+    assert entry["title"] == "New Defense Triangle Emerges Between Azerbaijan, Turkey, Pakistan"
+
+
+def test_csl_json_import_and_same_entry_twice(run, workspace):
+    export = [{"id": "doe-2019", "type": "report", "title": "Ports of the Caspian",
+               "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2019]]}}]
+    (workspace.root / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    first = run("catalog", "import", "export.json")
+    assert first.exit_code == 0 and "doe-2019: added to seeds/sources.yaml" in first.output
+    second = run("catalog", "import", "export.json")
+    assert "doe-2019: already in the catalog, the same" in second.output
+    assert "doe-2019" in load_corpus(workspace).broken      # catalogued; its text is still to be added
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("library.xls", "id,title", "unsupported type"),
+    ("broken.json", "{not json", "pandoc cannot read it as csljson"),
+    ("empty.bib", "% nothing here\n", "no entries found"),
+])
+def test_bad_bibliographies_are_refused_and_nothing_written(run, workspace, name, content, message):
+    (workspace.root / name).write_text(content, encoding="utf-8")
+    before = snapshot(workspace.root)
+    result = run("catalog", "import", name)
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert snapshot(workspace.root) == before
+
+
+def test_catalog_import_usage(run):
+    assert run("catalog", "import").exit_code == 2
+    assert "briefwright catalog import ~/zotero/library.bib" in run("catalog", "import", "--help").output

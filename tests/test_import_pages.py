@@ -1,0 +1,127 @@
+"""Page locators: `\\f<label>` lines of a corpus text mark printed pages; quotations from a paged
+source are located `p. 41` / `pp. 41–42`; explicit page locators are checked; `show` prints pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from briefwright.cli import main
+from briefwright.corpus.sources import Source
+from briefwright.corpus.passages import page_label, pages_paragraphs, source_locator
+
+PAGED = "\f41\nFirst paragraph on page forty-one.\n\nSecond one, still there.\n\f42\nThird, turning the page.\n"
+
+
+@pytest.fixture
+def run(workspace):
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return invoke
+
+
+@pytest.fixture
+def paged(workspace):
+    (workspace.seeds / "journal-2017.txt").write_text(PAGED, encoding="utf-8")
+    with open(workspace.catalog, "a", encoding="utf-8") as catalog:
+        catalog.write("\n  - id: journal-2017\n    file: journal-2017.txt\n    type: article-journal\n"
+                      "    title: A paged article\n    container-title: A Journal\n"
+                      "    issued: {date-parts: [[2017]]}\n")
+    return workspace
+
+
+def test_page_lines_are_not_paragraphs():
+    source = Source("j", None, PAGED)
+    assert [(p.number, p.page) for p in source.paragraphs] == [(1, "41"), (2, "41"), (3, "42")]
+    assert source.paged and source.page_labels == ["41", "42"]
+    assert not Source("w", None, "One.\nTwo.\n").paged
+
+
+def test_page_labels_of_passages():
+    source = Source("j", None, PAGED)
+    assert page_label(source, 1, 2) == "p. 41"
+    assert page_label(source, 2, 3) == "pp. 41–42"
+    assert source_locator(Source("w", None, "One.\nTwo.\n"), 1, 2) == "paras. 1–2"
+    assert pages_paragraphs(source, "42", "42") == (3, 3)
+    assert pages_paragraphs(source, "43", "43") is None
+
+
+def test_notes_print_the_printed_page(run, paged, write_outline):
+    write_outline("""
+        title: "Pages"
+        sections:
+          - heading: One
+            body:
+              - '"Third, turning the page"[@journal-2017] and a page.[@journal-2017, p. 41]'
+              - 'A web page keeps paragraphs.[@kazimbeyli-2017 "the only country in the world"]'
+    """, "pages.yaml")
+    result = run("build", "briefs/pages.yaml", "--html")
+    assert result.exit_code == 0, result.output
+    html = (paged.build / "pages.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "“A Paged Article,” A Journal, 2017, 42." in text      # computed from the quotation
+    assert "“A Paged Article,” 41." in text                       # the explicit p. 41 (a short note)
+    assert "para. 15" in html
+
+
+def test_explicit_page_must_exist(run, paged, write_outline):
+    write_outline("""
+        title: "Pages"
+        sections:
+          - heading: One
+            body:
+              - 'No such page.[@journal-2017, p. 99] Not paged.[@trt-2021, p. 3]'
+    """, "bad.yaml")
+    result = run("check", "briefs/bad.yaml")
+    assert result.exit_code == 1
+    assert "p. 99 does not exist in journal-2017, which has pages 41–42" in result.output
+    assert "trt-2021 has no pages (it is not a paged source)" in result.output
+
+
+def test_printed_quotation_must_lie_on_its_explicit_page(run, paged, write_outline):
+    write_outline("""
+        title: "Pages"
+        sections:
+          - heading: One
+            body:
+              - '"Third, turning the page"[@journal-2017, p. 41]'
+    """, "wrong.yaml")
+    result = run("check", "briefs/wrong.yaml")
+    assert result.exit_code == 1 and "not found" in result.output
+
+
+def test_show_prints_page_labels(run, paged):
+    result = run("show", "journal-2017")
+    assert result.output.splitlines()[0] == "— p. 41 —"
+    assert "— p. 42 —" in result.output
+    assert "   3  Third, turning the page." in result.output
+
+
+def test_search_offers_a_page_locator_in_a_paged_source(run, paged):
+    (paged.seeds / "journal-2017.txt").write_text(PAGED + "\f43\nThird, turning the page again.\n", encoding="utf-8")
+    result = run("search", "turning the page", "--source", "journal-2017")
+    assert "cite as: [@journal-2017, p. 42]" in result.output
+    assert "cite as: [@journal-2017, p. 43]" in result.output
+
+
+def test_a_quotation_that_moves_to_another_page_is_moved(run, paged, write_outline):
+    write_outline("""
+        title: "Pages"
+        sections:
+          - heading: One
+            body:
+              - '"Third, turning the page"[@journal-2017] again.'
+    """, "moving.yaml")
+    assert run("build", "briefs/moving.yaml").exit_code == 0
+    (paged.seeds / "journal-2017.txt").write_text(
+        PAGED.replace("\f42\n", "\f42\nA new paragraph opens page forty-two.\n\f43\n"), encoding="utf-8")
+    status = run("status", "briefs/moving.yaml").output
+    assert "briefs/moving.yaml: stale: source journal-2017" in status
+    assert "moved: “Third, turning the page” in journal-2017 is now para. 4 (was para. 3)" in status
+    assert run("build", "briefs/moving.yaml").exit_code == 0
+    html_run = run("build", "briefs/moving.yaml", "--html", "--force")
+    assert html_run.exit_code == 0
+    text = re.sub(r"<[^>]+>", "", (paged.build / "moving.html").read_text(encoding="utf-8"))
+    assert "“A Paged Article,” A Journal, 2017, 43." in text
