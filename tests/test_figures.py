@@ -295,3 +295,22 @@ def test_editing_a_csv_or_an_image_makes_the_brief_stale(files):
     status = runner.invoke(main, ["status", "--check", "briefs/t.yaml"])
     assert status.exit_code == 1
     assert "stale: data data/trade.csv, data figures/map.svg" in status.output
+
+
+def test_the_web_and_word_editions_carry_the_figures_and_tables(files):
+    import zipfile
+    from click.testing import CliRunner
+    from briefwright.cli import main
+
+    (files.briefs / "t.yaml").write_text(outline_text(FIGURE, TABLE), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--format", "pdf,html,docx", "briefs/t.yaml"])
+    assert result.exit_code == 0, result.output
+    web = (files.build / "t.html").read_text(encoding="utf-8")
+    assert 'alt="Map of the corridor"' in web and '<span class="label">Table 1.</span>' in web
+    assert '<td class="num">4,321</td>' in web
+    with zipfile.ZipFile(files.build / "t.docx") as docx:
+        document = docx.read("word/document.xml").decode("utf-8")
+        footnotes = docx.read("word/footnotes.xml").decode("utf-8")
+    assert document.count("<w:tbl>") == 1 and 'descr="Map of the corridor"' in document
+    assert "Figure 1." in document and "Table 1." in document
+    assert "Avdaliani" in footnotes and "Korybko" in footnotes   # the caption's and the source line's notes
