@@ -21,6 +21,7 @@ from .corpus.sources import Corpus, load_corpus
 from .errors import BriefwrightError, Position, Problem, ProblemLog
 from .outline.reader import Outline, load_outline
 from .outline.prose import CiteGroup
+from .render.back_matter import with_suggested_citation
 from .render.blocks import chart_look
 from .render.html import brief_context, environment, render_html
 from .verify.resolver import Resolver
@@ -133,6 +134,7 @@ class Pipeline:
         result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()
         result.notes = len(checked.notes)
         citations = format_citations(checked.notes, self.corpus, checked.style)
+        citations = with_suggested_citation(checked.outline, citations, checked.style)
         result.seconds["citations"] = _lap(clock)
         settings = checked.settings.overridden("paper", options.paper, "--paper")
         html = self.html(checked, citations, settings, result.loaded)

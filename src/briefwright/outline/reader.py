@@ -15,7 +15,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Callable
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import yamlnodes
 from ..errors import Position, Problem, ProblemLog, ProblemsFound
@@ -42,6 +42,10 @@ OUTLINE_KEYS = {
     "keywords": "a list of words for the PDF's metadata",
     "lang": "the language of the brief (default en), for hyphenation",
     "pdf_variant": "ua-1 (tagged, accessible PDF/UA-1) or a-3b (archival PDF/A-3b carrying the outline)",
+    "about": "back matter: about the authors, prose (one paragraph, or a list of them)",
+    "series": "back matter: the series the brief belongs to, e.g. 'Policy Briefs'",
+    "number": "back matter: the brief's number in its series, e.g. 7 or 2026/3",
+    "licence": "back matter: the licence, e.g. 'CC BY 4.0'",
 }
 PDF_VARIANTS = ("ua-1", "a-3b")
 AUTHOR_KEYS = {"name": "the author's name", "affiliation": "their programme or institution"}
@@ -56,7 +60,7 @@ QUOTE_KEYS = {
     "speaker": "who is quoted, printed as the attribution",
     "occurrence": "which occurrence, where the text occurs more than once",
 }
-TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template"}
+TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template", "series", "number", "licence"}
 DEFAULT_THEME = "policy-brief"
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -125,6 +129,10 @@ class Outline:
     style: str = DEFAULT_STYLE
     summary: list[Prose] = field(default_factory=list)
     recommendations: list[Prose] = field(default_factory=list)
+    about: list[Prose] = field(default_factory=list)   # back matter: about the authors
+    series: str | None = None
+    number: str | None = None
+    licence: str | None = None
     keywords: list[str] = field(default_factory=list)
     lang: str = "en"
     pdf_variant: str | None = None
@@ -148,6 +156,7 @@ class Outline:
                 else:
                     yield block
         yield from self.recommendations
+        yield from self.about
 
     def data_files(self) -> list[DataFile]:
         """Every workspace file the outline's figures, tables and charts read, in reading order."""
@@ -281,6 +290,9 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
 
     def _read_recommendations(self, node):
         return self._prose_list(node, "recommendations")
+
+    def _read_about(self, node):
+        return self._prose_list(node, "about") if isinstance(node, SequenceNode) else [p for p in [self._prose(node, "about")] if p]
 
     def _read_sections(self, node):
         items = self.sequence(node, "sections")

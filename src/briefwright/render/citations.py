@@ -38,6 +38,7 @@ class CitationError(BriefwrightError):
 class FormattedCitations:
     notes: list[str]                      # HTML of each note, in order
     bibliography: list[tuple[str, str]]   # (source id, HTML entry), in the style's order
+    suggested: str | None = None          # the brief's own reference, "Cite this brief as …" (back_matter.py)
 
 
 def pandoc_path() -> Path:
@@ -125,6 +126,12 @@ def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path) -> For
                             for i in note.items] for note in notes],
                           entries, style)
     return FormattedCitations(_notes(answer), _bibliography(answer))
+
+
+def format_reference(entry: dict, style: Path) -> str:
+    """One CSL entry as `style` lists it (HTML), e.g. the brief's own suggested citation."""
+    answer = run_citeproc([[_citation_dict(entry["id"])]], [entry], style)
+    return _bibliography(answer)[0][1]
 
 
 def format_catalog(corpus: Corpus, style: Path) -> dict[str, tuple[str, str]]:

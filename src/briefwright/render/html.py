@@ -30,6 +30,7 @@ from .citations import FormattedCitations
 from ..errors import display_path
 from ..outline.blocks import Chart, Figure, Table
 from ..outline.reader import BulletList, Outline, Prose, Quote
+from .back_matter import back_matter_view
 from .blocks import ChartLook, FigureView, TableView, chart_view, figure_view, table_view
 from ..outline.prose import CiteGroup
 from .theme_settings import ThemeSettings
@@ -208,6 +209,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
         "key_points": [prose_html(p, notes) for p in outline.summary],
         "sections": [_section_view(n, s, notes, look) for n, s in enumerate(outline.sections, start=1)],
         "recommendations": [prose_html(p, notes) for p in outline.recommendations],
+        "back_matter": back_matter_view(outline, citations, lambda prose: prose_html(prose, notes)),
         "endnotes": [Markup(text) for text in citations.notes] if notes.endnotes else [],
         "sources": [Markup(html) for _, html in citations.bibliography] if settings["sources"] else [],
         "stylesheet": Markup(stylesheet),
