@@ -23,7 +23,7 @@ from .conftest import EXAMPLE, REPO
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
     workspace = Workspace.at(folder)
     pipeline = Pipeline(workspace)

@@ -314,3 +314,39 @@ def test_the_web_and_word_editions_carry_the_figures_and_tables(files):
     assert document.count("<w:tbl>") == 1 and 'descr="Map of the corridor"' in document
     assert "Figure 1." in document and "Table 1." in document
     assert "Avdaliani" in footnotes and "Korybko" in footnotes   # the caption's and the source line's notes
+
+
+# -- charts ----------------------------------------------------------------------
+
+def test_a_chart_is_an_svg_figure_in_the_theme_s_colours_with_its_alt(files):
+    import base64
+    import re
+    from click.testing import CliRunner
+    from briefwright.cli import main
+
+    text = outline_text(FIGURE, CHART).replace("title: \"Figures\"", "title: \"Figures\"\ntheme:\n  accent: \"#7a1f2b\"")
+    (files.briefs / "t.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--html", "--pdf-variant", "ua-1", "briefs/t.yaml"])
+    assert result.exit_code == 0, result.output
+    html = (files.build / "t.print.html").read_text(encoding="utf-8")
+    assert '<figure class="figure chart" id="figure-2">' in html
+    assert '<span class="label">Figure 2.</span> Trade, US$ million' in html
+    svg = base64.b64decode(re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="Bar chart of trade">',
+                                     html)[1]).decode("utf-8")
+    assert svg.count('id="bar-1-') == 2 and svg.count('id="bar-2-') == 2   # two years, two series
+    assert "#7a1f2b" in svg   # the outline's accent
+    import pikepdf
+    with pikepdf.open(files.build / "t.pdf") as pdf:
+        alts = [str(e.Alt) for e in structure_elements(pdf.Root.StructTreeRoot.K) if e.S == "/Figure"]
+    assert alts == ["Map of the corridor", "Bar chart of trade"]
+
+
+def test_the_same_data_draws_the_same_chart_and_other_data_another(files):
+    from briefwright.render.blocks import ChartLook, draw_chart
+
+    brief = checked(files, outline_text(CHART))
+    chart = brief.outline.sections[0].body[0]
+    first = draw_chart(chart, ChartLook())
+    assert draw_chart(chart, ChartLook()) == first
+    chart.csv.data = TRADE_CSV.replace("14.25", "24.25").encode("utf-8")
+    assert draw_chart(chart, ChartLook()) != first

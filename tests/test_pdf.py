@@ -31,7 +31,7 @@ def normalised(text: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name)
     workspace = Workspace.at(folder)
     pipeline = Pipeline(workspace)

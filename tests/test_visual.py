@@ -29,7 +29,7 @@ CHANGED_TOLERANCE = 0.01  # share of pixels that may differ by more than a quart
 
 def build_example(folder: Path, theme: str) -> Path:
     """Build the example brief in `theme` inside `folder` (a fresh workspace) and return the PDF."""
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name, dirs_exist_ok=True)
     outline = folder / "briefs" / f"example--{theme}.yaml"
     outline.write_text(f"template: {theme}\n" + EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")

@@ -70,7 +70,7 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
     workspace = Workspace.at(folder)
     outline = folder / "briefs" / EXAMPLE.name
