@@ -28,7 +28,7 @@ def files(workspace):
     """The workspace with figures/map.svg and data/trade.csv."""
     (workspace.root / "figures").mkdir()
     (workspace.root / "figures" / "map.svg").write_text(SVG, encoding="utf-8")
-    (workspace.root / "data").mkdir()
+    (workspace.root / "data").mkdir(exist_ok=True)
     (workspace.root / "data" / "trade.csv").write_text(TRADE_CSV, encoding="utf-8")
     return workspace
 
@@ -350,3 +350,25 @@ def test_the_same_data_draws_the_same_chart_and_other_data_another(files):
     assert draw_chart(chart, ChartLook()) == first
     chart.csv.data = TRADE_CSV.replace("14.25", "24.25").encode("utf-8")
     assert draw_chart(chart, ChartLook()) != first
+
+
+def test_accept_never_rewrites_a_quotation_that_stands_in_a_csv_file(files):
+    from click.testing import CliRunner
+    from briefwright.cli import main
+    from .test_drift import TRT, edit
+
+    csv_text = 'Country,Position\nPakistan,"""the only country which does not recognise Armenia""[@trt-2021]"\n'
+    (files.root / "data" / "stances.csv").write_text(csv_text, encoding="utf-8")
+    path = files.briefs / "t.yaml"
+    outline = outline_text("- table:\n    csv: data/stances.csv")
+    path.write_text(outline, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "briefs/t.yaml"]).exit_code == 0
+    edit(files, TRT, "the only country which does not", "the only country that does not")
+    result = runner.invoke(main, ["build", "--accept", "briefs/t.yaml"])
+    assert result.exit_code == 1
+    assert "data/stances.csv:2:1: error: cannot accept automatically: the quotation stands in a table's CSV file, " \
+        "which --accept does not rewrite; edit it by hand:\n    the only country [-which-] {+that+} does not" \
+        in result.output
+    assert (files.root / "data" / "stances.csv").read_text(encoding="utf-8") == csv_text
+    assert path.read_text(encoding="utf-8") == outline
