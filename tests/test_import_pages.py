@@ -59,7 +59,7 @@ def test_notes_print_the_printed_page(run, paged, write_outline):
     """, "pages.yaml")
     result = run("build", "briefs/pages.yaml", "--html")
     assert result.exit_code == 0, result.output
-    html = (paged.build / "pages.html").read_text(encoding="utf-8")
+    html = (paged.build / "pages.print.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", html)
     assert "“A Paged Article,” A Journal, 2017, 42." in text      # computed from the quotation
     assert "“A Paged Article,” 41." in text                       # the explicit p. 41 (a short note)
@@ -123,5 +123,5 @@ def test_a_quotation_that_moves_to_another_page_is_moved(run, paged, write_outli
     assert run("build", "briefs/moving.yaml").exit_code == 0
     html_run = run("build", "briefs/moving.yaml", "--html", "--force")
     assert html_run.exit_code == 0
-    text = re.sub(r"<[^>]+>", "", (paged.build / "moving.html").read_text(encoding="utf-8"))
+    text = re.sub(r"<[^>]+>", "", (paged.build / "moving.print.html").read_text(encoding="utf-8"))
     assert "“A Paged Article,” A Journal, 2017, 43." in text

@@ -39,10 +39,10 @@ def built(tmp_path_factory):
     return workspace, result, PdfReader(result.pdf)
 
 
-def test_the_example_brief_is_two_to_four_pages_with_every_note_in_place(built):
+def test_the_example_brief_is_two_to_six_pages_with_every_note_in_place(built):
     _, result, reader = built
     assert len(reader.pages) == result.pages
-    assert 2 <= result.pages <= 4
+    assert 2 <= result.pages <= 6   # at 60–80 characters a line (tests/test_print_quality.py)
     assert not [w for w in result.warnings if "page of its call" in w.message]
 
 
@@ -54,8 +54,9 @@ def test_text_per_page(built):
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
         assert text.upper().count("PUBLIC") >= 2          # classification banner, top and bottom
-    assert "Recommendations" in pages[-1] and "SOURCES" in pages[-1].upper()
-    assert "Kazimbeyli, Yaver." in pages[-1]
+    closing = " ".join(pages[-2:])        # the Sources list may run on to a last page
+    assert "Recommendations" in closing and "SOURCES" in closing.upper()
+    assert "Kazimbeyli, Yaver." in closing
     everything = " ".join(pages)
     assert "Məmmədyarov" in everything and "Çavuşoğlu" in everything
 

@@ -123,8 +123,9 @@ STRESS_OUTLINES = sorted(p.stem for p in (STRESS / "briefs").glob("*.yaml"))
 def test_every_stress_outline_sets_every_note_on_the_page_of_its_call(stress, name, theme):
     checked, rendered = render(stress, stress.workspace.briefs / f"{name}.yaml", theme)
     notes = rendered.layout.notes
-    # every typographic check holds, but the runt last page: the stress outlines' length is arbitrary
-    assert [m for m in rendered.typography if "the last page holds only" not in m] == []
+    # every typographic check holds, but the runt last page (the stress outlines' length is arbitrary)
+    # and holes above the notes (made on purpose: notes too long or too many for the text around them)
+    assert [m for m in rendered.typography if "the last page holds only" not in m and "a hole of" not in m] == []
     if checked.settings["notes"] == "endnotes":  # no footnotes: every note is in the list at the end
         assert notes == {}
         return

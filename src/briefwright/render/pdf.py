@@ -11,7 +11,8 @@ WeasyPrint defect that breaks this; after each layout `note_pages` checks every
 note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
-`typography` checks the pages, and mends what one more layout can.
+`typography` checks the pages, and mends what one more layout can. Before the
+first layout, `hyphenation` sets the patterns and protects words never to break.
 Output is byte-identical for identical input: the PDF identifier is derived
 from the HTML and dates come from the outline.
 """
@@ -33,17 +34,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont
 from PIL import Image
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, ParentBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import weasy_messages, weasyprint_fix
+from . import hyphenation, weasy_messages, weasyprint_fix
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
-from .typography import Fault, fallback_fonts, find_faults, note_of
+from .typography import Fault, find_faults, font_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -202,6 +204,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     try:
         with _fixed_clock(options.epoch):
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
+            hyphenation.prepare(source.etree_element)
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
@@ -219,7 +222,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
                  for note, (call, page) in layout.notes.items() if call != page]
     if problems:
         raise PdfProblem("the PDF was not written:\n  " + "\n  ".join(problems))
-    faults = layout.faults + fallback_fonts({f.family for f in layout.document.fonts.values()}, fonts.declared)
+    faults = layout.faults + font_faults(layout.document.pages, fonts.faces,
+                                         {f.family for f in layout.document.fonts.values()})
     return RenderedPdf(data, len(layout.document.pages), layout, [fault.message for fault in faults], fetcher.loaded)
 
 
@@ -230,15 +234,27 @@ def _stylesheet_names(theme: Theme) -> dict[str, str]:
 
 
 class _DeclaredFonts(FontConfiguration):
-    """A font configuration that remembers the families the stylesheets declare with @font-face."""
+    """A font configuration that remembers each face declared with @font-face, and its characters."""
 
     def __init__(self):
         super().__init__()
-        self.declared: set[str] = set()
+        self.faces: dict[str, dict[tuple[bool, bool], set[int]]] = {}  # family: {(bold, italic): characters}
 
     def add_font_face(self, rule_descriptors, url_fetcher):
-        self.declared.add(rule_descriptors.get("font_family"))
-        return super().add_font_face(rule_descriptors, url_fetcher)
+        result = super().add_font_face(rule_descriptors, url_fetcher)
+        weight = rule_descriptors.get("font_weight", "normal")
+        face = (weight == "bold" or (isinstance(weight, int) and weight >= 600),
+                rule_descriptors.get("font_style", "normal") != "normal")
+        self.faces.setdefault(rule_descriptors.get("font_family"), {})[face] = self._characters(rule_descriptors)
+        return result
+
+    def _characters(self, rule_descriptors) -> set[int]:
+        """The characters of the font file WeasyPrint just stored for these descriptors (none if it failed)."""
+        digest = hashlib.md5(str(rule_descriptors).encode(), usedforsecurity=False).hexdigest()
+        path = Path(self._folder) / digest if self._folder else None
+        if path is None or not path.is_file():
+            return set()
+        return set(TTFont(path, lazy=True).getBestCmap() or {})
 
 
 @dataclass

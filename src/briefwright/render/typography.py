@@ -12,12 +12,22 @@ the `pdf` stage applies before laying the brief out again:
   e.g. the key points), split across pages although it fits on one (repaired
   with `break-inside: avoid` where the theme did not ask for it; a kept box too
   tall for a page is let go, `break-inside: auto`, rather than leave a page empty);
-- more than two hyphenated lines in a row (repaired: `hyphens: manual` for that
-  paragraph);
+- more than two hyphenated lines in a row, a proper noun (a capitalised word)
+  hyphenated, or a paragraph ending in the fragment of a hyphenated word (each
+  repaired: `hyphens: manual` for that paragraph);
 - an overfull line: text running past the margin (a long URL in a note, say);
-- a runt last page: one that holds no more than `RUNT_LINES` lines of text;
-- text set in a font the theme did not declare (`fallback_fonts`): a glyph the
-  theme's fonts lack, which Pango took from a system font.
+- a runt last page: one that holds no more than `RUNT_LINES` lines of text
+  (unless a forced break starts it: a back page);
+- the theme's fonts (`font_faults`, once the PDF is written): a character no
+  face of the font holds (named with its page and where it stands), text that
+  needs a bold or italic face the theme does not declare, and a system font
+  used by an SVG image's own text (the logo);
+- a hole: more than `MAX_HOLE_LINES` lines of empty space at the foot of a page,
+  above its notes, where the next page does not start with a deliberate break
+  (`holes` measures it on every page); where a block quotation kept whole went to
+  the next page, it is repaired by letting the quotation split (`break-inside:
+  auto`; the paragraphs' orphans and widows keep two lines on either side), and
+  such a split is then no fault.
 """
 
 from __future__ import annotations
@@ -26,12 +36,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from weasyprint.formatting_structure.boxes import (
-    BlockBox, FootnoteAreaBox, LineBox, ParentBox, TextBox)
+    BlockBox, FootnoteAreaBox, LineBox, MarginBox, ParentBox, TextBox)
 
 TOLERANCE = 0.5       # CSS px a line may pass the margin before it counts as overfull
 MAX_HYPHENATED_RUN = 2
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 RUNT_LINES = 3
+MAX_HOLE_LINES = 2
+HOLE_REPAIR = "break-inside: auto"
+FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
 
 
 @dataclass(frozen=True)
@@ -75,10 +88,87 @@ def find_faults(pages) -> list[Fault]:
         faults += _split_faults(split, pages, notes)
         faults += _hyphenation_faults(split)
     faults += _stranded_headings(last_block_of_page, len(pages))
-    if len(pages) > 1 and lines_on_last_page <= RUNT_LINES:
+    faults += _hole_faults(pages)
+    if len(pages) > 1 and lines_on_last_page <= RUNT_LINES and not _a_page_of_its_own(pages):
         faults.append(Fault(f"page {len(pages)}: the last page holds only {lines_on_last_page} lines of text; "
                             "shorten the brief or let it run a little longer"))
     return sorted(set(faults), key=lambda fault: _page_order(fault.message))
+
+
+@dataclass(frozen=True)
+class Hole:
+    """Empty space at the foot of a page's text, above its notes (or the bottom margin)."""
+
+    page: int
+    height: float        # CSS px
+    line_height: float   # CSS px: the body text's line height
+
+    @property
+    def lines(self) -> float:
+        return self.height / self.line_height
+
+
+def holes(pages) -> list[Hole]:
+    """The empty space at the foot of every page but the last, unless the next page starts with a forced break."""
+    line_height = _body_line_height(pages)
+    found, seen = [], set()
+    for number, (page, following) in enumerate(zip(pages, pages[1:]), start=1):
+        seen |= {id(box.element) for box in page._page_box.descendants() if getattr(box, "element", None) is not None}
+        bottom = _text_bottom(page._page_box)
+        if bottom is not None and not _starts_with_forced_break(following._page_box, seen):
+            found.append(Hole(number, max(0.0, _space_for_text_end(page._page_box) - bottom), line_height))
+    return found
+
+
+def _text_bottom(page_box) -> float | None:
+    """The bottom of the page's last line of text in the flow (not the notes, not the margin boxes)."""
+    bottoms = [line.position_y + line.margin_height()
+               for child in _flow(page_box) for line in child.descendants() if isinstance(line, LineBox)]
+    return max(bottoms, default=None)
+
+
+def _space_for_text_end(page_box) -> float:
+    """Where the text could run to: the top of the notes, or the foot of the page's content area."""
+    area = [child for child in page_box.children if isinstance(child, FootnoteAreaBox) and child.children]
+    bottom = page_box.content_box_y() + page_box.height
+    return area[0].position_y if area else bottom
+
+
+def _a_page_of_its_own(pages) -> bool:
+    """True if the last page starts with a forced break (a back page, say): short on purpose, not a runt."""
+    before = {id(box.element) for page in pages[:-1] for box in page._page_box.descendants()
+              if getattr(box, "element", None) is not None}
+    return _starts_with_forced_break(pages[-1]._page_box, before)
+
+
+def _flow(page_box) -> list:
+    """The page's boxes of the main flow: neither its notes nor its margin boxes (running heads)."""
+    return [child for child in page_box.children if not isinstance(child, (FootnoteAreaBox, MarginBox))]
+
+
+def _starts_with_forced_break(page_box, seen: set[int]) -> bool:
+    """True if an element starting at the top of the page (not one continued from before) forces a page break."""
+    flow = _flow(page_box)
+    box = flow[0] if flow else None
+    while box is not None:
+        starts_here = id(getattr(box, "element", None)) not in seen
+        if starts_here and box.style["break_before"] in FORCED_BREAKS:
+            return True
+        children = getattr(box, "children", None)
+        box = children[0] if children and not isinstance(box, LineBox) else None
+    return False
+
+
+def _body_line_height(pages) -> float:
+    """The commonest height of a line in the flow: the body text's line height."""
+    heights: dict[float, int] = {}
+    for page in pages:
+        for child in _flow(page._page_box):
+            for line in child.descendants():
+                if isinstance(line, LineBox):
+                    key = round(line.height, 1)
+                    heights[key] = heights.get(key, 0) + 1
+    return max(heights, key=heights.get) if heights else 1.0
 
 
 def fallback_fonts(used: set[str], declared: set[str]) -> list[Fault]:
@@ -112,6 +202,8 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
             messages.append(Fault(f"page {last.page}: a widow: the paragraph beginning {_opening(split)} "
                                   "carries one line over to the top of the page"))
     kept_together = box.style["break_inside"] in ("avoid", "avoid-page")
+    if box.element_tag == "blockquote" and _let_split(box.element) and min(_line_count(first), _line_count(last)) >= 2:
+        return messages  # split to fill a hole, with two lines or more on either side
     if kept_together or box.element_tag == "blockquote":
         called = {note_of(b, "footnote-call") for part in split for b in part.box.descendants()} - {None}
         height = sum(part.box.margin_height() for part in split) + sum(notes.get(n, 0) for n in called)
@@ -126,16 +218,57 @@ def _split_faults(split: list[_Part], pages, notes: dict[int, float]) -> list[Fa
     return messages
 
 
+def _hole_faults(pages) -> list[Fault]:
+    """Holes of more than MAX_HOLE_LINES lines; where a block quotation kept whole caused one, a repair."""
+    faults = []
+    for hole in holes(pages):
+        if hole.lines > MAX_HOLE_LINES:
+            quotation = _quotation_starting(pages[hole.page]._page_box)
+            cause = f" (the block quotation beginning {_opening([_Part(0, quotation)])} went whole to page " \
+                    f"{hole.page + 1})" if quotation is not None else ""
+            faults.append(Fault(f"page {hole.page}: a hole of {hole.lines:.1f} lines at the foot of the page, "
+                                f"above the notes{cause}", quotation.element if quotation else None,
+                                HOLE_REPAIR if quotation else None))
+    return faults
+
+
+def _quotation_starting(page_box) -> BlockBox | None:
+    """The block quotation kept together that opens the page, if one does."""
+    flow = _flow(page_box)
+    box = flow[0] if flow else None
+    while box is not None and not isinstance(box, LineBox):
+        if box.element_tag == "blockquote":
+            return box if box.style["break_inside"] in ("avoid", "avoid-page") else None
+        children = getattr(box, "children", None)
+        box = children[0] if children else None
+    return None
+
+
+def _let_split(element) -> bool:
+    return element is not None and HOLE_REPAIR in (element.get("style") or "")
+
+
+def _line_count(part: _Part) -> int:
+    return sum(isinstance(box, LineBox) for box in part.box.descendants())
+
+
 def _hyphenation_faults(split: list[_Part]) -> list[Fault]:
-    run, messages = [], []
-    for part in split:
+    run, messages, lines = [], [], [(part, line) for part in split for line in part.lines]
+    for number, (part, line) in enumerate(lines):
         hyphen = part.box.style["hyphenate_character"]
-        for line in part.lines:
-            run = run + [part.page] if _last_text(line).endswith(hyphen) and hyphen else []
-            if len(run) == MAX_HYPHENATED_RUN + 1:
-                messages.append(Fault(f"page {run[0]}: more than {MAX_HYPHENATED_RUN} hyphenated lines in a "
-                                      f"row in the paragraph beginning {_opening(split)}",
-                                      split[0].box.element, "hyphens: manual"))
+        broken = bool(hyphen) and _last_text(line).endswith(hyphen)
+        run = run + [part.page] if broken else []
+        if len(run) == MAX_HYPHENATED_RUN + 1:
+            messages.append(Fault(f"page {run[0]}: more than {MAX_HYPHENATED_RUN} hyphenated lines in a "
+                                  f"row in the paragraph beginning {_opening(split)}",
+                                  split[0].box.element, "hyphens: manual"))
+        word = _last_text(line).split()[-1] if broken else ""
+        if word.lstrip("“‘\"'([")[:1].isupper():
+            messages.append(Fault(f"page {part.page}: a proper noun is hyphenated, {word!r}, in the paragraph "
+                                  f"beginning {_opening(split)}", split[0].box.element, "hyphens: manual"))
+        if broken and number == len(lines) - 2 and len(_text(lines[-1][1]).split()) == 1:
+            messages.append(Fault(f"page {lines[-1][0].page}: the paragraph beginning {_opening(split)} ends in "
+                                  f"a fragment, {_text(lines[-1][1])!r}", split[0].box.element, "hyphens: manual"))
     return messages
 
 
@@ -197,3 +330,71 @@ def _name(box: BlockBox) -> str:
 def _page_order(message: str) -> tuple[int, str]:
     head = message.split(":", 1)[0]
     return (int(head.split()[1]) if head.startswith("page ") else 10**6, message)
+
+
+# -- the theme's fonts: missing faces and missing characters -----------------------------
+
+Face = tuple[bool, bool]   # (bold, italic)
+SPACES = set(" \t\n\xa0\xad\u2009\u200b")
+
+
+def font_faults(pages, faces: dict[str, dict[Face, set[int]]], used: set[str]) -> list[Fault]:
+    """Faults of the theme's fonts, found in the laid-out `pages`.
+
+    `faces` holds, for each family declared with @font-face, the characters of
+    each face (bold, italic); `used` the families the PDF embeds. A face the text
+    needs but the theme lacks is faked by Pango; a character no face holds is
+    set in a system font; a system font used by no text box comes from an image.
+    """
+    missing_face: dict[tuple[str, Face], tuple[int, str]] = {}
+    missing_char: dict[str, tuple[int, str, str]] = {}
+    held = {family: set().union(*by_face.values()) for family, by_face in faces.items()}
+    for number, page in enumerate(pages, start=1):
+        for where, box in _text_boxes(page._page_box):
+            family = box.style["font_family"][0]
+            if family not in faces or not box.text.strip():
+                continue
+            face = (box.style["font_weight"] >= 600, box.style["font_style"] != "normal")
+            if face not in faces[family]:
+                missing_face.setdefault((family, face), (number, box.text.strip()))
+            for char in set(box.text) - SPACES:
+                if ord(char) not in held[family]:
+                    missing_char.setdefault(char, (number, where, family))
+    faults = [Fault(f"page {page}: the theme's font {family!r} has no {_face_name(face)} face, which "
+                    f"{text[:40]!r} needs: add an @font-face for it (it is faked meanwhile)")
+              for (family, face), (page, text) in missing_face.items()]
+    faults += [Fault(f"page {page}: the character {char!r} (U+{ord(char):04X}) in {where} is missing from "
+                     f"the theme's font {family!r} and was set in a system font")
+               for char, (page, where, family) in missing_char.items()]
+    if not missing_char:
+        faults += _fonts_of_images(pages, used - set(faces))
+    return faults
+
+
+def _fonts_of_images(pages, undeclared: set[str]) -> list[Fault]:
+    """System fonts no text box explains: drawn by an SVG image's own text (a logo, say)."""
+    if not undeclared:
+        return []
+    images = [(number, box.element.get("src"), (box.element.get("class") or "image").split()[0])
+              for number, page in enumerate(pages, start=1) for box in page._page_box.descendants()
+              if getattr(box, "element_tag", None) == "img" and (box.element.get("src") or "").endswith(".svg")]
+    fonts = ", ".join(repr(family) for family in sorted(undeclared))
+    if not images:
+        return fallback_fonts(undeclared, set())
+    page, source, name = images[0]
+    return [Fault(f"page {page}: the SVG image {source!r} (the {name}) draws text in {fonts}, a font the theme "
+                  "does not declare: convert its text to paths")]
+
+
+def _text_boxes(page_box):
+    """Yield (where, text box) for every text box of the page: the body, a note, a running head."""
+    for child in page_box.children:
+        where = ("a note" if isinstance(child, FootnoteAreaBox) else
+                 "the running head or foot" if isinstance(child, MarginBox) else "the body")
+        for box in child.descendants():
+            if isinstance(box, TextBox):
+                yield where, box
+
+
+def _face_name(face: Face) -> str:
+    return {(True, False): "bold", (False, True): "italic", (True, True): "bold italic"}.get(face, "regular")

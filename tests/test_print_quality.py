@@ -1,0 +1,225 @@
+"""Print quality measured on the finished PDFs of both example briefs in every built-in theme.
+
+The measures are read from the PDF by poppler (tests/pdf_measure.py), not from
+briefwright's own boxes: the measure (characters per line), hyphenation (American
+patterns for `en`, British for `en-GB`, no proper noun or paragraph-final word broken);
+holes at the foot of a page are read from WeasyPrint's boxes, on pages made for them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pyphen
+import pytest
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import LineBox
+
+from briefwright.build import BuildOptions, BuildResult, Pipeline
+from briefwright.regen.rebuild import page_report
+from briefwright.render.pdf import lay_out, render_pdf
+from briefwright.render.typography import holes
+from briefwright.workspace import Workspace
+from tests.pdf_measure import (AUTO_HYPHEN, characters_per_line, final_fragments, hyphenated_proper_nouns,
+                               pdf_lines)
+
+REPO = Path(__file__).resolve().parent.parent
+THEMES = ("policy-brief", "briefing-note", "caspian-policy-institute")
+EXAMPLES = ("azerbaijan-pakistan-turkey", "azerbaijan-pakistan-economy")
+
+
+@pytest.fixture(scope="module")
+def example_pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Both example briefs built in every theme: {(example, theme): PDF}."""
+    root = tmp_path_factory.mktemp("workspace")
+    for name in ("seeds", "briefs", "templates"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.lock"))
+    pipeline, pdfs = Pipeline(Workspace.at(root)), {}
+    for example in EXAMPLES:
+        text = re.sub(r"(?m)^template:.*\n", "", (root / "briefs" / f"{example}.yaml").read_text(encoding="utf-8"))
+        for theme in THEMES:
+            outline = root / "briefs" / f"{example}--{theme}.yaml"
+            outline.write_text(f"template: {theme}\n{text}", encoding="utf-8")
+            output = root / "out" / f"{example}--{theme}.pdf"
+            pdfs[example, theme] = pipeline.build(pipeline.check(outline), BuildOptions(output=output)).pdf
+    return pdfs
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_body_text_and_notes_are_set_at_60_to_80_characters_a_line(example_pdfs, example, theme):
+    measure = characters_per_line(example_pdfs[example, theme])
+    assert 60 <= measure["body"] <= 80, measure
+    assert 55 <= measure["notes"] <= 80, measure
+    assert measure.get("headings", 0) <= 80, measure
+
+
+# -- hyphenation ------------------------------------------------------------------------
+
+NARROW = ("<html lang={lang}><style>@page {{ size: 90mm 297mm; margin: 5mm }} p {{ hyphens: auto; "
+          "hyphenate-limit-chars: 6 3 3; text-align: left; font: 10pt serif; margin: 0 0 4pt }}</style>{body}</html>")
+DIFFERING = ("important", "democracy", "cooperation", "military")   # en_US and en_GB patterns break these apart
+
+
+def pdf_of(html: str, tmp_path: Path, name: str = "page.pdf") -> Path:
+    checked = Pipeline(Workspace.at(REPO)).check(REPO / "briefs" / f"{EXAMPLES[0]}.yaml")
+    path = tmp_path / name
+    path.write_bytes(render_pdf(html, checked.theme, tmp_path).data)
+    return path
+
+
+def broken_words(pdf: Path) -> list[str]:
+    """The first parts of the words automatic hyphenation broke, hyphen dropped."""
+    return [line.text.split()[-1].rstrip(AUTO_HYPHEN) for line in pdf_lines(pdf) if line.text.endswith(AUTO_HYPHEN)]
+
+
+def break_points(lang: str) -> set[str]:
+    """Every first part pyphen's `lang` patterns allow for the DIFFERING words (the reference)."""
+    dictionary = pyphen.Pyphen(lang=lang, left=3, right=3)
+    return {start for word in DIFFERING for start, _ in dictionary.iterate(word)}
+
+
+@pytest.mark.parametrize(("lang", "patterns"), [("en", "en_US"), ("en-US", "en_US"), ("en-GB", "en_GB")])
+def test_english_hyphenates_with_american_patterns_and_en_gb_with_british(tmp_path, lang, patterns):
+    words = " ".join(DIFFERING[i % 4] + ("," if i % 3 == 0 else "") for i in range(160))
+    pdf = pdf_of(NARROW.format(lang=lang, body=f"<p>{words} and so on.</p>"), tmp_path)
+    broken = set(broken_words(pdf))
+    other = break_points("en_GB" if patterns == "en_US" else "en_US")
+    assert len(broken) >= 3 and broken <= break_points(patterns), broken
+    assert broken - other, f"every break {broken} is also a {patterns} break: the test proves nothing"
+
+
+NOUNS = ("Azerbaijan", "Mammadyarov", "Constantinople", "Nagorno-Karabakh", "Islamabad’s", "Kazimbeyli")
+ENDINGS = ("cooperation", "administration", "understanding", "responsibilities", "internationally", "conclusion")
+
+
+def nouns_and_endings_page() -> str:
+    """Paragraphs of capitalised long words, each ending in a long word, at many lengths."""
+    paragraphs = []
+    for n in range(24):
+        words = [NOUNS[(n + i) % len(NOUNS)] if i % 2 else ("with", "characteristically")[i % 4 // 2]
+                 for i in range(5 + n % 9)]
+        paragraphs.append(f"<p>{' '.join(words)} {ENDINGS[n % len(ENDINGS)]}.</p>")
+    return NARROW.format(lang="en", body="".join(paragraphs))
+
+
+def test_proper_nouns_and_the_last_word_of_a_paragraph_are_never_hyphenated(tmp_path):
+    pdf = pdf_of(nouns_and_endings_page(), tmp_path)
+    assert broken_words(pdf), "nothing was hyphenated at all: the page is not narrow enough to tell"
+    assert hyphenated_proper_nouns(pdf) == []
+    assert final_fragments(pdf) == []
+
+
+def test_the_typographic_check_reports_hyphenated_proper_nouns_and_final_fragments():
+    layout = lay_out(HTML(string=nouns_and_endings_page()), {}, max_passes=1)   # not prepared: words unprotected
+    messages = [fault.message for fault in layout.faults]
+    assert any("a proper noun is hyphenated" in m for m in messages), messages
+    assert any("ends in a fragment" in m for m in messages), messages
+    mended = lay_out(HTML(string=nouns_and_endings_page()), {})
+    assert not any("proper noun" in f.message or "fragment" in f.message for f in mended.faults)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_example_briefs_break_no_proper_noun_and_end_no_paragraph_in_a_fragment(example_pdfs, example, theme):
+    pdf = example_pdfs[example, theme]
+    assert (hyphenated_proper_nouns(pdf), final_fragments(pdf)) == ([], [])
+
+
+# -- holes at the foot of a page ------------------------------------------------------
+
+HOLE_PAGE = ("<style>@page {{ size: 120mm 100mm; margin: 10mm }} body {{ font: 10pt/14pt serif; orphans: 2; "
+             "widows: 2 }} p {{ margin: 0 }} blockquote {{ margin: 0 0 0 8mm; break-inside: avoid }}</style>"
+             "<p>{opening}</p>{middle}<blockquote><p>{quoted}</p></blockquote><p>{closing}</p>")
+
+
+def hole_page(middle: str = "") -> str:
+    return HOLE_PAGE.format(opening=" ".join(["opening"] * 70), middle=middle,
+                            quoted=" ".join(["quoted"] * 60), closing=" ".join(["closing"] * 30))
+
+
+def hole_messages(html: str, max_passes: int | None = None) -> list[str]:
+    return [fault.message for fault in lay_out(HTML(string=html), {}, max_passes).faults if "hole" in fault.message]
+
+
+def test_a_hole_left_by_a_quotation_kept_whole_is_found_with_its_page_and_size():
+    messages = hole_messages(hole_page(), max_passes=1)
+    assert len(messages) == 1 and messages[0].startswith("page 1: a hole of "), messages
+    assert "the block quotation beginning 'quoted quoted" in messages[0]
+    lines = float(messages[0].split("a hole of ")[1].split()[0])
+    assert lines > 2
+
+
+def test_the_layout_mends_the_hole_by_splitting_the_quotation_two_lines_or_more_either_side():
+    layout = lay_out(HTML(string=hole_page()), {})
+    assert layout.passes == 2 and layout.faults == [], layout.faults
+    first_page, second_page = layout.document.pages[:2]
+    quoted = [[line for line in page._page_box.descendants() if isinstance(line, LineBox)
+               and "quoted" in "".join(getattr(box, "text", "") for box in line.descendants())]
+              for page in (first_page, second_page)]
+    assert min(len(quoted[0]), len(quoted[1])) >= 2, [len(q) for q in quoted]
+    assert max(hole.lines for hole in holes(layout.document.pages)) <= 2
+
+
+def test_empty_space_before_a_deliberate_page_break_is_no_hole():
+    html = hole_page(middle="<h2 style='break-before: page'>A new part</h2>").replace(
+        " ".join(["opening"] * 70), "opening words")
+    assert hole_messages(html) == []
+    assert [hole.page for hole in holes(lay_out(HTML(string=html), {}).document.pages)] in ([], [2])
+
+
+def test_the_page_report_counts_findings_in_good_english_and_lists_each_with_its_page():
+    result = BuildResult(Path("briefs/x.yaml"), pages=2, typography=["page 1: a hole of 3 lines at the foot of the page"])
+    report = page_report(result)
+    assert "typography: 1 finding" in report
+    assert "  page 1: a hole of 3 lines at the foot of the page" in report
+    result.typography = []
+    assert "typography: 0 findings, all clear" in page_report(result)
+
+
+# -- the theme's fonts ------------------------------------------------------------------
+
+HOUSE_SERIF = ('<style>@font-face { font-family: "House Serif"; src: url(fonts/LinLibertine_R.otf); } '
+               'p, .fn { font-family: "House Serif"; font-size: 10pt } .fn { float: footnote }</style>')
+
+
+def typography_of(html: str, tmp_path: Path) -> list[str]:
+    checked = Pipeline(Workspace.at(REPO)).check(REPO / "briefs" / f"{EXAMPLES[0]}.yaml")
+    return render_pdf(html, checked.theme, tmp_path).typography
+
+
+def test_a_font_declared_without_bold_or_italic_is_a_warning_naming_it_and_the_first_text_needing_it(tmp_path):
+    findings = typography_of(HOUSE_SERIF + "<p>Plain words, then <strong>strong words</strong> and "
+                             "<em>leaning words</em>, <strong>more strong</strong>.</p>", tmp_path)
+    assert "page 1: the theme's font 'House Serif' has no bold face, which 'strong words' needs: add an " \
+           "@font-face for it (it is faked meanwhile)" in findings
+    assert any("'House Serif' has no italic face, which 'leaning words' needs" in f for f in findings), findings
+    assert typography_of(HOUSE_SERIF + "<p>Plain words only.</p>", tmp_path) == []
+
+
+def test_a_missing_character_is_named_with_its_page_and_where_it_stands(tmp_path):
+    findings = typography_of(HOUSE_SERIF + "<p>Plain words.</p><p style='break-before: page'>A snowman ☃ "
+                             "here<span class=fn>and a note with ♞ in it</span>.</p>", tmp_path)
+    assert "page 2: the character '☃' (U+2603) in the body is missing from the theme's font 'House Serif' " \
+           "and was set in a system font" in findings
+    assert any(f.startswith("page 2: the character '♞' (U+265E) in a note is missing") for f in findings), findings
+
+
+def test_text_drawn_by_an_svg_logo_in_a_system_font_is_blamed_on_the_logo(tmp_path):
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">'
+                                       '<text x="0" y="15" font-family="Nowhere Sans">CPI</text></svg>')
+    html = HOUSE_SERIF + f"<img class='logo' src='{(tmp_path / 'logo.svg').as_uri()}'><p>Plain words.</p>"
+    findings = typography_of(html, tmp_path)
+    assert len(findings) == 1 and findings[0].startswith("page 1: the SVG image ") and "(the logo) draws text in" \
+        in findings[0] and findings[0].endswith("convert its text to paths"), findings
+
+
+def test_a_short_last_page_the_brief_breaks_to_on_purpose_is_no_runt():
+    style = HOLE_PAGE.split("<p>")[0]
+    text = "<p>" + " ".join(["words"] * 200) + "</p>"
+    back = "<p style='break-before: page'>The views expressed are the author’s own.</p>"
+    layout = lay_out(HTML(string=style + text + back), {})
+    assert len(layout.document.pages) >= 2
+    assert [f.message for f in layout.faults if "last page" in f.message] == []
