@@ -85,7 +85,7 @@ def test_the_back_matter_prints_about_series_licence_and_the_suggested_citation(
     html = build_html(workspace, BRIEF.format(style=""))
     back = html[html.index('<section class="back-matter">'):]
     assert "<h2>About the authors</h2>" in back and "Bea Writer is a fellow." in back
-    assert '<p class="series">CPI Policy Brief No. 7</p>' in back
+    assert '<span class="series">CPI Policy Brief No. 7</span>' in back
     assert '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in back
     outline = Pipeline(workspace).check(workspace.briefs / "b.yaml").outline
     expected = pandoc_reference(brief_reference(outline), "chicago-notes-bibliography", tmp_path)

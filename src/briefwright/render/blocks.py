@@ -39,6 +39,11 @@ class FigureView:
 class CellView:
     html: Markup
     numeric: bool                # a column of numbers: set on the right
+    short: bool = False          # a column of short entries (or numbers): never broken over two lines
+
+    @property
+    def classes(self) -> str:
+        return " ".join(name for name, wanted in (("num", self.numeric), ("short", self.short)) if wanted)
 
 
 @dataclass
@@ -77,13 +82,19 @@ def chart_view(chart: Chart, render_prose, look: ChartLook) -> FigureView:
                       _optional(chart.caption, render_prose), _optional(chart.source, render_prose), svg)
 
 
+SHORT_CELL = 24   # characters: a column whose entries are all this short is set without line breaks
+
+
 def table_view(table: Table, render_prose) -> TableView:
     numeric = table.numeric_columns
     width = len(table.header)
+    short = [numeric[i] or all(len(_plain(row[i])) <= SHORT_CELL for row in table.rows if i < len(row))
+             for i in range(width)]
 
     def row(cells: list[Cell]) -> list[CellView]:
         padded = cells + [Cell()] * (width - len(cells))
-        return [CellView(render_prose(c.prose) if c.prose else Markup(""), numeric[i] if i < width else c.numeric)
+        return [CellView(render_prose(c.prose) if c.prose else Markup(""),
+                         numeric[i] if i < width else c.numeric, short[i] if i < width else False)
                 for i, c in enumerate(padded)]
 
     return TableView(table.number, f"Table {table.number}", row(table.header), [row(r) for r in table.rows],
@@ -117,6 +128,13 @@ def chart_look(settings, stylesheet: str, locate) -> ChartLook:
             break
     return ChartLook(font, (settings["accent"], settings["rule"], settings["muted"]), settings["ink"],
                      settings["rule"])
+
+
+def _plain(cell: Cell) -> str:
+    """A cell's words as printed, without its citations."""
+    if cell.prose is None:
+        return ""
+    return "".join(s for s in cell.prose.parsed.segments if isinstance(s, str))
 
 
 def data_url(media_type: str, data: bytes) -> str:
