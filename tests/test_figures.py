@@ -230,8 +230,8 @@ def test_cells_of_number_columns_are_marked_and_set_on_the_right(rendered):
     import subprocess
     from xml.etree import ElementTree
     html = (rendered / "build" / "t.print.html").read_text(encoding="utf-8")
-    assert '<th scope="col" class="num">Count</th>' in html and '<th scope="col">Parties</th>' in html
-    assert '<td class="num">4,321</td>' in html
+    assert '<th scope="col" class="num short">Count</th>' in html and '<th scope="col" class="short">Parties</th>' in html
+    assert '<td class="num short">4,321</td>' in html
     layout = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(rendered / "build" / "t.pdf"), "-"],
                             capture_output=True, text=True, check=True).stdout
     words = [(w.text, float(w.get("xMin")), float(w.get("xMax")))
@@ -240,6 +240,16 @@ def test_cells_of_number_columns_are_marked_and_set_on_the_right(rendered):
     assert len(column) == 3, column
     assert max(w[2] for w in column) - min(w[2] for w in column) < 0.5   # one right edge
     assert max(w[1] for w in column) - min(w[1] for w in column) > 5     # different left edges
+
+
+def test_only_columns_of_short_entries_are_kept_on_one_line(files):
+    from briefwright.render.blocks import SHORT_CELL, table_view
+
+    long_cell = "x" * (SHORT_CELL + 1)
+    brief = checked(files, outline_text(f"- table:\n    header: [A, B]\n    rows:\n      - [{'y' * SHORT_CELL}, {long_cell}]"))
+    view = table_view(brief.outline.sections[0].body[0], lambda prose: prose.text)
+    assert [cell.short for cell in view.rows[0]] == [True, False]
+    assert [cell.short for cell in view.header] == [True, False]
 
 
 def test_a_long_table_breaks_across_pages_with_its_header_repeated(rendered):
@@ -307,7 +317,7 @@ def test_the_web_and_word_editions_carry_the_figures_and_tables(files):
     assert result.exit_code == 0, result.output
     web = (files.build / "t.html").read_text(encoding="utf-8")
     assert 'alt="Map of the corridor"' in web and '<span class="label">Table 1.</span>' in web
-    assert '<td class="num">4,321</td>' in web
+    assert '<td class="num short">4,321</td>' in web
     with zipfile.ZipFile(files.build / "t.docx") as docx:
         document = docx.read("word/document.xml").decode("utf-8")
         footnotes = docx.read("word/footnotes.xml").decode("utf-8")
