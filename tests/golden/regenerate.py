@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from briefwright.build import Pipeline  # noqa: E402
 from briefwright.render.citations import pandoc_path  # noqa: E402
-from briefwright.verify.matcher import paragraph_label  # noqa: E402
+from briefwright.corpus.passages import paragraph_label  # noqa: E402
 from briefwright.workspace import Workspace  # noqa: E402
 
 EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
