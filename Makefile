@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: brief test install golden references clean
+.PHONY: brief test install golden references clean mutation
 
 brief: $(STAMP)
 	$(BIN)/briefwright build
@@ -29,6 +29,49 @@ golden: $(STAMP)
 # Regenerate the reference pictures of the example brief's pages (look at them before committing).
 references: $(STAMP)
 	$(BIN)/python tests/visual/regenerate.py
+
+# Mutation testing (not in CI: it takes from minutes to an hour per module). `make mutation`
+# runs every module below, `make mutation-matcher` one of them. Each runs in its own copy of
+# the repository under build/mutation/NAME/, against only the fast tests that exercise the
+# module (mutmut then runs, for each mutant, the tests that cover the function it changed).
+# Results: build/mutation/NAME/score.json (killed, survived, ...) and survivors.txt;
+# `cd build/mutation/NAME && ../../../.venv/bin/mutmut show MUTANT` shows one mutant.
+MUTATION_MODULES := matcher resolver drift freshness lock pdf workspace
+MUTATION_TIMEOUT ?= 3600   # seconds per module
+MUTATION_JOBS    ?= 1      # processes per module (the machine may be shared)
+FAST             := -m "not renders"
+# Tests that start worker processes (build -j, watch) cannot see the mutants: left out.
+INPROCESS        := -k "not processes and not watch and not kill and not test_build_writes"
+mutate_matcher   := src/briefwright/verify/matcher.py
+tests_matcher    := tests/test_quotes.py tests/test_outline.py tests/test_promises.py $(FAST)
+mutate_resolver  := src/briefwright/verify/resolver.py
+tests_resolver   := tests/test_quotes.py tests/test_outline.py tests/test_drift.py tests/test_promises.py $(FAST)
+mutate_drift     := src/briefwright/regen/drift.py
+tests_drift      := tests/test_drift.py tests/test_promises.py $(FAST)
+mutate_freshness := src/briefwright/regen/freshness.py
+tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST) $(INPROCESS)
+mutate_lock      := src/briefwright/regen/lock.py
+tests_lock       := tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST) $(INPROCESS)
+mutate_pdf       := src/briefwright/render/pdf.py
+tests_pdf        := tests/test_pdf.py tests/test_promises.py -k "fetcher or page_check or refuse or note"
+only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
+                    'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
+mutate_workspace := src/briefwright/workspace.py
+tests_workspace  := tests/test_cli.py tests/test_outline.py tests/test_promises.py $(FAST) $(INPROCESS)
+
+mutation: $(addprefix mutation-,$(MUTATION_MODULES))
+
+mutation-%: $(STAMP)
+	@test -x $(BIN)/mutmut || $(BIN)/pip install --quiet --disable-pip-version-check 'mutmut>=3.8,<4'
+	rm -rf build/mutation/$* && mkdir -p build/mutation/$*
+	tar --exclude=./.venv --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/mutation/$*
+	printf '[mutmut]\nsource_paths=src/briefwright\nonly_mutate=%s\nalso_copy=seeds\n  briefs\n  templates\npytest_add_cli_args_test_selection=%s\n' \
+	    '$(mutate_$*)' "$$(printf '%s\n  ' $(tests_$*))" > build/mutation/$*/setup.cfg
+	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(abspath $(BIN))/mutmut run \
+	    --max-children $(MUTATION_JOBS) $(only_$*) > run.log 2>&1; \
+	    $(abspath $(BIN))/mutmut results > survivors.txt 2>&1; \
+	    $(abspath $(BIN))/mutmut export-cicd-stats > /dev/null 2>&1; \
+	    cp mutants/mutmut-cicd-stats.json score.json; echo "$*: $$(tr -d ' \n' < score.json)"
 
 clean:
 	rm -rf build $(VENV) src/*.egg-info

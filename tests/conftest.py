@@ -15,6 +15,10 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "briefs" / "azerbaijan-pakistan-turkey.yaml"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "renders: lays out a PDF with WeasyPrint (left out of `make mutation` runs)")
+
+
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch) -> Workspace:
     """A copy of the repository's seeds/, briefs/ (never built: no locks) and templates/, as the working directory."""

@@ -165,6 +165,29 @@ def journal_pdf(paragraphs: list[str] | None = None, *, first_page: int = 41) ->
     return out.getvalue()
 
 
+COMPOUNDS_CSS = """@page { size: A5; margin: 20mm }
+html { font: 11pt/1.4 serif; hyphens: manual; text-align: justify; text-align-last: justify }
+p { margin: 0 0 4mm 0 }"""
+# each paragraph breaks its line after a hyphen (<br>), as a typesetter does at a compound or a syllable
+COMPOUND_BREAKS = [
+    ("Pakistan has long backed the right of self-<br>defence of Azerbaijan and its people.", "self-defence"),
+    ("Its well-known ties with Baku and Ankara are, as every observer of the region says, a well-<br>known fact.",
+     "a well-known fact"),
+    ("The bilateral rela-<br>tionship grew; the relationship is old.", "The bilateral relationship grew"),
+    ("Economic co-<br>operation began late, and cooperation stayed thin.", "Economic cooperation began"),
+    ("Both were non-<br>aligned once; neither is aligned now.", "Both were non-aligned once"),
+    ("A partner, for ex-<br>ample, in trade.", "for example, in trade"),
+]
+
+
+def compounds_pdf() -> bytes:
+    """A page whose lines end in hyphens: of compounds (self-defence) and of syllables (rela-tionship)."""
+    import weasyprint
+
+    body = "".join(f"<p>{text}</p>" for text, _ in COMPOUND_BREAKS)
+    return weasyprint.HTML(string=f"<style>{COMPOUNDS_CSS}</style>{body}").write_pdf()
+
+
 def long_journal_pdf(pages: int = 30) -> bytes:
     """About `pages` pages of journal text (the article repeated), for the benchmark."""
     from pypdf import PdfReader

@@ -22,11 +22,13 @@ class Site:
     def __init__(self):
         self.pages: dict[str, tuple] = {}
         self.requests: list[str] = []
+        self.hosts: list[str] = []          # the Host header of each request
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 site.requests.append(self.path)
+                site.hosts.append(self.headers.get("Host"))
                 status, headers, body, *delay = site.pages.get(self.path, (404, {}, b"not here"))
                 if delay:
                     time.sleep(delay[0])

@@ -114,3 +114,26 @@ def test_the_word_edition_is_recorded_in_the_lock_and_rebuilt_to_the_same_bytes(
     assert FreshnessChecker(workspace, BuildOptions()).check(outline).state == "up to date"
     assert build_one(Pipeline(workspace), outline, options).status == "built"
     assert docx.read_bytes() == first
+
+
+def test_when_pandoc_cannot_write_the_word_edition_nothing_is_written_and_nothing_is_left_behind(
+        workspace, write_outline, tmp_path, monkeypatch):
+    import tempfile
+
+    from .conftest import minimal
+
+    theme = workspace.templates / "broken-word"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text("extends: policy-brief\ndocx_reference: not-a-word-file.docx\n",
+                                      encoding="utf-8")
+    (theme / "not-a-word-file.docx").write_bytes(b"this is not a zip archive\n")
+    outline = write_outline("template: broken-word\n" + minimal('"A paragraph.[@trt-2021, para. 3]"'))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))   # where pandoc's folder is made
+    outcome = build_one(Pipeline(workspace), outline, BuildOptions(formats=("pdf", "docx")))
+    assert outcome.status == "failed"
+    assert any("pandoc failed to write the Word edition" in m for m in outcome.messages), outcome.messages
+    assert not (workspace.build / "test.pdf").exists() and not (workspace.build / "test.docx").exists()
+    assert not lock_path(outline).exists()
+    assert list(scratch.glob("briefwright-docx-*")) == []   # pandoc's temporary folder is gone

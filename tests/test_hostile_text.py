@@ -146,7 +146,8 @@ def test_control_characters_are_spaces_in_show_search_check_and_the_pdf(run, wor
     shown = run("show", "hostile")
     assert shown.exit_code == 0 and spaced in shown.output
     found = run("search", "beta gamma delta", "--source", "hostile")
-    assert found.exit_code == 0 and '"beta gamma delta"[@hostile]' in found.output
+    assert found.exit_code == 0, found.output
+    assert '[@hostile "beta gamma delta"]' in found.output  # the evidence form (issue 12)
     write_outline(minimal(f"'As reported, \"{spaced[:-1]}\"[@hostile].'"))
     assert run("check").exit_code == 0
     built = run("build", "briefs/test.yaml")

@@ -4,10 +4,18 @@ bad input is a clear message with nothing written."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from briefwright.cli import main
+from briefwright.corpus import catalog_edit
+from briefwright.corpus.adding import add_source, catalog_entries
 from briefwright.corpus.sources import load_corpus
 
 from . import import_fixtures as fixtures
@@ -171,3 +179,64 @@ def test_a_source_extracted_by_another_extractor_version_is_flagged_and_re_extra
     assert again.exit_code == 0 and "kazimbeyli-2017-web: updated" in again.output
     assert workspace.catalog.read_text(encoding="utf-8") == catalog
     assert "warning: kazimbeyli-2017-web" not in run("sources").output
+
+
+def test_the_lock_records_the_extractor_and_a_new_extractor_version_makes_the_brief_stale(run, workspace,
+                                                                                         write_outline):
+    write_outline("""
+        title: "Imported"
+        sections:
+          - heading: One
+            body:
+              - '"A new defense alliance in Asia is in the making"[@kazimbeyli-2017-web] said the paper.'
+    """, "imported.yaml")
+    write_outline("""
+        title: "Seeds only"
+        sections:
+          - heading: One
+            body:
+              - 'Hand-made.[@kazimbeyli-2017 "the only country in the world"]'
+    """, "seeds-only.yaml")
+    assert run("build", "briefs/imported.yaml", "briefs/seeds-only.yaml").exit_code == 0
+    recorded = load_corpus(workspace).find("kazimbeyli-2017-web").entry["extractor"]
+    imported = json.loads((workspace.briefs / "imported.lock").read_text(encoding="utf-8"))
+    assert imported["extractors"] == {"kazimbeyli-2017-web": recorded} and recorded.startswith("trafilatura ")
+    assert "extractors" not in json.loads((workspace.briefs / "seeds-only.lock").read_text(encoding="utf-8"))
+
+    # re-extracted by a newer trafilatura: the same text, a new extractor in the entry
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    workspace.catalog.write_text(catalog.replace(f'extractor: "{recorded}"', 'extractor: "trafilatura 9.0.0"'),
+                                 encoding="utf-8")
+    status = run("status")
+    assert (f"briefs/imported.yaml: stale: extractor of kazimbeyli-2017-web ({recorded} → trafilatura 9.0.0)"
+            in status.output)
+    assert "briefs/seeds-only.yaml: up to date" in status.output
+    assert run("build").exit_code == 0
+    assert "briefs/imported.yaml: up to date" in run("status").output
+
+
+def _waiting_on_a_lock(pid: int) -> bool:
+    """Whether process `pid` is blocked waiting for a file lock (the kernel lists waiters with `->`)."""
+    return any(line.split()[1] == "->" and line.split()[5] == str(pid)
+               for line in Path("/proc/locks").read_text().splitlines() if len(line.split()) > 5)
+
+
+def test_two_adds_at_once_take_turns_and_neither_entry_is_lost(workspace, news, tmp_path):
+    """One add holds the catalog (this process); a second, in another process, must wait for it, then
+    read the catalog as the first left it: both entries are there."""
+    other = tmp_path / "downloads" / "other.html"
+    other.write_bytes(fixtures.news_page(headline="A second article, added at the same moment"))
+    with catalog_edit.catalog_lock(workspace.seeds):
+        child = subprocess.Popen([sys.executable, "-m", "briefwright", "add", str(other), "--id", "second-web"],
+                                 cwd=workspace.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while child.poll() is None and not _waiting_on_a_lock(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        waited = _waiting_on_a_lock(child.pid)
+        add_source(workspace, str(news), "first-web")          # the first add, while the second waits
+    output = child.communicate(timeout=120)[0].decode()
+    assert waited, f"the second add did not wait for the catalog lock: {output}"
+    assert child.returncode == 0, output
+    ids = [entry["id"] for entry in catalog_entries(workspace)]
+    assert "first-web" in ids and "second-web" in ids
+    assert ids.count("first-web") == ids.count("second-web") == 1

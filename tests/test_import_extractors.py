@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from briefwright.corpus.importers import ExtractionError, extract
-from briefwright.corpus.importers.pdf import _expand, _join, _join_words_over_page_breaks
+from briefwright.corpus.importers.pdf import _expand, _join, _join_words_over_page_breaks, _settle_hyphens
 
 from . import import_fixtures as fixtures
 
@@ -66,14 +66,24 @@ def test_journal_pdf_footnotes_are_paragraphs_of_their_page(journal):
 
 def test_ligatures_are_expanded_and_line_end_hyphens_joined():
     assert _expand("de\ufb01nitions of \ufb02ow") == "definitions of flow"
-    assert _join("the defini\u2010", "tions") == "the definitions"
+    assert _settle_hyphens([_join("the defini\u2010", "tions")]) == ["the definitions"]
     assert _join("the Nagorno-", "Karabakh") == "the Nagorno-Karabakh"
+    assert _join("the soft\u00ad", "ware") == "the software"
+
+
+def test_line_end_hyphens_of_compounds_are_kept_and_those_of_syllables_dropped():
+    """pdfium marks every line-end hyphen alike (\\x02): the document decides which are the words' own."""
+    text = "\n".join(extract(fixtures.compounds_pdf(), "compounds.pdf").lines)
+    for _, expected in fixtures.COMPOUND_BREAKS:
+        assert expected in text
+    assert "selfdefence" not in text and "wellknown" not in text and "nonaligned" not in text
+    assert "co-operation" not in text and "ex-ample" not in text and "\ue000" not in text
 
 
 def test_a_word_hyphenated_over_a_page_break_is_joined_on_the_first_page():
     lines = ["\f41", "the bilateral rela\u2010", "\f42", "tionship grew. Then", "Next."]
     _join_words_over_page_breaks(lines)
-    assert lines == ["\f41", "the bilateral relationship", "\f42", "grew. Then", "Next."]
+    assert _settle_hyphens(lines) == ["\f41", "the bilateral relationship", "\f42", "grew. Then", "Next."]
 
 
 def test_word_file_footnotes_become_paragraphs_at_the_end():

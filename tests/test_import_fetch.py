@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
+import subprocess
+
 import pytest
 from click.testing import CliRunner
 
@@ -154,7 +158,90 @@ def test_add_refuses_other_schemes(run, workspace):
 @pytest.mark.parametrize("address, kind", [
     ("127.0.0.1", "a loopback"), ("::1", "a loopback"), ("10.1.2.3", "a private"), ("192.168.0.9", "a private"),
     ("169.254.169.254", "a link-local"), ("fe80::1", "a link-local"), ("::ffff:127.0.0.1", "a loopback"),
-    ("93.184.216.34", None),
+    ("100.64.0.1", "a non-public"), ("93.184.216.34", None),
 ])
 def test_private_kinds(address, kind):
     assert private_kind(address) == kind
+
+
+def test_refresh_refuses_a_name_that_resolves_to_loopback(run, workspace, site):
+    """`localhost` is a name, not an address: it is resolved, and its 127.0.0.1 refused without --allow-private."""
+    local = site.url("/article").replace("127.0.0.1", "localhost")
+    site.pages["/article"] = (200, HTML, fixtures.news_page(headline=fixtures.TEST_HEADLINE))
+    assert run("add", local, "--id", "caspian-web").exit_code == 0   # typed by the editor: allowed
+    assert site.hosts == [f"localhost:{site.server.server_port}"]     # the name kept in the Host header
+    site.requests.clear()
+    refused = run("refresh", "caspian-web")
+    assert refused.exit_code == 1
+    assert "refused: localhost is a loopback address" in refused.output and "--allow-private" in refused.output
+    assert site.requests == []
+    allowed = run("refresh", "caspian-web", "--allow-private")
+    assert allowed.exit_code == 0 and "caspian-web: unchanged" in allowed.output
+    assert site.requests == ["/article"]
+
+
+@pytest.fixture
+def rebinding_dns(monkeypatch):
+    """A hostile name server: `rebind.example` answers a public address the first time it is asked,
+    then 127.0.0.1 (the classic DNS rebinding). Every other name is resolved as usual. Connections to
+    the public address fail as an unreachable host does, so nothing leaves the machine."""
+    real_resolve, real_connect = socket.getaddrinfo, socket.create_connection
+    public, asked, connected = "93.184.215.14", [], []
+
+    def resolve(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real_resolve(host, port, *args, **kwargs)
+        asked.append(host)
+        address = public if len(asked) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    def connect(address, *args, **kwargs):
+        connected.append(address[0])
+        if address[0] == public:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    return asked, connected
+
+
+def test_a_rebinding_name_is_resolved_once_and_never_reaches_the_local_network(site, rebinding_dns):
+    asked, connected = rebinding_dns
+    site.pages["/secret"] = (200, HTML, b"<html>inside</html>")
+    url = site.url("/secret").replace("127.0.0.1", "rebind.example")
+    with pytest.raises(FetchError, match="cannot be fetched"):
+        fetch(url, allow_private=False)
+    assert asked == ["rebind.example"]           # once: the address checked is the address connected to
+    assert connected == ["93.184.215.14"]
+    assert site.requests == []                   # the local server was never reached
+
+
+def test_each_redirect_is_resolved_and_keeps_its_host_name(site):
+    port = site.server.server_port
+    site.pages["/old"] = (302, {"Location": f"http://localhost:{port}/article"}, b"")
+    site.pages["/article"] = (200, HTML, b"<html>here</html>")
+    fetched = fetch(site.url("/old"))
+    assert fetched.data == b"<html>here</html>" and site.requests == ["/old", "/article"]
+    assert site.hosts == [f"127.0.0.1:{port}", f"localhost:{port}"]
+    with pytest.raises(FetchError, match="localhost is a loopback address"):
+        fetch(f"http://localhost:{port}/old", allow_private=False)
+
+
+def test_https_is_checked_against_the_host_name_while_connecting_to_its_address(site, tmp_path):
+    """A certificate for `localhost` is accepted for https://localhost/, whose address is 127.0.0.1 (the TLS
+    server name is the URL's host), and refused for https://127.0.0.1/ (not the name it was made for)."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_side.load_cert_chain(cert, key)
+    site.server.socket = server_side.wrap_socket(site.server.socket, server_side=True)
+    site.pages["/article"] = (200, HTML, b"<html>secure</html>")
+    trusting = ssl.create_default_context(cafile=str(cert))
+    port = site.server.server_port
+    assert fetch(f"https://localhost:{port}/article", tls=trusting).data == b"<html>secure</html>"
+    assert site.hosts == [f"localhost:{port}"]
+    with pytest.raises(FetchError, match="TLS"):
+        fetch(f"https://127.0.0.1:{port}/article", tls=trusting)

@@ -349,21 +349,26 @@ def test_watch_looks_only_at_inputs(ws):
     assert changed_inputs(ws, batch) == [ws.seeds / "x.txt", ws.templates / "policy-brief" / "brief.css"]
 
 
+WATCH_DEADLINE = 60  # seconds: generous bounds on a real watcher, never a measure of its speed
+
+
 def test_watch_notices_a_real_file_change_and_stops_on_request(ws):
     stop, lines = threading.Event(), []
     thread = threading.Thread(target=watch_workspace, args=(ws, BuildOptions()),
                               kwargs={"jobs": 1, "echo": lines.append, "stop_event": stop})
     thread.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + WATCH_DEADLINE
         while not any(line.startswith("watching") for line in lines) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)
-        (ws.seeds / "unused.txt").write_text("A new source nobody cites yet.\n", encoding="utf-8")
+        # write until the change is seen: the watcher may begin listening a little after it says "watching"
+        attempt = 0
         while not any(line.startswith("changed:") for line in lines) and time.monotonic() < deadline:
-            time.sleep(0.05)
+            attempt += 1
+            (ws.seeds / "unused.txt").write_text(f"A new source nobody cites yet ({attempt}).\n", encoding="utf-8")
+            time.sleep(0.5)
     finally:
         stop.set()
-        thread.join(20)
+        thread.join(WATCH_DEADLINE)
     assert not thread.is_alive()
     assert "changed: seeds/unused.txt" in lines, lines

@@ -43,7 +43,13 @@ def test_the_example_brief_is_two_to_six_pages_with_every_note_in_place(built):
     _, result, reader = built
     assert len(reader.pages) == result.pages
     assert 2 <= result.pages <= 6   # at 60–80 characters a line (tests/test_print_quality.py)
-    assert not [w for w in result.warnings if "page of its call" in w.message]
+    # a note off its call's page fails the build (see the tests below); here each note has its call's page
+    assert result.notes == 43
+    assert sorted(result.note_pages) == list(range(1, result.notes + 1))
+    assert all(1 <= page <= result.pages for page in result.note_pages.values()), result.note_pages
+    pages = [normalised(page.extract_text()) for page in reader.pages]
+    for note, page in result.note_pages.items():
+        assert re.search(rf"(^| ){note}\. ", pages[page - 1]), f"note {note} is not printed on page {page}"
 
 
 def test_text_per_page(built):
@@ -113,8 +119,23 @@ def theme():
     ('<img src="ftp://example.org/x.png">', "ftp://example.org/x.png"),
 ])
 def test_the_fetcher_refuses_anything_outside_the_workspace(theme, tmp_path, markup, refused):
-    with pytest.raises(PdfProblem, match=re.escape(refused)):
+    """The refusal itself, not a failed fetch: the URL is refused before anything is read."""
+    with pytest.raises(PdfProblem, match=re.escape(f"refused to load {refused} (only files of the theme")):
         render_pdf(f"<p>{markup}</p>", theme, tmp_path)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.org/x.png",
+                                 "ftp://example.org/x.png", "file:///{root}/../outside.png"])
+def test_the_fetcher_itself_refuses_before_reading(theme, tmp_path, url):
+    from briefwright.render.pdf import LocalFetcher
+    workspace = tmp_path / "ws"
+    (workspace / "templates" / "policy-brief").mkdir(parents=True)
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG")
+    url = url.format(root=str(workspace).lstrip("/"))
+    fetcher = LocalFetcher(theme, workspace / "templates" / "policy-brief", workspace)
+    with pytest.raises(PermissionError, match="briefwright refuses"):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url] and fetcher.loaded == [] and fetcher.missing == []
 
 
 def test_no_request_is_made_for_a_network_url(theme, tmp_path):
@@ -146,17 +167,32 @@ def test_a_workspace_file_can_be_used(theme, tmp_path):
     assert "notes.txt" in Reader(io.BytesIO(rendered.data)).attachments
 
 
-def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(workspace, monkeypatch):
+def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_path, monkeypatch):
+    """A real misplaced note, not a mocked check: the long-note stress outline, laid out once by
+    WeasyPrint's own line layout (without the repair), sets note 4 a page late and loses note 5."""
     import briefwright.render.pdf
     from click.testing import CliRunner
+    from weasyprint.layout import block
     from briefwright.cli import main
-    monkeypatch.setattr(briefwright.render.pdf, "note_pages", lambda document: {3: (1, 2), 5: (2, None), 6: (None, 2)})
-    result = CliRunner().invoke(main, ["build", "briefs/azerbaijan-pakistan-turkey.yaml"])
-    assert result.exit_code == 1
-    assert "note 3, called on page 1, would be printed on page 2: it could not be set on the page" in result.output
+    from briefwright.render import weasyprint_fix
+    from .test_print import stress_workspace
+    workspace = stress_workspace(tmp_path)
+    weasyprint_fix.apply()
+    monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.original)
+    monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
+    monkeypatch.chdir(workspace.root)
+    result = CliRunner().invoke(main, ["build", "briefs/long-note.yaml"])
+    assert result.exit_code == 1, result.output
+    assert ("note 4, called on page 2, would be printed on page 3: it could not be set on the page of its call "
+            "in 1 layouts; shorten the note or the text around it") in result.output
     assert "note 5, called on page 2, is missing from the PDF" in result.output
-    assert "note 6 is printed on page 2 but its call is missing from the text" in result.output
-    assert not (workspace.build / "azerbaijan-pakistan-turkey.pdf").exists()
+    assert "Traceback" not in result.output
+    assert not (workspace.build / "long-note.pdf").exists() and not (workspace.briefs / "long-note.lock").exists()
+
+
+def test_a_note_whose_call_is_missing_is_named():
+    from briefwright.render.pdf import _misplaced_message
+    assert _misplaced_message(6, None, 2, 3) == "note 6 is printed on page 2 but its call is missing from the text"
 
 
 def test_a_missing_theme_asset_is_reported_as_not_found(theme, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from briefwright.render.citations import format_citations
 from briefwright.render.pdf import PdfProblem, lay_out, render_pdf
 from briefwright.regen.rebuild import build_stale
 from briefwright.render.html import builtin_themes
-from briefwright.render.typography import fallback_fonts, find_faults
+from briefwright.render.typography import fallback_fonts, find_faults, note_of
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO
@@ -115,6 +116,36 @@ def calls_in_last_lines(document) -> int:
     return count
 
 
+def call_holders(document) -> dict[int, set[str]]:
+    """{note: the elements around its call}, each as `tag` and `tag.class` (for each class)."""
+    holders: dict[int, set[str]] = {}
+
+    def walk(box, around: frozenset):
+        element, tag = getattr(box, "element", None), str(getattr(box, "element_tag", "") or "")
+        if element is not None and "::" not in tag:
+            around = around | {element.tag} | {f"{element.tag}.{c}" for c in (element.get("class") or "").split()}
+        if (note := note_of(box, "footnote-call")) is not None:
+            holders.setdefault(note, set()).update(around)
+        for child in getattr(box, "children", []):
+            walk(child, around)
+
+    for page in document.pages:
+        walk(page._page_box, frozenset())
+    return holders
+
+
+def laid_out_ids(document, prefix: str) -> list[int]:
+    """The numbers N of the laid-out elements whose id is `prefix`N, in order, each once."""
+    found = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            ident = element.get("id") if element is not None else None
+            if ident and ident.startswith(prefix) and ident[len(prefix):].isdigit():
+                found.append(int(ident[len(prefix):]))
+    return list(dict.fromkeys(found))
+
+
 STRESS_OUTLINES = sorted(p.stem for p in (STRESS / "briefs").glob("*.yaml"))
 
 
@@ -126,15 +157,25 @@ def test_every_stress_outline_sets_every_note_on_the_page_of_its_call(stress, na
     # every typographic check holds, but the runt last page (the stress outlines' length is arbitrary)
     # and holes above the notes (made on purpose: notes too long or too many for the text around them)
     assert [m for m in rendered.typography if "the last page holds only" not in m and "a hole of" not in m] == []
+    document = rendered.layout.document
     if checked.settings["notes"] == "endnotes":  # no footnotes: every note is in the list at the end
         assert notes == {}
+        assert laid_out_ids(document, "endnote-") == list(range(1, len(checked.notes) + 1))
+        assert laid_out_ids(document, "call-") == list(range(1, len(checked.notes) + 1))
         return
     assert len(notes) == len(checked.notes)
     assert all(call == page for call, page in notes.values()), notes
     per_page = [sum(call == page for call, _ in notes.values()) for page in range(1, rendered.pages + 1)]
-    document = rendered.layout.document
+    holders = call_holders(document)
     # each outline really is the case it is named for
-    if name == "dozen-notes":
+    if name == "block-quotations":
+        assert any("blockquote" in tags for tags in holders.values()), holders
+    elif name == "key-points":
+        assert any("aside.key-points" in tags for tags in holders.values()), holders
+    elif name == "list-items":
+        assert any("li" in tags and "section.recommendations" in tags for tags in holders.values()), holders
+        assert any("li" in tags and "section.recommendations" not in tags for tags in holders.values()), holders
+    elif name == "dozen-notes":
         assert max(per_page) >= 12, per_page
     elif name == "sixty-notes":
         assert len(notes) == 60
@@ -155,11 +196,21 @@ def faults_of(html: str) -> list[str]:
 PAGE = "<style>@page { size: 120mm 80mm; margin: 10mm } body { font: 10pt/14pt serif } {}</style>"
 
 
-def test_a_widow_is_found():
+def test_an_orphan_is_found():
     filler = "<p style='height: 44mm'></p>"
     text = " ".join(["word"] * 50)
     faults = faults_of(PAGE.replace("{}", "p { orphans: 1; widows: 1 }") + filler + f"<p>{text}</p>")
-    assert any("widow" in f or "orphan" in f for f in faults), faults
+    assert faults == ["page 1: an orphan: the paragraph beginning 'word word word word word word …' leaves one "
+                      "line at the foot of the page"]
+
+
+def test_a_widow_is_found():
+    filler = "<p style='height: 29mm'></p>"
+    text = " ".join(["word"] * 50)
+    faults = faults_of(PAGE.replace("{}", "p { orphans: 1; widows: 1; margin: 0 }") + filler + f"<p>{text}</p>")
+    assert "page 2: a widow: the paragraph beginning 'word word word word word word …' carries one line over " \
+           "to the top of the page" in faults, faults
+    assert not any("orphan" in f for f in faults), faults
 
 
 def test_a_heading_alone_at_the_foot_of_a_page_is_found():
@@ -286,7 +337,8 @@ def test_an_a_3b_brief_carries_its_outline_and_its_own_lock(variants):
         carried["pdf"]["sha256"] = written["pdf"]["sha256"]
         assert carried == written
         metadata = pdf.Root.Metadata.read_bytes()
-        assert b"pdfaid:part" in metadata and b"3" in metadata
+        assert re.search(rb"pdfaid:part(>|=\")3\b", metadata), metadata
+        assert re.search(rb"pdfaid:conformance(>|=\")B\b", metadata), metadata
         associated = [(str(spec.UF), str(spec.AFRelationship)) for spec in pdf.Root.AF]
         assert sorted(associated) == sorted([(EXAMPLE.name, "/Source"), (EXAMPLE.with_suffix(".lock").name, "/Source")])
 

@@ -167,3 +167,83 @@ def test_an_insertion_may_change_a_letter_at_either_end():
     assert index.find_unique("[T]he only country in the world").text == "[T]he only country in the world"
     assert index.find_unique("does not recognize Armenia[’s statehood]").text == \
         "does not recognize Armenia[’s statehood]"
+
+
+# -- written for the survivors of `make mutation-matcher` -----------------------------------------
+
+def test_a_missing_occurrence_says_how_many_there_are_and_where():
+    index = index_of("Caucasus International Journal\nother\nCaucasus International Journal")
+    with pytest.raises(OccurrenceMissing) as raised:
+        index.find_unique("Caucasus International Journal", occurrence=3)
+    assert (raised.value.count, raised.value.paragraphs) == (2, [1, 3])
+
+
+def test_an_explicit_range_admits_every_paragraph_inside_it_and_none_outside():
+    index = index_of("alpha beta\nalpha gamma\nalpha delta")
+    assert index.find_unique("alpha beta", within=(1, 2)).first == 1
+    assert index.find_unique("alpha gamma", within=(1, 3)).first == 2
+    with pytest.raises(QuotationNotFound):
+        index.find_unique("alpha beta", within=(2, 3))
+
+
+def test_whole_paragraphs_carry_their_source_and_their_exact_span():
+    from briefwright.verify.matcher import PARAGRAPH_BREAK
+    index = index_of("  one  first\ntwo second \nthree third\n")
+    passage = index.paragraphs(1, 2)
+    assert (passage.source_id, passage.first, passage.last) == ("s", 1, 2)
+    assert passage.printed == ("one  first", "two second")
+    start, end = passage.span
+    assert index.text[start:end] == "one first" + PARAGRAPH_BREAK + "two second"
+    start, end = index.paragraphs(3, 3).span
+    assert index.text[start:end] == "three third"
+    start, end = index.paragraphs(2, 2).span
+    assert index.text[start:end] == "two second"
+
+
+def test_from_to_takes_the_last_words_after_the_first_and_names_what_is_missing():
+    index = index_of("end here. Then the start of it.\nMore, and the end here.")
+    passage = index.find_between("the start", "end here")
+    assert (passage.first, passage.last) == (1, 2)
+    assert passage.text == "the start of it. More, and the end here"
+    with pytest.raises(QuotationNotFound) as raised:
+        index.find_between("the start", "the finish")
+    assert raised.value.nearest.text == "the end"          # nearest to the missing last words
+    with pytest.raises(QuotationNotFound) as raised:
+        index.find_between("the stort", "end here")
+    assert raised.value.nearest.text == "the start"        # nearest to the missing first words
+    with pytest.raises(QuotationNotFound):
+        index.find_between("", "end here")
+    with pytest.raises(QuotationNotFound):
+        index.find_between("the start", "")
+
+
+def test_from_to_with_two_openings_is_ambiguous_and_occurrence_chooses():
+    index = index_of("First words A. last words.\nFirst words B. last words.")
+    with pytest.raises(QuotationAmbiguous) as raised:
+        index.find_between("First words", "last words")
+    assert raised.value.paragraphs == [1, 2]
+    assert index.find_between("First words", "last words", occurrence=2).printed == ("First words B. last words",)
+
+
+@pytest.mark.parametrize("source, typed, printed", [
+    ("  indented words here", "indented words", "indented words"),              # a paragraph's leading spaces
+    ("C\u0327avus\u0327og\u0306lu spoke", "Çavuşoğlu", "C\u0327avus\u0327og\u0306lu"),  # combining marks kept
+    ("Xavier and X-ray vision X", "Xavier and X-ray vision X", "Xavier and X-ray vision X"),
+    ("a list [b of things", "list [b of", "list [b of"),                          # a lone bracket is text
+])
+def test_the_printed_characters_are_exactly_the_sources(source, typed, printed):
+    assert index_of(source + "\nnext").find_unique(typed).printed == (printed,)
+
+
+def test_normalising_keeps_every_letter():
+    assert normalise("Xavier X") == "Xavier X"
+    assert normalise("  spaced  out ") == "spaced out"
+    assert normalise("wait... what") == "wait\u2026 what"   # three dots are one character, the space stays
+
+
+def test_the_nearest_passage_knows_where_it_lies():
+    index = index_of("Nothing here.\nPakistan is the only country which does not recognise Armenia.")
+    with pytest.raises(QuotationNotFound) as raised:
+        index.find_unique("the sole country which does not recognise")
+    start, end = raised.value.nearest.span
+    assert index.text[start:end] == "the only country which does not recognise"

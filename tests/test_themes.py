@@ -370,7 +370,11 @@ def test_templates_init_then_build_works(run, workspace, write_outline):
     assert html.startswith("<!DOCTYPE html>")              # the generated comments print nothing
     built = run("build", "briefs/test.yaml")
     assert built.exit_code == 0, built.output
-    assert "Key facts" not in built.output and (workspace.build / "test.pdf").is_file()
+    assert built.output.startswith("built build/test.pdf: 1 pages, 1 notes, "), built.output
+    text = " ".join(PdfReader(workspace.build / "test.pdf").pages[0].extract_text().split())
+    # briefing-note's look, inherited: the endnotes list, and no Sources list
+    assert "A test brief" in text and "NOTES" in text.upper() and "SOURCES" not in text.upper(), text
+    assert "para. 3" in text, text
 
 
 def test_templates_init_copies_a_block_whole_with_the_blocks_inside_it(run, workspace):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -88,7 +87,7 @@ class Pipeline:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
-        self.corpus: Corpus = load_corpus(workspace)
+        self.corpus: Corpus = load_corpus(workspace, lazy=True)  # only the cited sources are read
         self.resolver = Resolver(self.corpus)
 
     def check(self, outline_path: Path, lock=None, accept: bool = False) -> CheckedBrief:
@@ -143,21 +142,24 @@ class Pipeline:
         variant = options.pdf_variant or checked.outline.pdf_variant or settings["pdf_variant"]
         pdf_options = PdfOptions(variant, _epoch(checked.outline),
                                  partial(self._attachments, checked.outline, result, provenance))
-        with ThreadPoolExecutor(max_workers=1) as beside:  # pandoc writes the Word edition during the layout
-            word = beside.submit(self._word_edition, checked, citations, settings) if "docx" in options.formats \
-                else None
+        word = self._word_edition(checked, citations, settings) if "docx" in options.formats else None
+        try:  # pandoc writes the Word edition, in its own process, during the layout
             rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
-            result.seconds["pdf"] = _lap(clock, result.seconds)
-            word_edition = word.result() if word else None
+        except BaseException:
+            if word:
+                word[0].cancel()
+            raise
+        result.seconds["pdf"] = _lap(clock, result.seconds)
         result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
         result.note_pages = {n: call for n, (call, _) in rendered.layout.notes.items()}
         result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
         result.data = rendered.data
         result.loaded += rendered.loaded
         self._web_edition(checked, citations, settings, options, result)
-        if word_edition:
-            data, loaded, result.seconds["docx"] = word_edition
-            result.editions["docx"] = (edition_path(result.pdf, "docx"), data)
+        if word:
+            job, loaded, started = word
+            result.editions["docx"] = (edition_path(result.pdf, "docx"), job.result())
+            result.seconds["docx"] = time.perf_counter() - started
             result.loaded += loaded
         if options.html:
             result.html = print_html_path(result.pdf)
@@ -181,14 +183,12 @@ class Pipeline:
         result.seconds["web"] = time.perf_counter() - clock
 
     @staticmethod
-    def _word_edition(checked: CheckedBrief, citations: FormattedCitations,
-                      settings: ThemeSettings) -> tuple[bytes, list[tuple[str | None, Path]], float]:
-        """The Word edition's bytes, the theme files it read and its seconds (run beside the PDF's layout)."""
-        from .render.docx import render_docx
+    def _word_edition(checked: CheckedBrief, citations: FormattedCitations, settings: ThemeSettings) -> tuple:
+        """Start the Word edition: (its pandoc job, the theme files it read, when it started)."""
+        from .render.docx import start_docx
 
-        clock, loaded = time.perf_counter(), []
-        data = render_docx(checked.outline, citations, checked.theme, settings, loaded)
-        return data, loaded, time.perf_counter() - clock
+        started, loaded = time.perf_counter(), []
+        return start_docx(checked.outline, citations, checked.theme, settings, loaded), loaded, started
 
     def html(self, checked: CheckedBrief, citations: FormattedCitations,
              settings: ThemeSettings | None = None, loaded: list[tuple[str | None, Path]] | None = None) -> str:

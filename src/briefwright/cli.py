@@ -15,18 +15,16 @@ import click
 from . import __version__
 from .build import FORMATS, BuildOptions, check_briefs
 from .corpus.sources import load_corpus
-from .errors import BriefwrightError, ProblemLog, display_path, printable
+from .errors import BriefwrightError, display_path, printable
 from .regen.freshness import UP_TO_DATE
-from .corpus.lookup import catalog_rows, search_corpus
+from .corpus.lookup import catalog_rows
 from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
 from .corpus.passages import parse_paragraph_range
 from .regen.rebuild import build_stale, refuse_shared_slugs
 from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
 from .regen.status import brief_status
 from .regen.watch import watch_workspace
-from .render.theme_init import init_theme, list_themes
-from .render.theme_settings import resolve_settings
-from .render.themes import find_theme
+from .render.theme_init import init_theme, theme_description, theme_table
 from .settings import PAPER_SIZES
 from .workspace import Workspace
 
@@ -343,29 +341,63 @@ def _paragraph_range(para: str | None, count: int) -> tuple[int, int]:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("text")
-@click.option("--source", "source_id", metavar="ID", help="Search only this source.")
+@click.option("--source", "source_id", metavar="ID", help="Search only this source (its id or file stem).")
+@click.option("--case-sensitive", is_flag=True, help="Match letters' case too, as quotations are checked.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, metavar="N",
+              help="Show at most N passages, the best first.")
 @click.pass_obj
-def search(workspace: Workspace, text: str, source_id: str | None) -> None:
-    """Find passages containing TEXT, with a citation ready to paste into an outline.
+def search(workspace: Workspace, text: str, source_id: str | None, case_sensitive: bool, limit: int) -> None:
+    """Find passages containing TEXT, best first, each with a citation ready to paste.
 
-    Matching is that of quotations: case-sensitive; curly and straight quotes,
-    dashes, spaces and ... are treated alike; ... skips words within a paragraph.
+    TEXT is matched as a phrase, as quotations are: its words in order, whole
+    words only; curly and straight quotes, dashes, spaces and ... are treated
+    alike; ... skips words within a paragraph. Case is ignored unless
+    --case-sensitive. Passages are ranked by relevance (bm25) through an index
+    kept in .briefwright/ (built on first use, then updated as files change);
+    every passage shown is checked against the source file itself.
+
+    The citation is evidence, [@id "words"]: a footnote whose locator is
+    computed from the words, which are not printed. To print the words as a
+    quotation, write "words"[@id] instead.
 
     \b
     Examples:
       briefwright search "only country"
+      briefwright search JF-17 --limit 5
       briefwright search "defense ... Pakistan" --source kazimbeyli-2017
     """
-    corpus = load_corpus(workspace)
-    if source_id and corpus.find(source_id) is None:
-        raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
-    hits = search_corpus(corpus, text, source_id)
-    for hit in hits:
+    from .corpus.lookup import search_workspace
+
+    try:
+        result = search_workspace(workspace, text, source_id, case_sensitive=case_sensitive, limit=limit,
+                                  warn=lambda message: click.echo(f"warning: {message}", err=True),
+                                  progress=_index_progress)
+    except LookupError:
+        raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources") from None
+    for hit in result.hits:
         click.echo(printable(f"{hit.source_id}, para. {hit.paragraph}: {hit.context}"))
         click.echo(printable(f"    cite as: {hit.citation}"))
-    if not hits:
+    if not result.hits:
         click.echo(f"no passage contains {text!r}", err=True)
         raise SystemExit(1)
+    if result.more:
+        click.echo(f"(the first {limit} passages; --limit N shows more)", err=True)
+
+
+def _index_progress(count: int):
+    """A progress bar on stderr for a long index build, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    bar = click.progressbar(length=count, label="indexing the corpus", file=sys.stderr)
+
+    def advance(done: int, total: int) -> None:
+        bar.pos = done - 1
+        bar.length = total
+        bar.update(1)
+        if done == total:
+            bar.render_finish()
+
+    return advance
 
 
 @main.group(context_settings=CONTEXT)
@@ -392,11 +424,8 @@ def templates_list(workspace: Workspace) -> None:
     Example:
       briefwright templates list
     """
-    rows = [(t.name, t.origin, f"extends {t.extends}" if t.extends else "-", t.description or "")
-            for t in list_themes(workspace)]
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip())
+    for line in theme_table(workspace):
+        click.echo(line)
 
 
 @templates.command("init", context_settings=CONTEXT)
@@ -432,22 +461,8 @@ def templates_show(workspace: Workspace, theme_name: str) -> None:
     Example:
       briefwright templates show briefing-note
     """
-    log = ProblemLog()
-    theme = find_theme(theme_name, workspace, log)
-    settings = resolve_settings(theme, log=log)
-    log.raise_if_errors()
-    click.echo(f"{theme.name}: " + " → ".join(f"{layer.name} ({layer.origin})" for layer in theme.layers))
-    width = max(map(len, settings.values))
-    for name, setting in settings.values.items():
-        click.echo(f"  {name:<{width}}  {_shown(setting.value):<28}  {setting.origin}")
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    for line in theme_description(workspace, theme_name):
+        click.echo(line)
 
 
 # --- sources in: add, refresh -------------------------------------------------------------

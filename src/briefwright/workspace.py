@@ -17,9 +17,10 @@ from pathlib import Path
 
 from .errors import BriefwrightError, display_path
 
-MAX_SOURCE_BYTES = 5_000_000
+MAX_SOURCE_BYTES = 20_000_000     # one corpus document
 MAX_OUTLINE_BYTES = 1_000_000
-MAX_CATALOG_BYTES = 2_000_000
+MAX_CATALOG_BYTES = 40_000_000    # seeds/sources.yaml: room for 50,000 entries of 800 bytes
+MAX_CATALOG_ENTRIES = 50_000
 FOLDERS = ("seeds", "briefs", "templates", "build")
 
 

@@ -1,11 +1,11 @@
 """Safe YAML reading that keeps positions: the node graph, never Python objects.
 
-Files are composed into PyYAML nodes with the pure-Python safe loader and never
-constructed, so no tag can run code. Anchors and aliases are refused (no alias
-bombs), nesting is capped (no stack overflow), duplicate keys are errors naming
-both lines, and so are keys that are lists or mappings (`? [a]`). Typed readers
-(`text`, `integer`, `iso_date`) turn nodes into values or log a problem at the
-node's line and column.
+Files are composed into PyYAML nodes with the safe loader (its pure-Python parser, or
+libyaml's for large files) and never constructed, so no tag can run code. Anchors and
+aliases are refused (no alias bombs), nesting is capped (no stack overflow), duplicate
+keys are errors naming both lines, and so are keys that are lists or mappings (`? [a]`).
+Typed readers (`text`, `integer`, `iso_date`) turn nodes into values or log a problem at
+the node's line and column.
 """
 
 from __future__ import annotations
@@ -61,12 +61,10 @@ class _Refused(yaml.YAMLError):
         self.message = message
 
 
-class _PositionalLoader(yaml.SafeLoader):
-    """A safe loader whose composer refuses anchors, aliases and deep nesting."""
+class _Refusals:
+    """A composer that refuses anchors, aliases and deep nesting."""
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -83,16 +81,32 @@ class _PositionalLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+class _PositionalLoader(_Refusals, yaml.SafeLoader):
+    """A safe loader whose composer refuses anchors, aliases and deep nesting."""
+
+
+class _FastPositionalLoader(_Refusals, yaml.composer.Composer, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same composer (same nodes, marks and refusals) over libyaml's C scanner and parser: for large files."""
+
+    def __init__(self, stream):
+        getattr(yaml, "CSafeLoader", yaml.SafeLoader).__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+
+
 def position(path: Path, node_or_mark) -> Position:
     """Return the 1-based position of a node (its start) or of a YAML mark."""
     mark = getattr(node_or_mark, "start_mark", node_or_mark)
     return Position(path, mark.line + 1, mark.column + 1)
 
 
-def compose(text: str, path: Path) -> Node | None:
-    """Parse `text` into a checked node tree, or raise `ProblemsFound` saying where."""
+def compose(text: str, path: Path, fast: bool = False) -> Node | None:
+    """Parse `text` into a checked node tree, or raise `ProblemsFound` saying where.
+
+    `fast` parses with libyaml (several times faster, for the catalog); its
+    messages for a syntax error are libyaml's.
+    """
     try:
-        loader = _PositionalLoader(text)
+        loader = (_FastPositionalLoader if fast else _PositionalLoader)(text)
         try:
             root = loader.get_single_node()
         finally:

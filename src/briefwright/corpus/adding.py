@@ -91,6 +91,11 @@ def add_source(workspace: Workspace, target: str, source_id: str | None = None, 
                                "workspace, or pass -C DIR")
     document = document or read_document(target, allow_private=allow_private)
     extracted = extract(document.data, document.name, document.content_type)
+    with catalog_edit.catalog_lock(workspace.seeds):  # from reading the catalog to writing it
+        return _add_extracted(workspace, source_id, document, extracted)
+
+
+def _add_extracted(workspace: Workspace, source_id: str | None, document: Document, extracted: Extracted) -> Added:
     entries = catalog_entries(workspace)
     digest = sha256(document.data)
     existing = _same_source(entries, source_id, digest, document, extracted)

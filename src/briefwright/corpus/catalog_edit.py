@@ -5,12 +5,20 @@ re-dumped. A new entry is appended at the end of the references list in the
 file's own indentation; an update replaces only the values of the fields it
 changes (or adds a line for a field the entry lacks). Values are written as
 JSON, which YAML reads as it is (double-quoted strings, flow lists and mappings).
+
+Whoever reads the catalog to change it holds `catalog_lock` from the read to the
+write (which is atomic: a temporary file renamed), so two `add`s run at once take
+turns and neither loses the other's entry.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -23,6 +31,37 @@ YAML_WORDS = {"yes", "no", "y", "n", "true", "false", "on", "off", "null", "nan"
 HEADER = ("# The catalog: CSL-YAML, one entry per corpus document.\n"
           "# `file:` (ours) names the corpus text, relative to seeds/.\n"
           "references:\n")
+
+
+_held = threading.local()   # how deeply this thread holds the catalog lock (catalog import calls add)
+
+
+@contextmanager
+def catalog_lock(seeds: Path):
+    """Hold an exclusive lock on the corpus folder `seeds` while the catalog is read, changed and written.
+
+    The folder is locked, not the catalog: the catalog is replaced by a rename, and a
+    lock on the old file would not stop a process that opens the new one. Locking
+    the folder (read-only) writes nothing. Re-entrant within a thread.
+    """
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    try:
+        folder = os.open(seeds, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise BriefwrightError(f"{seeds}: cannot lock the corpus folder ({error.strerror})") from None
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        _held.depth = 1
+        yield
+    finally:
+        _held.depth = 0
+        os.close(folder)  # closing releases the lock
 
 
 def yaml_value(value) -> str:

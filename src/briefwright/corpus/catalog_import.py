@@ -53,6 +53,14 @@ def import_catalog(workspace: Workspace, path: Path) -> Imported:
         reader = "biblatex"
     entries = _read_with_pandoc(data, reader, path)
     attached = _attached_files(data.decode("utf-8", "replace"), path) if reader != "csljson" else {}
+    if not workspace.seeds.is_dir():
+        raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: run briefwright in a "
+                               "workspace, or pass -C DIR")
+    with catalog_edit.catalog_lock(workspace.seeds):  # from reading the catalog to writing it
+        return _merge(workspace, entries, attached)
+
+
+def _merge(workspace: Workspace, entries: list[dict], attached: dict[str, Path]) -> Imported:
     existing = {entry["id"]: entry for entry in catalog_entries(workspace)}
     result = Imported()
     new_entries = []

@@ -1,19 +1,29 @@
 """Looking things up in the corpus: the catalog listing and the search for words.
 
-Used by `briefwright sources` and `briefwright search`; matching is the same as
-for quotations (normalised, case-sensitive), so a hit can be pasted as a citation.
+Used by `briefwright sources` and `briefwright search`. Search asks the index
+(index.py) for candidate paragraphs, best first, and verifies each against the
+source file itself with the quotation matcher (normalised; case-insensitive unless
+asked), so every hit can be pasted as a citation. Without an index (a read-only
+workspace) the same matching runs over every source: slower, same hits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..render.citations import find_style, format_catalog
-from .sources import Corpus
+from ..errors import BriefwrightError, ProblemLog, display_path
 from ..verify.matcher import SourceIndex
+from ..verify.view import DOUBLE_QUOTES
+from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside
+from .catalog_cache import cached_file_ids, store_entries
+from .index import Progress, SearchBackend, corpus_files, open_index, read_source_text
 from .passages import source_locator
-from ..workspace import Workspace
+from .sources import Corpus, Source, load_catalog, load_corpus
+
+DEFAULT_LIMIT = 20
+NOT_EVIDENCE = set(DOUBLE_QUOTES) | {"[", "]", "…"}  # characters an evidence phrase cannot hold as such
 
 
 @dataclass(frozen=True)
@@ -34,26 +44,184 @@ class Hit:
     citation: str     # ready to paste into an outline
 
 
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    more: bool = False          # the limit was reached: there may be more hits
+    indexed: bool = True        # False: no index could be kept, the corpus was scanned
+
+
 def catalog_rows(corpus: Corpus, workspace: Workspace, style: str) -> list[CatalogRow]:
     """Return one row per source, with its short note in `style`."""
+    from ..render.citations import find_style, format_catalog  # pandoc: only the listing needs it
+
     notes = format_catalog(corpus, find_style(style, workspace)) if corpus.sources else {}
     return [CatalogRow(s.id, notes[s.id][1], len(s.paragraphs), s.path, s.entry is not None)
             for s in sorted(corpus.sources.values(), key=lambda s: s.id)]
 
 
-def search_corpus(corpus: Corpus, words: str, source_id: str | None = None) -> list[Hit]:
-    """Return every passage of the corpus (or of one source) containing `words`."""
-    sources = [corpus.find(source_id)] if source_id else sorted(corpus.sources.values(), key=lambda s: s.id)
+def search_workspace(workspace: Workspace, words: str, source_id: str | None = None, *,
+                     case_sensitive: bool = False, limit: int = DEFAULT_LIMIT,
+                     warn: Callable[[str], None] = lambda message: None,
+                     progress: Callable[[int], Progress | None] = lambda count: None) -> SearchResult:
+    """Search the corpus of `workspace` through its index; hits best first, at most `limit`.
+
+    `source_id` (a catalog id or a file stem) restricts the search to one source;
+    an unknown one raises LookupError. `progress(count)` may return a callback for
+    an index update that reads `count` files.
+    """
+    if not workspace.seeds.is_dir():
+        raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: the corpus lives there")
+    index = open_index(workspace, warn)
+    if index is None:
+        return _scanned(load_corpus(workspace), words, source_id, case_sensitive, limit)
+    try:
+        ids = _catalog_ids(workspace, warn)
+        files = corpus_files(workspace)
+        only = _only(files, ids, source_id)
+        index.update(files, _progress_for(index, files, progress))
+        return _verified(index, workspace, ids, words, only, case_sensitive, limit)
+    finally:
+        index.close()
+
+
+def _progress_for(index, files, progress) -> Progress | None:
+    """Ask for a progress callback only when there is much to read (a cold build)."""
+    known = index.db.execute("SELECT count(*) FROM files").fetchone()[0]
+    return progress(len(files)) if len(files) - known > 200 else None
+
+
+def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str, str]:
+    """{file name: catalog id} for catalogued files (others are cited by their stem)."""
+    try:
+        data = read_inside(workspace.catalog, workspace.seeds, MAX_CATALOG_BYTES)
+    except UnsafePath:
+        data = None
+    ids = cached_file_ids(workspace, data) if data is not None else None
+    if ids is not None:
+        return ids
+    log = ProblemLog()
+    entries = load_catalog(workspace, log)
+    if log.errors:
+        warn("the catalog seeds/sources.yaml has errors (see briefwright sources): citations use file stems")
+        return {}
+    if data is not None and not log.problems:
+        store_entries(workspace, data, entries)
+    ids = {}
+    for entry, _ in entries:
+        ids.setdefault(entry["file"], entry["id"])
+    return ids
+
+
+def _only(files: list[str], ids: dict[str, str], source_id: str | None) -> list[str] | None:
+    if source_id is None:
+        return None
+    for name in files:
+        stem = Path(name).stem
+        if ids.get(name, stem) == source_id or stem == source_id:
+            return [name]
+    raise LookupError(source_id)
+
+
+class _Verifier:
+    """Checks the index's candidate paragraphs against the source files, read now.
+
+    Matches never cross paragraphs, so each paragraph is checked on its own and
+    only the paragraphs the index proposes are normalised.
+    """
+
+    def __init__(self, index: SearchBackend, workspace: Workspace, ids: dict[str, str], case_sensitive: bool):
+        self.index, self.workspace, self.ids, self.case_sensitive = index, workspace, ids, case_sensitive
+        self._sources: dict[str, Source | None] = {}
+
+    def source(self, name: str) -> Source | None:
+        """The source file `name` as it is now (read once per search), or None if it cannot be read."""
+        if name not in self._sources:
+            text = read_source_text(self.workspace.seeds / name, self.workspace)
+            self._sources[name] = None if text is None else Source(
+                self.ids.get(name, Path(name).stem), self.workspace.seeds / name, text)
+        return self._sources[name]
+
+    def paragraph(self, name: str, number: int) -> str | None:
+        source = self.source(name)
+        return source.paragraph(number).text if source and number <= len(source.paragraphs) else None
+
+    def hits(self, name: str, number: int, words: str) -> list[Hit]:
+        line = self.paragraph(name, number)
+        if line is None:
+            return []
+        source = Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line)
+        return [replace(hit, paragraph=number) for hit in source_hits(source, words, self.case_sensitive, cite=False)]
+
+    def occurs_once(self, name: str, matched: str) -> bool:
+        """True if `matched` occurs once, case and all, in the whole file (as an evidence phrase must)."""
+        count = 0
+        for candidate in self.index.search(matched, [name]):
+            line = self.paragraph(name, candidate.paragraph)
+            if line is not None:
+                count += len(SourceIndex(Source("", self.workspace.seeds / name, line)).find_all(matched))
+            if count > 1:
+                return False
+        return count == 1
+
+    def citation(self, name: str, hit: Hit) -> str:
+        if _evidence_possible(hit.matched) and self.occurs_once(name, hit.matched):
+            return _evidence(hit.source_id, hit.matched)
+        return f"[@{hit.source_id}, {source_locator(self.source(name), hit.paragraph, hit.paragraph)}]"
+
+
+def _verified(index: SearchBackend, workspace: Workspace, ids: dict[str, str], words: str,
+              only: list[str] | None, case_sensitive: bool, limit: int) -> SearchResult:
+    """Verify the index's candidates, best first, until `limit` hits."""
+    verifier, hits = _Verifier(index, workspace, ids, case_sensitive), []
+    for candidate in index.search(words, only):
+        for hit in verifier.hits(candidate.file, candidate.paragraph, words):
+            if len(hits) == limit:
+                return SearchResult(hits, more=True)
+            hits.append(replace(hit, citation=verifier.citation(candidate.file, hit)))
+    return SearchResult(hits)
+
+
+def source_hits(source: Source, words: str, case_sensitive: bool = False, cite: bool = True) -> list[Hit]:
+    """Every passage of one source holding `words`, in reading order."""
+    view = SourceIndex(source)
+    passages = view.find_all(words, ignore_case=not case_sensitive)
     hits = []
-    for source in sources:
-        passages = SourceIndex(source).find_all(words)
-        for passage in {(p.first, p.text): p for p in passages}.values():
-            quoted = f"\"{passage.text}\"[@{source.id}]"
-            locator = source_locator(source, passage.first, passage.last)
-            citation = quoted if len(passages) == 1 else f"[@{source.id}, {locator}]"
-            paragraph = source.paragraph(passage.first).text.strip()
-            hits.append(Hit(source.id, passage.first, passage.text, _around(paragraph, passage.text), citation))
+    for passage in {(p.first, p.text): p for p in passages}.values():
+        paragraph = source.paragraph(passage.first).text.strip()
+        citation = _citation(view, source.id, passage) if cite else ""
+        hits.append(Hit(source.id, passage.first, passage.text, _around(paragraph, passage.text), citation))
     return hits
+
+
+def _citation(view: SourceIndex, source_id: str, passage) -> str:
+    """The evidence form `[@id "words"]` where the words occur once; else the paragraph's locator."""
+    if _evidence_possible(passage.text) and len(view.find_all(passage.text)) == 1:
+        return _evidence(source_id, passage.text)
+    return f"[@{source_id}, {source_locator(view.source, passage.first, passage.last)}]"
+
+
+def _evidence_possible(text: str) -> bool:
+    return NOT_EVIDENCE.isdisjoint(text) and "..." not in text
+
+
+def _evidence(source_id: str, words: str) -> str:
+    return f'[@{source_id} "{words}"]'
+
+
+def search_corpus(corpus: Corpus, words: str, source_id: str | None = None,
+                  case_sensitive: bool = False) -> list[Hit]:
+    """Every passage of the corpus (or of one source) holding `words`: the plain scan, no index."""
+    sources = [corpus.find(source_id)] if source_id else sorted(corpus.sources.values(), key=lambda s: s.id)
+    return [hit for source in sources for hit in source_hits(source, words, case_sensitive)]
+
+
+def _scanned(corpus: Corpus, words: str, source_id: str | None, case_sensitive: bool,
+             limit: int) -> SearchResult:
+    if source_id is not None and corpus.find(source_id) is None:
+        raise LookupError(source_id)
+    hits = search_corpus(corpus, words, source_id, case_sensitive)
+    return SearchResult(hits[:limit], more=len(hits) > limit, indexed=False)
 
 
 def _around(paragraph: str, matched: str, width: int = 90) -> str:

@@ -12,6 +12,7 @@ its file's stem; a corpus file with no entry is still citable by its stem.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import yamlnodes
 from ..errors import BriefwrightError, Position, ProblemLog, display_path
-from ..workspace import MAX_CATALOG_BYTES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+from ..workspace import MAX_CATALOG_BYTES, MAX_CATALOG_ENTRIES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+from .catalog_cache import cached_entries, store_entries
 
 CORPUS_SUFFIXES = (".txt", ".md")
+FAST_YAML_CHARS = 100_000  # a larger catalog is parsed with libyaml
 ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*")
 LINE_END = re.compile(r"\r\n|\r|\n")
 DECIMAL = re.compile(r"[-+]?[0-9]+")
@@ -62,7 +65,7 @@ class Source:
 
     id: str
     path: Path
-    text: str
+    text: str | None  # None until read, in a corpus loaded lazily (see Corpus.find)
     entry: dict | None = None
     sha256: str | None = None  # of the bytes read (the lock records them, not a later re-read)
 
@@ -111,32 +114,40 @@ class Corpus:
     stems: dict[str, str] = field(default_factory=dict)
     warnings: ProblemLog = field(default_factory=ProblemLog)
     broken: dict[str, str] = field(default_factory=dict)  # id or stem → why it cannot be cited
+    workspace: Workspace | None = None  # where unread sources are read from
 
     def find(self, key: str) -> Source | None:
-        """Return the source with catalog id or file stem `key`."""
-        if key in self.sources:
-            return self.sources[key]
-        if key in self.stems:
-            return self.sources[self.stems[key]]
-        return None
+        """Return the source with catalog id or file stem `key`, reading its file if not read yet."""
+        source = self.sources.get(key) or self.sources.get(self.stems.get(key, ""))
+        if source is not None and source.text is None:
+            del self.sources[source.id]
+            if not _add_source(self, source.id, source.path, self.workspace, source.entry):
+                self.stems.pop(source.stem, None)
+                return None
+            source = self.sources[source.id]
+        return source
 
     def known_ids(self) -> list[str]:
         return sorted(self.sources)
 
 
-def load_corpus(workspace: Workspace) -> Corpus:
-    """Read the catalog and every corpus file of `workspace`.
+def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
+    """Read the catalog and every corpus file of `workspace` (with `lazy`, each file when first found).
 
     Raises `ProblemsFound` if the catalog is broken; missing files and
-    uncatalogued files are warnings kept on the corpus.
+    uncatalogued files are warnings kept on the corpus. A lazy corpus reads a
+    file only when `find` first returns its source, so a brief costs the sources
+    it cites, whatever the corpus size.
     """
     if not workspace.seeds.is_dir():
         raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: the corpus lives there")
     log = ProblemLog()
     entries = load_catalog(workspace, log)
     log.raise_if_errors()
-    corpus = Corpus(warnings=log)
-    files = {p.name: p for p in sorted(workspace.seeds.iterdir()) if p.suffix in CORPUS_SUFFIXES}
+    corpus = Corpus(warnings=log, workspace=workspace)
+    add = _add_unread if lazy else _add_source
+    seeds = workspace.seeds
+    files = {name: seeds / name for name in corpus_file_names(seeds)}
     for entry, where in entries:
         name = entry["file"]
         if name not in files:
@@ -144,13 +155,25 @@ def load_corpus(workspace: Workspace) -> Corpus:
             log.warning(where, f"catalog entry {entry['id']!r}: its file seeds/{name} does not exist")
             corpus.broken[entry["id"]] = reason
             continue
-        _add_source(corpus, entry["id"], files.pop(name), workspace, entry)
+        add(corpus, entry["id"], files.pop(name), workspace, entry)
     for path in files.values():
-        if _add_source(corpus, path.stem, path, workspace, None):
+        if add(corpus, path.stem, path, workspace, None):
             log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
                         "its notes will show the file name until you add one")
     corpus.stems = {s.stem: s.id for s in corpus.sources.values()}
     return corpus
+
+
+def corpus_file_names(seeds: Path) -> list[str]:
+    """The names of the corpus files in `seeds`, sorted (names, not paths: fast for thousands)."""
+    with os.scandir(seeds) as entries:
+        return sorted(e.name for e in entries if os.path.splitext(e.name)[1] in CORPUS_SUFFIXES)
+
+
+def _add_unread(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
+    """Note a corpus file without reading it (Corpus.find reads it)."""
+    corpus.sources[source_id] = Source(source_id, path, None, entry)
+    return True
 
 
 def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
@@ -178,11 +201,23 @@ def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Posi
     if not path.exists():
         return []
     try:
-        text = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES).decode("utf-8")
+        data = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES)
+        text = data.decode("utf-8")
     except (UnsafePath, UnicodeDecodeError) as error:
         log.error(Position(path), getattr(error, "reason", "not UTF-8 text: save the file as UTF-8"))
         return []
-    root = yamlnodes.compose(text, path)
+    cached = cached_entries(workspace, data)
+    if cached is not None:
+        return cached
+    problems = len(log.problems)
+    entries = _parse_catalog(text, path, log)
+    if len(log.problems) == problems:
+        store_entries(workspace, data, entries)
+    return entries
+
+
+def _parse_catalog(text: str, path: Path, log: ProblemLog) -> list[tuple[dict, Position]]:
+    root = yamlnodes.compose(text, path, fast=len(text) > FAST_YAML_CHARS)
     if root is None:
         return []
     reader = yamlnodes.NodeReader(path, log, text)
@@ -193,6 +228,9 @@ def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Posi
             return []
         root = keys["references"][1]
     nodes = reader.sequence(root, "the catalog's references") or []
+    if len(nodes) > MAX_CATALOG_ENTRIES:
+        reader.error(root, f"the catalog has {len(nodes):,} entries, above the limit of {MAX_CATALOG_ENTRIES:,}")
+        return []
     entries, seen = [], {}
     for node in nodes:
         entry = _catalog_entry(node, reader)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..corpus.sources import Source
-from ..render.web import text_fragment_link
+from ..render.web import is_web_address, text_fragment_link
 from ..corpus.passages import Passage, paragraph_label
 
 def marks_of(source: Source, passage: Passage | None, paragraphs: tuple[int, int] | None) -> dict[int, list]:
@@ -60,7 +60,7 @@ def source_view(source: Source, note: int | None, passage: Passage | None, parag
     if note is not None:
         where = passage.locator if passage else paragraph_label(*paragraphs) if paragraphs else "the whole source"
         header.append(Markup('<p class="cited-by">Note {}: {}</p>').format(note, where))
-    if passage is not None and entry.get("URL"):
+    if passage is not None and is_web_address(entry.get("URL")):
         header.append(Markup('<p><a class="deep-link" href="{}" rel="noreferrer">the quoted words on the original '
                              'page</a></p>').format(text_fragment_link(entry["URL"], passage.text)))
     if drifts:

@@ -15,6 +15,7 @@ of an input.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,7 +30,8 @@ from .session import PreviewSession, Snapshot
 
 STATIC = {"preview.js": "text/javascript", "preview.css": "text/css", "index.html": "text/html"}
 POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
-          "img-src 'self' data:; frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+          "img-src 'self' data:; frame-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+          "frame-ancestors 'self'")
 KEEPALIVE_SECONDS = 15
 
 
@@ -70,9 +72,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._static("index.html")
         if path.startswith("/_/") and path[3:] in STATIC:
             return self._static(path[3:])
-        if path.startswith("/_/asset/") and path[len("/_/asset/"):] in session.assets:
-            kind, data = session.assets[path[len("/_/asset/"):]]
-            return self._send(HTTPStatus.OK, data, kind, cache="max-age=86400, immutable")
+        asset = session.assets.get(path[len("/_/asset/"):]) if path.startswith("/_/asset/") else None
+        if asset is not None:  # (media type, bytes) of a font or image the brief uses now
+            return self._send(HTTPStatus.OK, asset[1], asset[0], cache="max-age=86400, immutable")
         if path == "/events":
             return self._events(session)
         snapshot = session.current
@@ -112,7 +114,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         item = group.items[item_number] if group and item_number < len(group.items) else None
         if item is not None and item.source_id != source_id:
             group = item = None
-        passage = snapshot.passages.get(group.number) if group and item_number == 0 else None
+        passage = snapshot.item_passages.get((group.number, item_number)) if group else None
         drifts = [drift.message() for drift in checked.drifts if drift.record.source == source_id
                   and drift.kind != "unchanged"]
         return source_view(source, group.number if group else None, passage, item.paragraphs if item else None,
@@ -152,7 +154,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
 
 def _number(values: list[str] | None) -> int | None:
-    return int(values[0]) if values and values[0].isdigit() else None
+    """A query's number: ASCII digits only (`"²".isdigit()` is true, and `int` refuses it)."""
+    return int(values[0]) if values and re.fullmatch(r"[0-9]{1,9}", values[0]) else None
 
 
 def state(session: PreviewSession, snapshot: Snapshot) -> dict:
@@ -176,9 +179,9 @@ def quotation_rows(snapshot: Snapshot) -> list[dict]:
     moved = {(d.record.source, d.record.first): d for d in checked.drifts if d.kind != "unchanged"}
     for group in checked.notes:
         for k, item in enumerate(group.items):
-            passage = snapshot.passages.get(group.number) if k == 0 else None
+            passage = snapshot.item_passages.get((group.number, k))
             span = (passage.first, passage.last) if passage else item.paragraphs
-            kind = ("quotation" if passage else "evidence" if item.evidence else
+            kind = ("quotation" if k == 0 and group.number in snapshot.passages else "evidence" if item.evidence else
                     "locator" if item.paragraphs else "whole source")
             drift = next((d for (source, first), d in moved.items()
                           if source == item.source_id and span and d.paragraphs and d.paragraphs[0] == span[0]), None)

@@ -7,8 +7,10 @@ the source view; the snapshot is then published and waiting clients woken. The
 session stays warm: the corpus and its indexes are kept until a file in seeds/
 changes, the theme's Jinja environment (compiled templates) until one in
 templates/ does. The PDF follows in one background thread, which imports
-WeasyPrint once, renders the print HTML and lays out only the newest snapshot. Problems are kept as the CLI prints them
-(`file:line:col: error: …`), and the last good brief stays for the source view.
+WeasyPrint once, renders the print HTML and lays out only the newest snapshot,
+keeping its fonts and parsed theme CSS (typesetting.py). Problems are kept as
+the CLI prints them (`file:line:col: error: …`), and the last good brief stays
+for the source view.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ from ..errors import BriefwrightError, ProblemsFound
 from ..outline.prose import CiteGroup
 from ..regen.lock import lock_path, read_lock
 from ..render.citations import FormattedCitations, format_citations
-from ..render.html import environment
+from ..render.html import brief_context, environment, render_html
 from ..render.web import WebNotes, deep_links, media_type, note_passages, render_web
 from ..corpus.passages import Passage
+from ..verify.matcher import OccurrenceMissing, QuotationAmbiguous, QuotationNotFound
+from ..verify.resolver import Resolver
 from ..workspace import Workspace
 
 
@@ -44,6 +48,7 @@ class Snapshot:
     checked: CheckedBrief | None = None
     pipeline: Pipeline | None = None
     passages: dict[int, Passage] = field(default_factory=dict)  # note number → the passage it prints or pulls
+    item_passages: dict[tuple[int, int], Passage] = field(default_factory=dict)  # (note, item) → its source's passage
     print_html: str = ""
     seconds: float = 0.0
     pdf: bytes | None = None
@@ -83,6 +88,7 @@ class PreviewSession:
         self._pipeline: tuple[tuple, Pipeline] | None = None   # (seeds/ as it was, the pipeline)
         self._environments: tuple[tuple, dict] = ((), {})     # (templates/ as it was, theme folders → env)
         self.assets: dict[str, tuple[str, bytes]] = {}  # the brief's fonts and images: name → (media type, bytes)
+        self.typesetting = None  # typesetting.WarmTypesetting: the PDF's fonts and parsed theme CSS, kept
 
     # -- the HTML, at once --------------------------------------------------------
 
@@ -97,10 +103,14 @@ class PreviewSession:
             snapshot.locked = lock is not None
             citations = self._formatted(pipeline, checked)
             snapshot.passages = note_passages(checked.outline)
+            snapshot.item_passages = item_passages(checked.notes, snapshot.passages, pipeline.resolver)
             notes = PreviewNotes(citations.notes,
                                  deep_links=deep_links(checked.outline, pipeline.corpus, checked.settings))
+            assets: dict[str, tuple[str, bytes]] = {}
             snapshot.html = render_web(checked.outline, checked.notes, citations, checked.theme, checked.settings,
-                                       calls=notes, env=self._environment(checked), asset_url=self._asset_url)
+                                       calls=notes, env=self._environment(checked),
+                                       asset_url=lambda path, data: _asset_url(assets, path, data))
+            self.assets = assets  # only what this brief uses now
             snapshot.checked, snapshot.pipeline, snapshot.citations = checked, pipeline, citations
         except ProblemsFound as error:
             snapshot.problems = [str(problem) for problem in error.problems]
@@ -114,28 +124,26 @@ class PreviewSession:
             self._pdf_wanted.set()
         return snapshot
 
-    def _asset_url(self, path: Path, data: bytes) -> str:
-        """Serve a font or image of the brief at a URL named by its hash (the browser keeps it)."""
-        name = hashlib.sha256(data).hexdigest()[:32] + path.suffix.lower()
-        self.assets[name] = (media_type(path), data)
-        return f"/_/asset/{name}"
-
     def _warm_pipeline(self) -> Pipeline:
         """The pipeline of the last refresh while no file in seeds/ changed; a new one otherwise."""
-        seen = _fingerprint(self.workspace.seeds)
+        seen = fingerprint(self.workspace.seeds)
         if self._pipeline is None or self._pipeline[0] != seen:
             self._pipeline = (seen, Pipeline(self.workspace))
         return self._pipeline[1]
 
     def _environment(self, checked: CheckedBrief) -> jinja2.Environment:
-        """The theme's Jinja environment, kept (with its compiled templates) while templates/ is unchanged."""
-        seen = _fingerprint(self.workspace.templates)
-        if self._environments[0] != seen:
-            self._environments = (seen, {})
+        """The theme's Jinja environment, kept (with its compiled templates) while templates/ is unchanged.
+
+        Called by the refresh and by the PDF thread: each works on the pair it read, never on one
+        the other has just replaced.
+        """
+        seen, kept = fingerprint(self.workspace.templates), self._environments
+        if kept[0] != seen:
+            kept = self._environments = (seen, {})
         key = tuple(map(str, checked.theme.folders))
-        if key not in self._environments[1]:
-            self._environments[1][key] = environment(checked.theme)
-        return self._environments[1][key]
+        if key not in kept[1]:
+            kept[1][key] = environment(checked.theme)
+        return kept[1][key]
 
     def _formatted(self, pipeline: Pipeline, checked: CheckedBrief) -> FormattedCitations:
         """The notes formatted by citeproc, or the last answer when nothing that shapes them changed."""
@@ -154,6 +162,7 @@ class PreviewSession:
             if not snapshot.ok and self.current.checked is not None:  # the source view keeps the last good brief
                 snapshot.checked, snapshot.pipeline = self.current.checked, self.current.pipeline
                 snapshot.passages, snapshot.locked = self.current.passages, self.current.locked
+                snapshot.item_passages = self.current.item_passages
             self.current = snapshot
             self.generation += 1
             self.changed.notify_all()
@@ -182,6 +191,9 @@ class PreviewSession:
 
     def _pdf_loop(self) -> None:
         from ..render.pdf import PdfOptions, render_pdf  # WeasyPrint: imported once, in this thread
+        from .typesetting import WarmTypesetting
+
+        self.typesetting = WarmTypesetting(self.workspace.root)
 
         while True:
             self._pdf_wanted.wait()
@@ -193,10 +205,8 @@ class PreviewSession:
                 continue
             clock = time.perf_counter()
             try:
-                snapshot.print_html = snapshot.pipeline.html(snapshot.checked, snapshot.citations)
-                rendered = render_pdf(snapshot.print_html, snapshot.checked.theme, self.workspace.root,
-                                      PdfOptions(None, _epoch(snapshot.checked.outline)))
-                pdf, problem = rendered.data, None
+                options = PdfOptions(None, _epoch(snapshot.checked.outline))
+                pdf, problem = self._render_pdf(snapshot, render_pdf, options), None
             except BriefwrightError as error:
                 pdf, problem = None, error.format_message()
             except Exception as error:  # noqa: BLE001
@@ -208,8 +218,45 @@ class PreviewSession:
                     self.generation += 1
                     self.changed.notify_all()
 
+    def _render_pdf(self, snapshot: Snapshot, render_pdf, options) -> bytes:
+        """Lay out the snapshot's print HTML, with the warm fonts and parsed theme CSS when they can be kept."""
+        checked, citations = snapshot.checked, snapshot.citations
+        stylesheet = checked.theme.read_stylesheets() + "\n" + checked.settings.css()
+        warm = self.typesetting.options(checked.theme, stylesheet, options)
+        if warm is None:  # the build's own path, which reports what is wrong with the stylesheet
+            snapshot.print_html = snapshot.pipeline.html(checked, citations)
+        else:  # the same HTML without its <style>: the stylesheet comes parsed
+            context = brief_context(checked.outline, citations, "", checked.settings, checked.theme.name)
+            snapshot.print_html = render_html(self._environment(checked), context)
+        return render_pdf(snapshot.print_html, checked.theme, self.workspace.root, warm or options).data
 
-def _fingerprint(folder: Path) -> tuple:
+
+def _asset_url(assets: dict[str, tuple[str, bytes]], path: Path, data: bytes) -> str:
+    """Serve a font or image of the brief at a URL named by its hash (the browser keeps it)."""
+    name = hashlib.sha256(data).hexdigest()[:32] + path.suffix.lower()
+    assets[name] = (media_type(path), data)
+    return f"/_/asset/{name}"
+
+
+def item_passages(notes: list[CiteGroup], passages: dict[int, Passage],
+                  resolver: Resolver) -> dict[tuple[int, int], Passage]:
+    """The passage of each source a note cites, by (note, item): the first source's printed or pulled
+    passage, and the evidence words of any source cited with them (`[@a, para. 2; @b "words"]`)."""
+    found = {}
+    for group in notes:
+        for k, item in enumerate(group.items):
+            if k == 0 and group.number in passages:
+                found[(group.number, k)] = passages[group.number]
+            elif item.evidence is not None and item.source_id:
+                try:
+                    found[(group.number, k)] = resolver.index(resolver.corpus.find(item.source_id)).find_unique(
+                        item.evidence)
+                except (QuotationNotFound, QuotationAmbiguous, OccurrenceMissing):  # reported by the check
+                    continue
+    return found
+
+
+def fingerprint(folder: Path) -> tuple:
     """Every file below `folder` with its size and modification time: changes when any file does."""
     if not folder.is_dir():
         return ()

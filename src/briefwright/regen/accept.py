@@ -28,6 +28,8 @@ from ..workspace import write_atomically
 WRAP = 88
 # the numbers of a locator: `para. 12`, `paras. 12–13` (the forms prose.LOCATOR reads)
 LOCATOR_NUMBERS = re.compile(r"(?:paras?\.|paragraphs?|¶)\s*(\d+(?:\s*[-–—]\s*\d+)?)", re.IGNORECASE)
+# a page locator, `p. 41`, `pp. 41–42` (the forms prose.PAGE_LOCATOR reads), rewritten whole
+PAGE_LOCATOR = re.compile(r"\b(?:pp?\.|pages?)\s*[0-9A-Za-z]+(?:\s*[-–—]\s*[0-9A-Za-z]+)?", re.IGNORECASE)
 
 
 @dataclass
@@ -55,8 +57,8 @@ def planned_rewrites(outline: Outline, lock, resolver) -> tuple[list[Rewrite], l
             first, last = drift.paragraphs
             rewrites.append(_number_rewrite(citation, first, last))
         elif citation.kind == "locator":
-            if drift.kind in ("moved", "edited") and drift.paragraphs != [drift.record.first, drift.record.last]:
-                rewrites.append(_locator_rewrite(citation, *drift.paragraphs))
+            if drift.kind in ("moved", "edited") and drift.relocated:
+                rewrites.append(_locator_rewrite(citation, drift))
         elif drift.kind == "edited" and citation.passage is None:
             rewrite, reason = _text_rewrite(citation, drift)
             if rewrite is None:
@@ -74,13 +76,17 @@ def _number_rewrite(citation: OutlineCitation, first: int, last: int) -> Rewrite
     return Rewrite(citation.position, 0, old, new, f"paragraph {old} → {new}")
 
 
-def _locator_rewrite(citation: OutlineCitation, first: int, last: int) -> Rewrite:
-    """`para. 12` → `para. 13` (or a range) where the citation's locator stands in the prose."""
-    value = citation.prose
-    match = LOCATOR_NUMBERS.search(value, citation.item.offset)
-    new = str(first) if first == last else f"{first}–{last}"
-    return Rewrite(citation.position, match.start(1), match[1], new,
-                   f"locator {match[1]} → {new} ({citation.item.source_id})")
+def _locator_rewrite(citation: OutlineCitation, drift: Drift) -> Rewrite:
+    """`para. 12` → `para. 13`, or `p. 41` → `p. 42` (or a range), where the citation's locator stands."""
+    value, offset = citation.prose, citation.item.offset
+    if drift.by_page:
+        match = PAGE_LOCATOR.search(value, offset)
+        old, new, start = match[0], drift.locator, match.start()
+    else:
+        match = LOCATOR_NUMBERS.search(value, offset)
+        first, last = drift.paragraphs
+        old, new, start = match[1], str(first) if first == last else f"{first}–{last}", match.start(1)
+    return Rewrite(citation.position, start, old, new, f"locator {old} → {new} ({citation.item.source_id})")
 
 
 def _text_rewrite(citation: OutlineCitation, drift: Drift) -> tuple[Rewrite | None, str]:

@@ -12,6 +12,11 @@ today's source, by its exact characters and its context, and put in one class:
   the paragraphs;
 - gone: nothing close remains: the build fails, naming the old paragraph and text.
 
+In a paged source (page lines `\f41`) a quotation's place is its page, as its note
+prints it: one that moved to another page is "moved from p. 41 to p. 42", and one
+that only changed paragraph on the same page is unchanged. What the outline numbers
+by paragraph (`paragraph: 6`, `para. 6`) is still compared by paragraph.
+
 `record_citations` makes the records a lock stores; `classify` compares one record
 with a source; `review_drift` applies both to an outline during a check, reporting
 at the quotation's line and column.
@@ -19,6 +24,7 @@ at the quotation's line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -27,13 +33,14 @@ from .lock import CONTEXT_CHARS, CitationRecord, FileHashes, Lock
 from ..outline.reader import Outline, Quote
 from ..outline.prose import CiteGroup, CiteItem
 from ..verify.matcher import SourceIndex, normalise
-from ..corpus.passages import Passage, paragraph_label
+from ..corpus.passages import Passage, page_label, paragraph_label
 
 CLASSES = ("unchanged", "moved", "edited", "ambiguous", "gone")
 NUMBERED = ("paragraphs", "locator")  # citations whose paragraph numbers are written in the outline
 EDITED_SIMILARITY = 0.6         # between the same context, a passage at least this similar is "edited"
 EDITED_WITHOUT_CONTEXT = 0.85   # with the context changed too, the nearest passage must be this similar
 CONTEXT_SIMILARITY = 0.7
+PAGE_LOCATOR_TYPED = re.compile(r"pp?\. ")  # how an explicit page locator's words are recorded: `p. 41`
 
 
 @dataclass
@@ -46,21 +53,51 @@ class Drift:
     new_text: str | None = None                 # edited: today's passage
     position: Position | None = None            # in the outline, when known
     accepted: bool = False
+    pages: list[str] = field(default_factory=list)  # in a paged source: the page of each of `paragraphs`
+
+    @property
+    def by_page(self) -> bool:
+        """Whether its place is a page: a quotation (or page locator) of a source paged then and now."""
+        record = self.record
+        if not record.pages or (self.paragraphs and not self.pages):
+            return False
+        return record.kind in ("quotation", "text", "from-to") or bool(PAGE_LOCATOR_TYPED.match(record.typed))
+
+    @property
+    def was(self) -> str:
+        """Where the last build found it: `p. 41` or `para. 7`."""
+        return self.record.pages if self.by_page else paragraph_label(self.record.first, self.record.last)
 
     @property
     def locator(self) -> str:
-        return paragraph_label(self.paragraphs[0], self.paragraphs[-1]) if self.paragraphs else ""
+        """Where it is now: `p. 42` or `para. 8` (empty if gone)."""
+        if not self.paragraphs:
+            return ""
+        if self.by_page:
+            return _pages_label(self.pages[0], self.pages[-1])
+        return paragraph_label(self.paragraphs[0], self.paragraphs[-1])
+
+    @property
+    def relocated(self) -> bool:
+        """Whether it now stands somewhere else than the last build found it."""
+        return bool(self.paragraphs) and self.locator != self.was
+
+    def _places(self) -> str:
+        if self.by_page:
+            labels = list(dict.fromkeys(self.pages))
+            return ("p. " if len(labels) == 1 else "pp. ") + ", ".join(labels)
+        return "paras. " + ", ".join(map(str, sorted(set(self.paragraphs))))
 
     def message(self) -> str:
-        record = self.record
-        old = paragraph_label(record.first, record.last)
+        record, old = self.record, self.was
         quoted = f"“{shorten(record.text.replace(chr(10), ' '))}”"
         if self.kind == "moved":
+            if self.by_page:
+                return f"moved: {quoted} in {record.source} moved from {old} to {self.locator}"
             return f"moved: {quoted} in {record.source} is now {self.locator} (was {old})"
         if self.kind == "ambiguous":
-            places = ", ".join(map(str, sorted(set(self.paragraphs))))
             return (f"ambiguous: {quoted} now occurs {len(self.paragraphs)} times in {record.source} "
-                    f"(paras. {places}); it was in {old}: quote more words so that it occurs once")
+                    f"({self._places()}); it was in {old}: quote more words so that it occurs once")
         if self.kind == "gone":
             return f"gone: {quoted} ({record.source}, {old}) is no longer in the source, nor anything close to it"
         if self.kind == "edited":
@@ -70,10 +107,17 @@ class Drift:
         return f"unchanged: {quoted}"
 
     def as_data(self) -> dict:
-        return {"class": self.kind, "source": self.record.source, "kind": self.record.kind,
+        data = {"class": self.kind, "source": self.record.source, "kind": self.record.kind,
                 "text": self.record.text, "was": [self.record.first, self.record.last],
                 "now": [self.paragraphs[0], self.paragraphs[-1]] if self.paragraphs else None,
                 "new_text": self.new_text, "position": str(self.position) if self.position else None}
+        if self.by_page:
+            data |= {"was_pages": self.was, "now_pages": self.locator or None}
+        return data
+
+
+def _pages_label(first: str, last: str) -> str:
+    return f"p. {first}" if first == last else f"pp. {first}–{last}"
 
 
 # -- recording -------------------------------------------------------------------
@@ -113,10 +157,17 @@ def outline_citations(outline: Outline) -> list[OutlineCitation]:
                 where = block.where(group.quotation_offset)
                 found.append(OutlineCitation("quotation", group.items[0].key, group.quotation, where,
                                              group.passage, group=group))
-            found += [OutlineCitation("locator", item.key, "{}-{}".format(*item.paragraphs), block.where(item.offset),
+            found += [OutlineCitation("locator", item.key, _locator_typed(item), block.where(item.offset),
                                       None, group=group, item=item, prose=block.text)
-                      for item in group.items if item.explicit and item.paragraphs]
+                      for item in group.items if item.explicit and (item.paragraphs or item.pages)]
     return found
+
+
+def _locator_typed(item: CiteItem) -> str:
+    """What identifies an explicit locator: its pages as written (`p. 41`), or its paragraphs (`12-12`)."""
+    if item.pages is not None:
+        return _pages_label(*item.pages)
+    return "{}-{}".format(*item.paragraphs)
 
 
 def _quote_form(quote: Quote) -> tuple[str | None, str, str]:
@@ -146,7 +197,8 @@ def record_citations(outline: Outline, index_of) -> list[CitationRecord]:
         records.append(CitationRecord(
             citation.kind, citation.key, citation.typed, passage.source_id, passage.first, passage.last, text,
             index.text[max(0, start - CONTEXT_CHARS):start], index.text[end:end + CONTEXT_CHARS],
-            places.index(start) + 1 if start in places else 1, max(1, len(places))))
+            places.index(start) + 1 if start in places else 1, max(1, len(places)),
+            page_label(index.source, passage.first, passage.last) or ""))
     return records
 
 
@@ -158,17 +210,25 @@ def classify(record: CitationRecord, index: SourceIndex) -> Drift:
     places = _occurrences(index, view)
     if places and len(places) == record.occurrences:
         start = places[record.occurrence - 1]
-        paragraphs = [index.paragraph_of[start], index.paragraph_of[start + len(view) - 1]]
-        same = paragraphs == [record.first, record.last]
-        return Drift(record, "unchanged" if same else "moved", paragraphs)
+        drift = _found(record, index, "moved", [index.paragraph_of[start], index.paragraph_of[start + len(view) - 1]])
+        drift.kind = "moved" if drift.relocated else "unchanged"
+        return drift
     if places:
-        return Drift(record, "ambiguous", [index.paragraph_of[p] for p in places])
+        return _found(record, index, "ambiguous", [index.paragraph_of[p] for p in places])
     span = _between_same_context(record, index, view) or _nearest_similar(record, index, view)
     if span is None:
         return Drift(record, "gone")
     start, end = span
-    return Drift(record, "edited", [index.paragraph_of[start], index.paragraph_of[end - 1]],
-                 "\n".join(index.printed(start, end)))
+    return _found(record, index, "edited", [index.paragraph_of[start], index.paragraph_of[end - 1]],
+                  "\n".join(index.printed(start, end)))
+
+
+def _found(record: CitationRecord, index: SourceIndex, kind: str, paragraphs: list[int],
+           new_text: str | None = None) -> Drift:
+    """A drift whose text stands today in `paragraphs`, with their pages if the source is paged."""
+    source = index.source
+    pages = [source.paragraph(number).page for number in paragraphs] if source.paged else []
+    return Drift(record, kind, paragraphs, new_text, pages=pages)
 
 
 def _view(text: str) -> str:
@@ -304,10 +364,12 @@ def _names_its_passage_now(citation: OutlineCitation, records: dict[tuple, list[
     index = resolver.index(source)
     start, end = index.paragraphs(*numbers).span
     today = "\n".join(index.printed(start, end))
+    by_page = bool(PAGE_LOCATOR_TYPED.match(citation.typed))
     for identity, candidates in records.items():
         if identity[:2] == (citation.kind, citation.key):
             for record in candidates:
-                if record.text == today and [record.first, record.last] != list(numbers):
+                elsewhere = record.pages != citation.typed if by_page else [record.first, record.last] != list(numbers)
+                if record.text == today and elsewhere:
                     candidates.remove(record)
                     return True
     return False
@@ -319,10 +381,8 @@ def _report(drift: Drift, citation: OutlineCitation, log: ProblemLog) -> None:
     if drift.kind == "moved" and not numbered:
         return  # reported by the build; resolution has re-anchored it
     log.problems[:] = [p for p in log.problems if not (p.severity == "error" and p.position == where)]
-    if drift.kind == "moved" or (numbered and drift.accepted and drift.paragraphs != [drift.record.first,
-                                                                                      drift.record.last]):
-        said = paragraph_label(drift.record.first, drift.record.last)
-        log.error(where, f"{drift.message()}: the outline still says {said}; "
+    if drift.kind == "moved" or (numbered and drift.accepted and drift.relocated):
+        log.error(where, f"{drift.message()}: the outline still says {drift.was}; "
                   "run briefwright build --accept to update it")
     elif not drift.accepted:
         log.error(where, drift.message())

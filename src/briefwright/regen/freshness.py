@@ -90,6 +90,8 @@ class FreshnessChecker:
             if self.hash(self.places.local(source["file"])) != source["sha256"]:
                 reasons.append(f"source {source_id}")
         catalog = self.catalog
+        if catalog is not None:
+            reasons += self._extractor_reasons(lock)
         for source_id, digest in sorted(lock.catalog.items()):
             if catalog is None or entry_hash(self._entry(source_id, lock)) != digest:
                 reasons.append(f"catalog entry {source_id}")
@@ -103,6 +105,17 @@ class FreshnessChecker:
         if lock.options != options_record(self.options):
             reasons.append("options")
         reasons += self._pdf_reasons(outline, lock)
+        return reasons
+
+    def _extractor_reasons(self, lock: Lock) -> list[str]:
+        """A cited source whose text another extractor (or version) has made since: `extractor of X (a → b)`."""
+        reasons = []
+        for source_id in sorted(lock.catalog):
+            entry = self._entry(source_id, lock) or {}
+            today = entry.get("extractor") if isinstance(entry.get("extractor"), str) else None
+            recorded = lock.extractors.get(source_id)
+            if today != recorded and (today or recorded):
+                reasons.append(f"extractor of {source_id} ({recorded or 'none'} → {today or 'none'})")
         return reasons
 
     def _entry(self, source_id: str, lock: Lock) -> dict | None:

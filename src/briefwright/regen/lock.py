@@ -3,7 +3,8 @@
 A lock is JSON (indent 2, sorted keys, one line per value) so that it reads well in
 code review. It holds the SHA-256 of every input that shapes the PDF (the outline,
 each cited source file, the catalog entries used, every theme file actually read,
-the CSL style, the images and CSV files of figures, tables and charts), the versions and build options, the hash of the PDF written, and
+the CSL style, the images and CSV files of figures, tables and charts), the versions and build options, the extractor (name and version)
+that made the text of each cited source imported with `add`, the hash of the PDF written, and
 for each citation the passage it resolved to: paragraphs, exact source characters
 and about 32 characters of context either side. Paths inside the workspace are
 relative to it; built-in files are written `builtin:…` (themes) or `csl:…` (styles)
@@ -51,6 +52,7 @@ class CitationRecord:
     after: str
     occurrence: int = 1   # which occurrence of `text` in the source it was
     occurrences: int = 1  # of how many
+    pages: str = ""       # in a paged source: the pages of the passage, `p. 41` or `pp. 41–42`
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -74,13 +76,16 @@ class Lock:
     options: dict = field(default_factory=dict)
     citations: list[CitationRecord] = field(default_factory=list)
     outputs: dict[str, dict] = field(default_factory=dict)  # edition ("html", "docx") → {"path", "sha256"}
+    extractors: dict[str, str] = field(default_factory=dict)  # imported source id → what extracted its text
 
     def to_text(self) -> str:
         data = {"briefwright-lock": LOCK_FORMAT, **asdict(self)}
-        if not self.outputs:  # a PDF-only build writes the lock as before
-            del data["outputs"]
-        if not self.data:     # and so does a brief without figures, tables or charts
-            del data["data"]
+        for optional in ("outputs", "extractors", "data"):  # written only when there is something: old locks keep
+            if not data[optional]:                      # their bytes (PDF only; hand-made sources; no figures)
+                del data[optional]
+        for record in data["citations"]:  # pages only where a source is paged: other locks keep their bytes
+            if not record["pages"]:
+                del record["pages"]
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @classmethod
@@ -112,8 +117,9 @@ _SHAPE = {
     "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
     "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
     "data?": ("list", _FILE),
-    "outputs?": ("each", {"path": _TEXT, "sha256": _TEXT}),
-    "citations": ("list", {name: (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
+    "outputs?": ("each", {"path": _TEXT, "sha256": _TEXT}), "extractors?": ("each", _TEXT),
+    "citations": ("list", {name + ("?" if name == "pages" else ""):
+                           (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)
                            for name in CitationRecord.__dataclass_fields__}),
 }
 

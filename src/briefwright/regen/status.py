@@ -57,7 +57,7 @@ def brief_status(workspace: Workspace, outlines: list[Path], options: BuildOptio
             continue
         if corpus is None:
             try:
-                corpus = load_corpus(workspace)
+                corpus = load_corpus(workspace, lazy=True)  # only the changed sources are read
             except BriefwrightError:
                 break  # the catalog is broken: `build` and `check` say how
         report.drifts = quotation_drift(lock, changed, corpus)

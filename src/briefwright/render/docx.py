@@ -45,12 +45,22 @@ class PlaceholderNotes(Notes):
 def render_docx(outline: Outline, citations: FormattedCitations, theme: Theme, settings: ThemeSettings,
                 loaded: list[tuple[str | None, Path]] | None = None) -> bytes:
     """Return the .docx of a resolved brief; with `loaded`, note every theme file read."""
+    return start_docx(outline, citations, theme, settings, loaded).result()
+
+
+def start_docx(outline: Outline, citations: FormattedCitations, theme: Theme, settings: ThemeSettings,
+               loaded: list[tuple[str | None, Path]] | None = None) -> "DocxJob":
+    """Render the Word edition's HTML and start pandoc on it; `result()` waits for the document.
+
+    pandoc runs in its own process while the caller goes on (a build lays out the PDF
+    meanwhile): no thread of ours waits on it, so it never competes for the GIL.
+    """
     context = brief_context(outline, citations, "", settings, theme.name, PlaceholderNotes(citations.notes))
     body = render_html(environment(theme, loaded), context, DOCX_TEMPLATE)
     notes_html = "".join(f'<div class="bw-note-text" data-note="{n}">{text}</div>'
                          for n, text in enumerate(citations.notes, start=1))
     document = body.replace("</body>", notes_html + "</body>")
-    return _write_docx(document, _metadata(outline), reference_docx(theme, settings, loaded))
+    return DocxJob(document, _metadata(outline), reference_docx(theme, settings, loaded))
 
 
 def reference_docx(theme: Theme, settings: ThemeSettings, loaded: list | None = None) -> Path | None:
@@ -81,15 +91,37 @@ def _metadata(outline: Outline) -> list[str]:
     return [f"--metadata={key}:{value}" for key, value in values if value]
 
 
-def _write_docx(html: str, metadata: list[str], reference: Path | None) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="briefwright-docx-") as folder:
-        out = Path(folder) / "brief.docx"
+class DocxJob:
+    """pandoc writing one Word edition, from an HTML file in a temporary folder of its own."""
+
+    def __init__(self, html: str, metadata: list[str], reference: Path | None):
+        self._folder = tempfile.TemporaryDirectory(prefix="briefwright-docx-")
+        folder = Path(self._folder.name)
+        (folder / "brief.html").write_text(html, encoding="utf-8")
+        self._out, self._errors = folder / "brief.docx", open(folder / "errors.txt", "wb")
         command = [str(pandoc_path()), "--sandbox", "--from=html", "--to=docx", f"--lua-filter={NOTES_FILTER}",
-                   f"--output={out}", *metadata]
+                   f"--output={self._out}", *metadata]
         if reference is not None:
             command.append(f"--reference-doc={reference}")
-        result = subprocess.run(command, input=html.encode("utf-8"), capture_output=True, timeout=120)
-        if result.returncode != 0:
-            first_line = (result.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-            raise CitationError(f"pandoc failed to write the Word edition: {first_line}")
-        return out.read_bytes()
+        self._process = subprocess.Popen([*command, str(folder / "brief.html")], stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=self._errors)
+
+    def result(self) -> bytes:
+        """The document's bytes, once pandoc has written it (raises CitationError if pandoc failed)."""
+        try:
+            returncode = self._process.wait(timeout=120)
+            if returncode != 0:
+                message = (self._out.with_name("errors.txt").read_text("utf-8", "replace").strip().splitlines()
+                           or ["no message"])[0]
+                raise CitationError(f"pandoc failed to write the Word edition: {message}")
+            return self._out.read_bytes()
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop pandoc if it still runs, and remove the temporary folder."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._errors.close()
+        self._folder.cleanup()

@@ -180,6 +180,8 @@ class PdfOptions:
     variant: str | None = None        # None, "ua-1" or "a-3b" (see PDF_VARIANTS)
     epoch: int = 0                    # seconds since 1970: the outline's date stands in for the clock
     attachments: Attachments | None = None  # for a-3b
+    fonts: FontConfiguration | None = None  # a warm DeclaredFonts to reuse (the preview's); None: a new one
+    stylesheets: tuple = ()           # parsed CSS objects (made with `fonts`) laid out with the HTML
 
 
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b"}
@@ -196,7 +198,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     weasyprint_fix.apply()
     theme_base = workspace_root / "templates" / theme.name
     fetcher = LocalFetcher(theme, theme_base, workspace_root)
-    fonts = _DeclaredFonts()
+    fonts = options.fonts or DeclaredFonts()
     variant = PDF_VARIANTS.get(options.variant or "")
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
@@ -205,7 +207,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
         with _fixed_clock(options.epoch):
             source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
             hyphenation.prepare(source.etree_element)
-            layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant})
+            layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
+                                      "stylesheets": list(options.stylesheets)})
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
                                              pdf_variant=variant, attachments=_attachments(files, options.epoch),
@@ -233,7 +236,7 @@ def _stylesheet_names(theme: Theme) -> dict[str, str]:
             for path in theme.stylesheets()}
 
 
-class _DeclaredFonts(FontConfiguration):
+class DeclaredFonts(FontConfiguration):
     """A font configuration that remembers each face declared with @font-face, and its characters."""
 
     def __init__(self):

@@ -1,4 +1,4 @@
-"""Listing themes and `templates init`: a new theme folder that extends another, ready to edit."""
+"""Listing and describing themes (`templates list|show`), and `templates init`: a new theme folder that extends another."""
 
 from __future__ import annotations
 
@@ -29,6 +29,35 @@ def list_themes(workspace: Workspace) -> list[ThemeInfo]:
         infos.append(ThemeInfo(name, layer.origin, layer.extends.value if layer.extends else None,
                                layer.description))
     return infos
+
+
+def theme_table(workspace: Workspace) -> list[str]:
+    """`templates list`: one line per theme, in columns: name, origin, what it extends, description."""
+    rows = [(t.name, t.origin, f"extends {t.extends}" if t.extends else "-", t.description or "")
+            for t in list_themes(workspace)]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, [*widths, 0])).rstrip() for row in rows]
+
+
+def theme_description(workspace: Workspace, name: str) -> list[str]:
+    """`templates show`: the theme's chain, then every setting with its value and where it comes from."""
+    log = ProblemLog()
+    theme = find_theme(name, workspace, log)
+    settings = resolve_settings(theme, log=log)
+    log.raise_if_errors()
+    lines = [f"{theme.name}: " + " → ".join(f"{layer.name} ({layer.origin})" for layer in theme.layers)]
+    width = max(map(len, settings.values))
+    lines += [f"  {setting:<{width}}  {_shown(value.value):<28}  {value.origin}"
+              for setting, value in settings.values.items()]
+    return lines
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def init_theme(workspace: Workspace, name: str, base: str) -> list[Path]:

@@ -74,6 +74,11 @@ def text_fragment_link(url: str, text: str) -> str:
     return f"{url.split('#', 1)[0]}#:~:text={fragment}"
 
 
+def is_web_address(url) -> bool:
+    """Whether a catalog `URL` is an http(s) address: a deep link is never `javascript:`, `file:` or `data:`."""
+    return isinstance(url, str) and re.match(r"https?://[^\s/]", url, re.I) is not None
+
+
 def note_passages(outline: Outline) -> dict[int, Passage]:
     """Each note's passage: the printed quotation of a prose note, the pulled passage of a block quotation."""
     passages = {}
@@ -92,7 +97,7 @@ def deep_links(outline: Outline, corpus: Corpus, settings: ThemeSettings) -> dic
     links = {}
     for number, passage in note_passages(outline).items():
         url = (corpus.find(passage.source_id).entry or {}).get("URL")
-        if url:
+        if is_web_address(url):
             links[number] = text_fragment_link(url, passage.text)
     return links
 

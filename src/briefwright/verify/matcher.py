@@ -129,10 +129,10 @@ class SourceIndex:
 
     # -- searching -------------------------------------------------------
 
-    def find_all(self, quotation: str) -> list[Passage]:
-        """Return every occurrence of `quotation` (with elisions and insertions)."""
+    def find_all(self, quotation: str, ignore_case: bool = False) -> list[Passage]:
+        """Return every occurrence of `quotation` (with elisions and insertions); `ignore_case` for search."""
         pieces = parse_quotation(quotation)
-        pattern = _pattern(pieces)
+        pattern = _pattern(pieces, re.IGNORECASE if ignore_case else 0)
         if pattern is None:
             return []
         return [self._printed_match(match, pieces) for match in self._matches(pattern)]
@@ -257,7 +257,7 @@ def _space_after(pieces: list[_Piece], index: int) -> bool:
     return index + 1 < len(pieces) and pieces[index + 1].value.startswith((" ", "\u00a0"))
 
 
-def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
+def _pattern(pieces: list[_Piece], flags: int = 0) -> re.Pattern | None:
     """Compile quotation pieces into a regular expression over the normalised view.
 
     Each text fragment is a capturing group; an elision matches anything within
@@ -283,7 +283,7 @@ def _pattern(pieces: list[_Piece]) -> re.Pattern | None:
             before = boundary_before(text[0]) if _edge(pieces, index, -1) else ""
             after = boundary_after(text[-1]) if _edge(pieces, index, +1) else ""
             parts.append(f"{before}({re.escape(text)}){after}")
-    return re.compile("".join(parts))
+    return re.compile("".join(parts), flags)
 
 
 def _fragments(pieces: list[_Piece]) -> list[int]:

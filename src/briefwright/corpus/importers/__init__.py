@@ -55,7 +55,7 @@ CONTENT_TYPE_KINDS = {"text/html": "html", "application/xhtml+xml": "html", "app
 SUPPORTED = "a saved web page (.html, .htm), a .pdf, a .docx, a .md or a .txt"
 
 
-PDF_LAYOUT = "briefwright pdf layout 1"   # bump when pdf.py's reading of pages changes
+PDF_LAYOUT = "briefwright pdf layout 2"   # bump when pdf.py's reading of pages changes
 
 
 def extractor_of(tool: str) -> str:

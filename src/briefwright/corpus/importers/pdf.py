@@ -7,7 +7,8 @@ pages), drops footnote calls (small raised digits), reads two-column pages
 column by column (a full-width line, such as a title, closes the columns above
 it), joins lines into paragraphs (a new one after a vertical gap, a first-line
 indent, a change of type size or a short last line), joins words hyphenated at
-line ends and expands ligatures. Each page starts with a line `\\f<label>`, the
+line ends (keeping the hyphen of a compound, see `_settle_hyphens`) and expands
+ligatures. Each page starts with a line `\\f<label>`, the
 label from /PageLabels, else the page's number. A paragraph that runs over a page
 break is split there, so that each part carries its own page.
 """
@@ -26,6 +27,15 @@ from .metadata import csl_authors, csl_date, split_names
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
              "\ufb05": "st", "\ufb06": "st"}
 LINE_END_HYPHENS = ("\u2010", "\u00ad", "\x02", "\ufffe", "-")
+SOFT_HYPHENS = ("\u00ad", "\ufffe")   # only ever the typesetter's: always dropped (pdfium's \x02 may be either)
+OPEN_HYPHEN = "\ue000"   # a line-end hyphen before a lower-case letter, settled once the whole text is read
+OPEN_JOIN = re.compile(r"(\w+)" + OPEN_HYPHEN + r"(\w+)")
+WORD = re.compile(r"\w+(?:[-\u2010]\w+)*")
+# prefixes that keep their hyphen before a word the document uses on its own (non-aligned, co-operation);
+# `self` keeps it before any word but the suffixes of selfish, selfless, selfsame, selfhood
+HYPHENED_PREFIXES = {"self", "non", "co", "ex", "anti", "pro", "pre", "post", "quasi", "semi", "multi", "neo",
+                     "cross", "counter", "vice", "well", "all", "half"}
+SELF_SUFFIXES = {"ish", "ishly", "ishness", "less", "lessly", "lessness", "same", "hood"}
 OUTER_BAND = 0.09          # the top and bottom 9% of a page hold running heads and folios
 UNMAPPED = ("\x00", "\ufffd")
 NOTE_NUMBER = re.compile(r"\d+[.)]?\s")
@@ -67,7 +77,7 @@ def extract(data: bytes, name: str) -> Extracted:
         out.append(PAGE_MARK + label)
         out.extend(_paragraphs(_reading_order(body, size[0])))
     _join_words_over_page_breaks(out)
-    return Extracted(out, metadata, extractor_of("pypdfium2"))
+    return Extracted(_settle_hyphens(out), metadata, extractor_of("pypdfium2"))
 
 
 def _open(pypdfium2, data: bytes, name: str):
@@ -272,14 +282,41 @@ def _expand(text: str) -> str:
 def _join(paragraph: str, text: str) -> str:
     """Append a line, joining a word hyphenated at the previous line's end.
 
-    Before a lower-case letter the hyphen is the typesetter's and goes; before a
-    capital (Nagorno-/Karabakh) it is the word's own and stays.
+    A soft hyphen goes. Before a capital (Nagorno-/Karabakh) the hyphen is the
+    word's own and stays. Before a lower-case letter it may be either (defini-/tions,
+    self-/defence): it is marked OPEN_HYPHEN, for `_settle_hyphens` to decide.
     """
     if not paragraph:
         return text
     if paragraph[-1] in LINE_END_HYPHENS and len(paragraph) > 1 and paragraph[-2].isalpha():
-        return paragraph[:-1] + ("" if text[:1].islower() else "-") + text
+        if paragraph[-1] in SOFT_HYPHENS:
+            return paragraph[:-1] + text
+        return paragraph[:-1] + (OPEN_HYPHEN if text[:1].islower() else "-") + text
     return paragraph + " " + text
+
+
+def _settle_hyphens(lines: list[str]) -> list[str]:
+    """Decide each line-end hyphen before a lower-case letter, with the document as dictionary.
+
+    Joined when the document writes the word solid elsewhere (`relationship`); kept
+    when it writes it hyphenated elsewhere (`well-known`), or when the first part is
+    a prefix that keeps its hyphen (`self-defence`; `non-aligned` where `aligned` is a
+    word of the document); otherwise joined (`defini-tions`, `ex-ample`).
+    """
+    words = Counter(part.lower().replace("\u2010", "-") for line in lines
+                    for word in WORD.findall(OPEN_JOIN.sub(" ", line))   # the words split at line ends left out
+                    for part in [word, *re.split("[-\u2010]", word)])
+
+    def settle(match: re.Match) -> str:
+        first, second = match[1], match[2]
+        prefix, rest = first.lower(), second.lower()
+        if words[prefix + rest]:
+            return first + second
+        compound = words[f"{prefix}-{rest}"] or (prefix == "self" and rest not in SELF_SUFFIXES) or \
+            (prefix in HYPHENED_PREFIXES and words[rest] > 0)
+        return f"{first}-{second}" if compound else first + second
+
+    return [OPEN_JOIN.sub(settle, line).replace(OPEN_HYPHEN, "") for line in lines]
 
 
 def _metadata(info: dict) -> dict:

@@ -7,12 +7,15 @@
   const status = document.getElementById("status");
   const pdfLink = document.getElementById("show-pdf");
   let shownVersion = -1;
-  let showing = "html";
+  let shownPdf = -1;        // the version whose PDF the pane shows (-1: it shows the HTML)
+  let wantPdf = false;      // the reader chose the PDF: each new version shows as HTML, then as PDF once laid out
 
-  document.getElementById("show-html").addEventListener("click", () => { showing = "html"; });
+  document.getElementById("show-html").addEventListener("click", () => { wantPdf = false; shownPdf = -1; });
   pdfLink.addEventListener("click", (event) => {
-    if (pdfLink.getAttribute("aria-disabled") === "true") { event.preventDefault(); return; }
-    showing = "pdf";
+    event.preventDefault();
+    if (pdfLink.getAttribute("aria-disabled") === "true") return;
+    wantPdf = true;
+    refresh().catch((e) => { status.textContent = String(e); });
   });
 
   function keepScroll(frame, url) {
@@ -39,13 +42,18 @@
       : `${state.problems ? "problems: the brief is not shown" : ""}`;
     document.body.dataset.version = state.version;
     document.body.dataset.pdf = state.pdf;
-    if (state.ok && state.version !== shownVersion) {
+    if (!state.ok) return;
+    if (ready && wantPdf) {
+      if (shownPdf !== state.version) {
+        shownVersion = shownPdf = state.version;
+        brief.src = "/brief.pdf?v=" + state.version;
+      }
+    } else if (state.version !== shownVersion || shownPdf !== -1) {
       shownVersion = state.version;
+      shownPdf = -1;
       keepScroll(brief, "/brief.html?v=" + state.version);
-      showing = "html";
-    } else if (state.ok && ready && showing === "pdf") {
-      brief.src = pdfLink.href;
     }
+    document.body.dataset.showing = shownPdf === state.version ? "pdf" : "html";
   }
 
   const events = new EventSource("/events");

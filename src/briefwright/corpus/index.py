@@ -1,0 +1,334 @@
+"""The search index: SQLite FTS5 over the corpus's paragraphs, kept in the workspace's .briefwright/.
+
+The index is a cache, never the truth. It only proposes paragraphs that may hold
+the words searched for, best first (bm25); lookup.py verifies every one against
+the source file itself with the quotation matcher before showing it, so a stale
+index can cost time but never a wrong passage.
+
+What is indexed: each paragraph's words, as the matcher sees them (its normalised
+view: NFC, quotes and dashes folded), cut into runs of letters and runs of digits
+and lower-cased. A quotation can only match where each of its words is such a run
+(it starts and ends on word boundaries), so the index never misses a paragraph the
+matcher would find, whatever the case.
+
+Kept in step incrementally: a file whose size and mtime are unchanged is not read;
+one whose content hash is unchanged is not re-indexed. A file modified in the last
+few seconds is read and hashed again next time (an edit within one mtime tick
+could otherwise keep both). An index that is corrupt or
+was written by another version is rebuilt, with a warning. SQLite's WAL lets any
+number of readers work while one process writes; writers take turns
+(`BEGIN IMMEDIATE`). Where .briefwright/ cannot be written, `open_index` returns
+None and callers scan the corpus instead.
+
+`SearchBackend` is the interface the rest of briefwright uses; `FtsIndex` is its
+only implementation. Another engine (a server's full-text search) would implement
+the same two methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..verify.matcher import normalise, parse_quotation
+from ..workspace import MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
+from .sources import Source, corpus_file_names
+
+INDEX_FOLDER = ".briefwright"
+INDEX_FILE = "index.sqlite3"
+INDEX_VERSION = "1"           # bump when what is indexed, or how, changes
+WORD = re.compile(r"\d+|[^\W\d_]+")
+ROWS_PER_FILE = 1 << 32       # a paragraph's rowid is file id × this + its number
+BUSY_SECONDS = 60.0           # how long a writer waits for another one
+RACY_NS = 3_000_000_000       # a file changed this recently may change again within one mtime tick
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, name TEXT UNIQUE, size INTEGER, "
+    "mtime_ns INTEGER, sha256 TEXT)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs USING fts5(words, tokenize='ascii')",
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A paragraph that may contain the words searched for (not yet verified)."""
+
+    file: str        # the corpus file's name in seeds/
+    paragraph: int   # its number, from 1
+
+
+@dataclass
+class UpdateReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+Progress = Callable[[int, int], None]  # (files indexed so far, files to index)
+
+
+class SearchBackend(Protocol):
+    """What search needs from an index: keeping it in step, and candidates for words.
+
+    `update` brings the index in step with the corpus files named (in seeds/)
+    and forgets every other file. `search` returns the paragraphs that may
+    contain `words` (a quotation: `...` elisions and `[insertions]` allowed), best
+    first, restricted to `files` when given. It may return paragraphs that do not
+    hold the words (they are verified afterwards), but must never leave one out.
+    """
+
+    def update(self, files: Iterable[str], progress: Progress | None = None) -> UpdateReport: ...
+
+    def search(self, words: str, files: Iterable[str] | None = None) -> Iterable[Candidate]: ...
+
+
+def corpus_files(workspace: Workspace) -> list[str]:
+    """The names of the corpus files of `workspace` (in seeds/), sorted."""
+    return corpus_file_names(workspace.seeds)
+
+
+def index_words(text: str) -> str:
+    """A text's words as the index holds them: runs of letters or digits of its normalised view, lower-cased."""
+    view = text if unicodedata.is_normalized("NFC", text) else normalise(text)
+    return " ".join(WORD.findall(view.lower()))
+
+
+def paragraph_lines(text: str) -> list[str]:
+    """The paragraphs of a source text, as Source.paragraphs counts them (page lines, control characters)."""
+    return [paragraph.text for paragraph in Source("", Path(), text).paragraphs]
+
+
+def fts_query(words: str) -> str | None:
+    """The FTS5 query for a quotation: one phrase per fragment, all required; None if it has no words.
+
+    The matcher checks no word boundary beside an insertion (`[T]he`, `[X] 17`
+    matching in `2017`), so such an edge word is dropped at the start of a
+    fragment and taken as a prefix at its end.
+    """
+    pieces = parse_quotation(words)
+    phrases = []
+    for index, piece in enumerate(pieces):
+        if piece.kind != "text":
+            continue
+        tokens = index_words(piece.value).split()
+        if index > 0 and pieces[index - 1].kind == "insert":
+            tokens = tokens[1:]  # the matcher checks no word boundary beside an insertion
+        if tokens:
+            prefix = "*" if index + 1 < len(pieces) and pieces[index + 1].kind == "insert" else ""
+            phrases.append('"' + " ".join(tokens) + '"' + prefix)
+    return " AND ".join(phrases) or None
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be created or written here (e.g. a read-only workspace)."""
+
+
+class FtsIndex:
+    """The SQLite FTS5 index of one workspace's corpus (see the module docstring)."""
+
+    def __init__(self, workspace: Workspace, warn: Callable[[str], None]):
+        self.workspace, self.warn = workspace, warn
+        self.path = workspace.root / INDEX_FOLDER / INDEX_FILE
+        self.db = self._open()
+
+    # -- opening --------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            _ignore_in_git(self.path.parent)
+        except OSError as error:
+            raise IndexUnavailable(f"cannot create {INDEX_FOLDER}/: {error.strerror or error}") from None
+        try:
+            db = self._connect()
+            found = _stored_version(db)
+            if found == INDEX_VERSION:
+                return db
+            if found is not None:
+                db.close()
+                self.warn(f"the search index in {INDEX_FOLDER}/ is from another version of briefwright: rebuilding it")
+                return self._recreate()
+            return self._create(db)
+        except sqlite3.DatabaseError as error:
+            if _read_only(error):
+                raise IndexUnavailable(f"cannot write {INDEX_FOLDER}/{INDEX_FILE}: {error}") from None
+            self.warn(f"the search index in {INDEX_FOLDER}/ is damaged ({error}): rebuilding it")
+            return self._recreate()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _recreate(self) -> sqlite3.Connection:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return self._create(self._connect())
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+        db.execute("BEGIN IMMEDIATE")
+        if _stored_version(db) is None:  # another process may have created it meanwhile
+            for statement in SCHEMA:
+                db.execute(statement)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
+        db.execute("COMMIT")
+        return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- keeping in step -------------------------------------------------------
+
+    def update(self, files: Iterable[str], progress: Progress | None = None) -> UpdateReport:
+        """Bring the index in step with the files named; only changed files are read, only new content indexed."""
+        folder = self.workspace.seeds
+        on_disk = {name: os.path.join(folder, name) for name in files}
+        known = {name: (size, mtime, digest) for name, size, mtime, digest
+                 in self.db.execute("SELECT name, size, mtime_ns, sha256 FROM files")}
+        if not _differs(on_disk, known):
+            return UpdateReport(unchanged=len(on_disk))
+        self.db.execute("BEGIN IMMEDIATE")  # one writer at a time; then look again, under the lock
+        try:
+            report = self._update_locked(on_disk, progress)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return report
+
+    def _update_locked(self, on_disk: dict[str, str], progress: Progress | None) -> UpdateReport:
+        report = UpdateReport()
+        known = {name: (file_id, size, mtime, digest) for file_id, name, size, mtime, digest
+                 in self.db.execute("SELECT id, name, size, mtime_ns, sha256 FROM files")}
+        for name in sorted(set(known) - set(on_disk)):
+            self._forget(known[name][0])
+            report.removed += 1
+        stale = [(name, path, _stat(path)) for name, path in sorted(on_disk.items())]
+        stale = [(name, path, stat) for name, path, stat in stale if name not in known or known[name][1:3] != stat]
+        report.unchanged = len(on_disk) - len(stale)
+        for done, (name, path, stat) in enumerate(stale, start=1):
+            self._refresh(name, path, stat, known.get(name), report)
+            if progress:
+                progress(done, len(stale))
+        return report
+
+    def _refresh(self, name: str, path: str, stat: tuple[int, int] | None, row, report: UpdateReport) -> None:
+        """Index one new or changed file (or forget it, if it cannot be read)."""
+        if stat is not None and stat[1] > time.time_ns() - RACY_NS:
+            stat = (stat[0], -1)  # too recent to vouch for: hash it again next time (as git does)
+        text = read_source_text(Path(path), self.workspace)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
+        if row is not None and digest is not None and digest == row[3]:
+            self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?", (*stat, row[0]))
+            report.unchanged += 1
+            return
+        if row is not None:
+            self._forget(row[0])
+        if text is None:
+            return  # unreadable: `sources` warns about it, and it is not searched
+        file_id = self.db.execute("INSERT INTO files (name, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
+                                  (name, *stat, digest)).lastrowid
+        self.db.executemany("INSERT INTO paragraphs (rowid, words) VALUES (?, ?)",
+                            ((file_id * ROWS_PER_FILE + number, index_words(line))
+                             for number, line in enumerate(paragraph_lines(text), start=1)))
+        if row is None:
+            report.added += 1
+        else:
+            report.changed += 1
+
+    def _forget(self, file_id: int) -> None:
+        self.db.execute("DELETE FROM paragraphs WHERE rowid >= ? AND rowid < ?",
+                        (file_id * ROWS_PER_FILE, (file_id + 1) * ROWS_PER_FILE))
+        self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+
+    # -- searching --------------------------------------------------------------
+
+    def search(self, words: str, files: Iterable[str] | None = None) -> Iterable[Candidate]:
+        """Paragraphs that may hold `words`, best first (bm25), or in file order within given `files`.
+
+        Every paragraph is a candidate when `words` has no word at all.
+        """
+        if files is None:
+            names = dict(self.db.execute("SELECT id, name FROM files"))
+        else:
+            wanted = sorted(set(files))
+            names = dict(self.db.execute(f"SELECT id, name FROM files WHERE name IN ({','.join('?' * len(wanted))})",
+                                         wanted))
+        ranges = [(0, 1 << 62)] if files is None else \
+            [(i * ROWS_PER_FILE, (i + 1) * ROWS_PER_FILE) for i in sorted(names)]
+        query = fts_query(words)
+        order = "rank" if files is None else "rowid"  # within one file: reading order, no ranking needed
+        for low, high in ranges:
+            if query is None:
+                rows = self.db.execute("SELECT rowid FROM paragraphs WHERE rowid >= ? AND rowid < ? "
+                                       "ORDER BY rowid", (low, high))
+            else:
+                rows = self.db.execute("SELECT rowid FROM paragraphs WHERE paragraphs MATCH ? "
+                                       f"AND rowid >= ? AND rowid < ? ORDER BY {order}", (query, low, high))
+            for (rowid,) in rows:
+                name = names.get(rowid // ROWS_PER_FILE)
+                if name is not None:
+                    yield Candidate(name, rowid % ROWS_PER_FILE)
+
+
+def open_index(workspace: Workspace, warn: Callable[[str], None]) -> FtsIndex | None:
+    """The workspace's index, or None (with a warning) where it cannot be kept."""
+    try:
+        return FtsIndex(workspace, warn)
+    except IndexUnavailable as error:
+        warn(f"{error}; searching without an index, which is slower")
+        return None
+
+
+def _stored_version(db: sqlite3.Connection) -> str | None:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return None
+        raise
+    return row[0] if row else "unknown"
+
+
+def _read_only(error: sqlite3.DatabaseError) -> bool:
+    message = str(error).lower()
+    return "readonly" in message or "read-only" in message or "unable to open" in message
+
+
+def _differs(on_disk: dict[str, str], known: dict[str, tuple]) -> bool:
+    if set(on_disk) != set(known):
+        return True
+    return any(_stat(path) != known[name][:2] for name, path in on_disk.items())
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def read_source_text(path: Path, workspace: Workspace) -> str | None:
+    try:
+        return read_inside(path, workspace.seeds, MAX_SOURCE_BYTES).decode("utf-8").removeprefix("\ufeff")
+    except (UnsafePath, UnicodeDecodeError):
+        return None
+
+
+def _ignore_in_git(folder: Path) -> None:
+    """Keep the cache out of version control even where .gitignore does not name it."""
+    marker = folder / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# briefwright's caches: safe to delete\n*\n", encoding="utf-8")
