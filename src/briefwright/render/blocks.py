@@ -82,6 +82,7 @@ def chart_view(chart: Chart, render_prose, look: ChartLook) -> FigureView:
                       _optional(chart.caption, render_prose), _optional(chart.source, render_prose), svg)
 
 
+CHART_HEIGHT_MM = 60   # 120 mm wide (scaled to the column), a little flatter than charts.py's default
 SHORT_CELL = 24   # characters: a column whose entries are all this short is set without line breaks
 
 
@@ -108,7 +109,8 @@ def draw_chart(chart: Chart, look: ChartLook) -> bytes:
     style = ChartStyle(colours=look.colours, ink=look.ink, rule=look.rule)
     if look.font_file is not None:
         style = ChartStyle(font_file=look.font_file, colours=look.colours, ink=look.ink, rule=look.rule)
-    return chart_svg(chart.csv_text, ChartSpec(chart.kind, chart.x, tuple(chart.ys)), style)
+    spec = ChartSpec(chart.kind, chart.x, tuple(chart.ys), height_mm=CHART_HEIGHT_MM)
+    return chart_svg(chart.csv_text, spec, style)
 
 
 def chart_look(settings, stylesheet: str, locate) -> ChartLook:
