@@ -25,6 +25,7 @@ def workspace(tmp_path: Path, monkeypatch) -> Workspace:
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")
     shutil.copytree(REPO / "briefs", tmp_path / "briefs", ignore=shutil.ignore_patterns("*.lock"))
     shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "data", tmp_path / "data")   # the CSV files of the examples' tables and charts
     monkeypatch.chdir(tmp_path)
     return Workspace.at(tmp_path)
 

@@ -28,7 +28,7 @@ def run(workspace):
 def test_check_passes_the_example(run):
     result = run("check")
     assert result.exit_code == 0, result.output
-    assert "briefs/azerbaijan-pakistan-turkey.yaml: ok, 43 notes from 5 sources" in result.output
+    assert "briefs/azerbaijan-pakistan-turkey.yaml: ok, 46 notes from 5 sources" in result.output
 
 
 def test_check_reports_every_problem_with_its_position_and_exits_1(run, write_outline):

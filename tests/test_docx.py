@@ -23,7 +23,7 @@ from .conftest import EXAMPLE, REPO
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
     workspace = Workspace.at(folder)
     pipeline = Pipeline(workspace)
@@ -75,7 +75,7 @@ def test_the_word_edition_has_a_real_footnote_for_each_note_of_the_pdf(built):
     notes = footnotes(pandoc_json(docx)["blocks"])
     with zipfile.ZipFile(docx) as archive:
         footnotes_xml = archive.read("word/footnotes.xml").decode("utf-8")
-    assert len(re.findall(r'<w:footnote (?![^>]*w:type=)', footnotes_xml)) == len(notes) == 43
+    assert len(re.findall(r'<w:footnote (?![^>]*w:type=)', footnotes_xml)) == len(notes) == 46
     pdf_text = squashed(" ".join(page.extract_text() for page in PdfReader(workspace.build /
                                                                              "azerbaijan-pakistan-turkey.pdf").pages))
     for number, note in enumerate(notes, start=1):

@@ -31,7 +31,7 @@ def normalised(text: str) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name)
     workspace = Workspace.at(folder)
     pipeline = Pipeline(workspace)
@@ -44,7 +44,7 @@ def test_the_example_brief_is_two_to_six_pages_with_every_note_in_place(built):
     assert len(reader.pages) == result.pages
     assert 2 <= result.pages <= 6   # at 60–80 characters a line (tests/test_print_quality.py)
     # a note off its call's page fails the build (see the tests below); here each note has its call's page
-    assert result.notes == 43
+    assert result.notes == 46
     assert sorted(result.note_pages) == list(range(1, result.notes + 1))
     assert all(1 <= page <= result.pages for page in result.note_pages.values()), result.note_pages
     pages = [normalised(page.extract_text()) for page in reader.pages]

@@ -26,7 +26,7 @@ CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"
 @pytest.fixture
 def preview(tmp_path, monkeypatch):
     """A running preview of the example brief in a copy of the workspace: (server, session, outline)."""
-    for name in ("seeds", "briefs", "templates"):
+    for name in ("seeds", "briefs", "templates", "data"):
         shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("*.lock"))
     monkeypatch.chdir(tmp_path)
     workspace = Workspace.at(tmp_path)

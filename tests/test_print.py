@@ -312,7 +312,7 @@ def test_a_ua_1_brief_is_tagged_with_language_title_and_structure(variants):
         assert {"/H1", "/H2", "/L", "/LI", "/BlockQuote", "/P", "/Link"} <= roles, roles
         assert b"pdfuaid:part" in root.Metadata.read_bytes()
         links = [str(a.Dest) for page in pdf.pages for a in page.get("/Annots", []) if "/Dest" in a]
-        assert [d for d in links if d.startswith("note-")] == [f"note-{n}" for n in range(1, 44)]
+        assert [d for d in links if d.startswith("note-")] == [f"note-{n}" for n in range(1, 47)]
     info = subprocess.run(["pdfinfo", str(variants["ua-1"].pdf)], capture_output=True, text=True).stdout
     assert "Tagged:          yes" in info
 

@@ -35,7 +35,7 @@ EXAMPLES = ("azerbaijan-pakistan-turkey", "azerbaijan-pakistan-economy")
 def example_builds(tmp_path_factory) -> dict[tuple[str, str], BuildResult]:
     """Both example briefs built in every theme: {(example, theme): the build's result}."""
     root = tmp_path_factory.mktemp("workspace")
-    for name in ("seeds", "briefs", "templates"):
+    for name in ("seeds", "briefs", "templates", "data"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.lock"))
     pipeline, pdfs = Pipeline(Workspace.at(root)), {}
     for example in EXAMPLES:

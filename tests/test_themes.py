@@ -310,7 +310,7 @@ def test_both_built_in_themes_give_the_example_its_structure(workspace, briefing
     note = Elements(render(briefing_note_example, workspace))
     # policy-brief: title block, key points, footnotes at their calls, sources
     assert brief.all("header", "title-block") and brief.all("aside", "key-points")
-    assert len(brief.all("span", "fn")) == 43 and not brief.all("a", "note-call")
+    assert len(brief.all("span", "fn")) == 46 and not brief.all("a", "note-call")
     assert len(brief.all("section", "sources")[0]["children"][1]["children"]) == 5
     # briefing-note: masthead instead of the title block, key facts, endnotes, no sources list
     assert note.all("div", "masthead")[0]["text"].split()[:2] == ["Policy", "brief"]
@@ -319,8 +319,8 @@ def test_both_built_in_themes_give_the_example_its_structure(workspace, briefing
     assert note.all("aside", "key-points")[0]["children"][0]["text"] == "Key facts"
     assert not note.all("span", "fn")
     calls = note.all("a", "note-call")
-    assert [c["text"] for c in calls] == [str(n) for n in range(1, 44)]
-    assert len(note.all("section", "endnotes")[0]["children"][1]["children"]) == 43
+    assert [c["text"] for c in calls] == [str(n) for n in range(1, 47)]
+    assert len(note.all("section", "endnotes")[0]["children"][1]["children"]) == 46
     assert not note.all("section", "sources")
     assert len(note.all("section", "section")) == len(brief.all("section", "section")) == 4
 

@@ -31,7 +31,7 @@ TILE_TOLERANCE = 1.5     # mean grey-level difference per pixel a single tile ma
 
 def build_example(folder: Path, theme: str, text: str | None = None) -> Path:
     """Build the example brief (or `text`, an outline) in `theme` inside `folder` (a fresh workspace)."""
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name, dirs_exist_ok=True)
     outline = folder / "briefs" / f"example--{theme}.yaml"
     text = EXAMPLE.read_text(encoding="utf-8") if text is None else text

@@ -70,7 +70,7 @@ class Page(HTMLParser):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ws")
-    for name in ("seeds", "briefs"):
+    for name in ("seeds", "briefs", "data"):
         shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
     workspace = Workspace.at(folder)
     outline = folder / "briefs" / EXAMPLE.name
@@ -90,12 +90,12 @@ def test_the_web_edition_has_the_pdfs_notes_as_linked_footnotes_and_sidenotes(bu
     workspace, _, _, page = built
     pdf_text = squashed(" ".join(p.extract_text() for p in PdfReader(workspace.build /
                                                                      "azerbaijan-pakistan-turkey.pdf").pages))
-    assert sorted(page.notes) == list(range(1, 44))
+    assert sorted(page.notes) == list(range(1, 47))
     for number, text in page.notes.items():
         assert squashed(text) in pdf_text, f"note {number} of the web edition is not in the PDF: {text}"
         assert (f"#fn-{number}", "doc-noteref") in page.links and f"fnref-{number}" in page.ids
         assert (f"#fnref-{number}", "doc-backlink") in page.links
-    assert [re.sub(r"^\d+ ", "", s) for s in page.sidenotes] == [page.notes[n] for n in range(1, 44)]
+    assert [re.sub(r"^\d+ ", "", s) for s in page.sidenotes] == [page.notes[n] for n in range(1, 47)]
 
 
 def test_the_web_edition_has_the_same_headings_as_the_pdf_and_one_h1(built):

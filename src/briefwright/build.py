@@ -20,6 +20,8 @@ from .corpus.sources import Corpus, load_corpus
 from .errors import BriefwrightError, Position, Problem, ProblemLog
 from .outline.reader import Outline, load_outline
 from .outline.prose import CiteGroup
+from .render.back_matter import with_suggested_citation
+from .render.blocks import chart_look
 from .render.html import brief_context, environment, render_html
 from .verify.resolver import Resolver
 from .render.theme_settings import ThemeSettings, resolve_settings
@@ -131,6 +133,7 @@ class Pipeline:
         result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()
         result.notes = len(checked.notes)
         citations = format_citations(checked.notes, self.corpus, checked.style, checked.outline.lang or "en")
+        citations = with_suggested_citation(checked.outline, citations, checked.style)
         result.seconds["citations"] = _lap(clock)
         settings = checked.settings.overridden("paper", options.paper, "--paper")
         html = self.html(checked, citations, settings, result.loaded)
@@ -198,7 +201,8 @@ class Pipeline:
         stylesheet = checked.theme.read_stylesheets() + "\n" + settings.css()
         if loaded is not None:
             loaded += checked.theme.files_read(self.workspace.templates)
-        context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name)
+        context = brief_context(checked.outline, citations, stylesheet, settings, checked.theme.name,
+                                chart_look=chart_look(settings, stylesheet, checked.theme.locate))
         return render_html(environment(checked.theme, loaded), context)
 
     @staticmethod

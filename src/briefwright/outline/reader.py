@@ -15,10 +15,11 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Callable
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import yamlnodes
 from ..errors import Position, Problem, ProblemLog, ProblemsFound
+from .blocks import BlockReader, Chart, DataFile, Figure, Table, number_blocks
 from .prose import CiteGroup, ParsedProse, parse_prose
 from ..corpus.passages import Passage, parse_paragraph_range
 from ..settings import SETTINGS, unknown_setting_message
@@ -41,6 +42,10 @@ OUTLINE_KEYS = {
     "keywords": "a list of words for the PDF's metadata",
     "lang": "the language of the brief (default en), for hyphenation",
     "pdf_variant": "ua-1 (tagged, accessible PDF/UA-1) or a-3b (archival PDF/A-3b carrying the outline)",
+    "about": "back matter: about the authors, prose (one paragraph, or a list of them)",
+    "series": "back matter: the series the brief belongs to, e.g. 'Policy Briefs'",
+    "number": "back matter: the brief's number in its series, e.g. 7 or 2026/3",
+    "licence": "back matter: the licence, e.g. 'CC BY 4.0'",
 }
 PDF_VARIANTS = ("ua-1", "a-3b")
 AUTHOR_KEYS = {"name": "the author's name", "affiliation": "their programme or institution"}
@@ -55,7 +60,7 @@ QUOTE_KEYS = {
     "speaker": "who is quoted, printed as the attribution",
     "occurrence": "which occurrence, where the text occurs more than once",
 }
-TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template"}
+TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template", "series", "number", "licence"}
 DEFAULT_THEME = "policy-brief"
 DEFAULT_STYLE = "chicago-notes-bibliography"
 
@@ -101,7 +106,7 @@ class BulletList:
     items: list[Prose]
 
 
-Block = Prose | Quote | BulletList
+Block = Prose | Quote | BulletList | Figure | Table | Chart
 
 
 @dataclass
@@ -124,6 +129,10 @@ class Outline:
     style: str = DEFAULT_STYLE
     summary: list[Prose] = field(default_factory=list)
     recommendations: list[Prose] = field(default_factory=list)
+    about: list[Prose] = field(default_factory=list)   # back matter: about the authors
+    series: str | None = None
+    number: str | None = None
+    licence: str | None = None
     keywords: list[str] = field(default_factory=list)
     lang: str = "en"
     pdf_variant: str | None = None
@@ -142,9 +151,17 @@ class Outline:
             for block in section.body:
                 if isinstance(block, BulletList):
                     yield from block.items
+                elif isinstance(block, (Figure, Table, Chart)):
+                    yield from block.prose()
                 else:
                     yield block
         yield from self.recommendations
+        yield from self.about
+
+    def data_files(self) -> list[DataFile]:
+        """Every workspace file the outline's figures, tables and charts read, in reading order."""
+        return [file for section in self.sections for block in section.body
+                if isinstance(block, (Figure, Table, Chart)) for file in block.files()]
 
 
 def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Outline:
@@ -166,7 +183,7 @@ def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Out
                                      f"not UTF-8 text (byte {data[error.start]:#04x}): save the file as UTF-8")]) from None
     root = yamlnodes.compose(text, path)
     own_log = log if log is not None else ProblemLog()
-    outline = _OutlineReader(path, own_log, text).outline(root)
+    outline = _OutlineReader(path, own_log, text, folder).outline(root)
     if outline is not None:
         outline.sha256 = hashlib.sha256(data).hexdigest()
     if log is None or outline is None:
@@ -174,8 +191,12 @@ def load_outline(path: Path, folder: Path, log: ProblemLog | None = None) -> Out
     return outline
 
 
-class _OutlineReader(yamlnodes.NodeReader):
+class _OutlineReader(BlockReader, yamlnodes.NodeReader):
     """Turns the node tree of an outline into an `Outline`, logging every problem."""
+
+    def __init__(self, path: Path, log: ProblemLog, source_text: str, folder: Path):
+        super().__init__(path, log, source_text)
+        self.folder = Path(folder).resolve()   # the workspace: figures, tables and charts read files inside it
 
     def outline(self, root: Node | None) -> Outline | None:
         if root is None:
@@ -199,6 +220,7 @@ class _OutlineReader(yamlnodes.NodeReader):
                 continue
             if value is not None:
                 setattr(outline, key, value)
+        number_blocks(outline.sections)
         return outline
 
     def _unknown_keys(self, fields: dict, known: dict, what: str) -> None:
@@ -269,6 +291,9 @@ class _OutlineReader(yamlnodes.NodeReader):
     def _read_recommendations(self, node):
         return self._prose_list(node, "recommendations")
 
+    def _read_about(self, node):
+        return self._prose_list(node, "about") if isinstance(node, SequenceNode) else [p for p in [self._prose(node, "about")] if p]
+
     def _read_sections(self, node):
         items = self.sequence(node, "sections")
         if items is None:
@@ -304,7 +329,11 @@ class _OutlineReader(yamlnodes.NodeReader):
                 self._unknown_keys(fields, {"list": "a bulleted list"}, "list block")
                 items = self._prose_list(fields["list"][1], "list")
                 return BulletList(items) if items is not None else None
-            self.error(node, "a body block is a prose string, a 'quote:' mapping or a 'list:'")
+            for kind in ("figure", "table", "chart"):
+                if kind in fields:
+                    return getattr(self, f"_{kind}")(node, fields)
+            self.error(node, "a body block is a prose string, or a 'quote:', 'list:', 'figure:', 'table:' "
+                       "or 'chart:' mapping")
             return None
         return self._prose(node, "a body paragraph")
 
@@ -366,8 +395,11 @@ class _OutlineReader(yamlnodes.NodeReader):
         if self.comment_follows(node):
             self.log.warning(self.at(node), f"{what}: YAML read the text after ' #' as a comment and dropped it; "
                              "if it belongs to the text, put the item in single quotes or a block scalar (>-)")
+        return self.prose_text(text, lambda offset, node=node: self.value_position(node, offset))
+
+    def prose_text(self, text: str, where: Callable[[int], Position]) -> Prose:
+        """Parse prose whose character `offset` stands at `where(offset)` (an outline scalar, a CSV cell)."""
         parsed = parse_prose(text)
-        where = lambda offset, node=node: self.value_position(node, offset)  # noqa: E731
         for offset, message in parsed.problems:
             self.log.error(where(offset), message)
         return Prose(text, parsed, where)

@@ -15,6 +15,7 @@ import re
 import stat
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -46,6 +47,12 @@ def planned_rewrites(outline: Outline, lock, resolver) -> tuple[list[Rewrite], l
     """The rewrites `--accept` makes for `outline`, and the drifts it cannot take (as messages)."""
     rewrites, refused = [], []
     for citation, drift in match_drifts(outline, lock, resolver):
+        rewritten = drift.kind == "edited" or drift.kind == "moved" and citation.kind == "locator"
+        if rewritten and Path(citation.position.path).resolve() != Path(outline.path).resolve():
+            refused.append(f"{citation.position}: error: cannot accept automatically: the quotation stands in "
+                           "a table's CSV file, which --accept does not rewrite; edit it by hand:\n    "
+                           + drift.message().split("\n", 1)[-1].strip())
+            continue
         if drift.kind == "moved" and citation.kind == "paragraphs":
             first, last = drift.paragraphs
             rewrites.append(_number_rewrite(citation, first, last))

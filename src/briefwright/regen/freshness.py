@@ -96,6 +96,8 @@ class FreshnessChecker:
             if catalog is None or entry_hash(self._entry(source_id, lock)) != digest:
                 reasons.append(f"catalog entry {source_id}")
         reasons += self._theme_reasons(lock)
+        reasons += [f"data {record['path']}" for record in lock.data
+                    if self.hash(self.places.local(record["path"])) != record["sha256"]]
         if self.hash(self.places.local(lock.style.get("path", ""))) != lock.style.get("sha256"):
             reasons.append("style")
         reasons += [f"version ({name} {lock.versions.get(name)} → {version})"

@@ -3,7 +3,7 @@
 A lock is JSON (indent 2, sorted keys, one line per value) so that it reads well in
 code review. It holds the SHA-256 of every input that shapes the PDF (the outline,
 each cited source file, the catalog entries used, every theme file actually read,
-the CSL style), the versions and build options, the extractor (name and version)
+the CSL style, the images and CSV files of figures, tables and charts), the versions and build options, the extractor (name and version)
 that made the text of each cited source imported with `add`, the hash of the PDF written, and
 for each citation the passage it resolved to: paragraphs, exact source characters
 and about 32 characters of context either side. Paths inside the workspace are
@@ -72,6 +72,8 @@ class Lock:
     theme: dict = field(default_factory=dict)         # {"name", "folders": [search order]}
     files: list[dict] = field(default_factory=list)   # [{"name", "path", "sha256"}] theme files read
     style: dict = field(default_factory=dict)         # {"path", "sha256"}
+    data: list[dict] = field(default_factory=list)    # [{"path", "sha256"}] images and CSV files of figures,
+                                                      # tables and charts, as read
     versions: dict[str, str] = field(default_factory=dict)
     options: dict = field(default_factory=dict)
     citations: list[CitationRecord] = field(default_factory=list)
@@ -80,8 +82,8 @@ class Lock:
 
     def to_text(self) -> str:
         data = {"briefwright-lock": LOCK_FORMAT, **asdict(self)}
-        for optional in ("outputs", "extractors"):  # written only when there is something: old locks keep
-            if not data[optional]:                      # their bytes (a PDF-only build; only hand-made sources)
+        for optional in ("outputs", "extractors", "data"):  # written only when there is something: old locks keep
+            if not data[optional]:                      # their bytes (PDF only; hand-made sources; no figures)
                 del data[optional]
         for record in data["citations"]:  # pages only where a source is paged: other locks keep their bytes
             if not record["pages"]:
@@ -117,6 +119,7 @@ _SHAPE = {
     "sources": ("each", {"file": _TEXT, "sha256": _HASH}), "catalog": ("each", _TEXT),
     "theme": {"name?": _TEXT, "folders?": ("list", _TEXT)}, "files": ("list", {"name": _HASH, **_FILE}),
     "style": {"path?": _TEXT, "sha256?": _HASH}, "versions": ("each", _TEXT), "options": dict,
+    "data?": ("list", _FILE),
     "outputs?": ("each", {"path": _TEXT, "sha256": _TEXT}), "extractors?": ("each", _TEXT),
     "citations": ("list", {name + ("?" if name in OPTIONAL_RECORD_KEYS else ""):
                            (_NUMBER if name in ("first", "last", "occurrence", "occurrences") else _TEXT)

@@ -38,6 +38,7 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
         files=[{"name": name, "path": path, "sha256": digest(places.local(path))}
                for path, name in sorted(files.items())],
         style={"path": places.portable(checked.style), "sha256": digest(checked.style)},
+        data=data_records(checked.outline, places),
         versions=current_versions(),
         options=options_record(options),
         citations=record_citations(checked.outline, lambda i: pipeline.resolver.index(corpus.find(i)),
@@ -47,6 +48,12 @@ def make_lock(pipeline: Pipeline, checked: CheckedBrief, result: BuildResult, op
                  for edition, (path, data) in sorted(result.editions.items())},
         extractors=extractors_of(sources),
     )
+
+
+def data_records(outline, places: Places) -> list[dict]:
+    """The images and CSV files the outline's blocks read: each once, with the SHA-256 of the bytes read."""
+    records = {places.portable(file.path): file.sha256 for file in outline.data_files()}
+    return [{"path": path, "sha256": digest} for path, digest in sorted(records.items())]
 
 
 def extractors_of(sources: dict) -> dict[str, str]:

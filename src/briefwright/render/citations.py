@@ -50,6 +50,7 @@ class FormattedCitations:
     bibliography: list[tuple[str, str]]   # (source id, HTML entry), in the style's order
     in_text: list[str] | None = None      # HTML each citation prints in the sentence ("" if none)
     note_style: bool = True               # the style puts citations in notes
+    suggested: str | None = None          # the brief's own reference, "Cite this brief as …" (back_matter.py)
 
     def text_of(self, number: int) -> str:
         """The HTML citation `number` prints in the sentence itself (an author's name, `(Doe 2020)`)."""
@@ -152,6 +153,12 @@ def is_note_style(style: Path) -> bool:
         return True
     return root.get("class", "note") == "note"
 
+
+
+def format_reference(entry: dict, style: Path, lang: str = "en") -> str:
+    """One CSL entry as `style` lists it (HTML) in the language `lang`, e.g. the brief's own suggested citation."""
+    answer = run_citeproc([[_citation_dict(entry["id"])]], [entry], style, lang)
+    return _bibliography(answer)[0][1]
 
 
 def format_catalog(corpus: Corpus, style: Path) -> dict[str, tuple[str, str]]:

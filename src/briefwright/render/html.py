@@ -30,7 +30,10 @@ from .citations import FormattedCitations
 from .quotemarks import set_quotation
 from .punctuation import PlacedCitation, place, punctuation_inside_quotes
 from ..errors import display_path
+from ..outline.blocks import Chart, Figure, Table
 from ..outline.reader import BulletList, Outline, Prose, Quote
+from .back_matter import back_matter_view
+from .blocks import ChartLook, FigureView, TableView, chart_view, figure_view, table_view
 from ..outline.prose import CiteGroup
 from .theme_settings import ThemeSettings
 from .themes import TemplateProblem, Theme, builtin_themes, find_theme
@@ -155,10 +158,12 @@ class QuoteView:
 
 @dataclass
 class BlockView:
-    kind: str                               # "paragraph", "quote" or "list"
+    kind: str                               # "paragraph", "quote", "list", "figure", "chart" or "table"
     html: Markup = Markup("")
     items: list[Markup] = field(default_factory=list)
     quote: QuoteView | None = None
+    figure: FigureView | None = None        # a figure or a chart (render/blocks.py)
+    table: TableView | None = None
 
 
 @dataclass
@@ -199,11 +204,13 @@ class Notes:
 
 
 def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: str,
-                  settings: ThemeSettings, theme_name: str = "", notes: Notes | None = None) -> dict:
+                  settings: ThemeSettings, theme_name: str = "", notes: Notes | None = None,
+                  chart_look: ChartLook | None = None) -> dict:
     """Build everything a theme's templates may use, from a resolved outline and the theme's settings.
 
     `notes` says how calls show their notes (default: as the theme's `notes` setting says); the
     citations' own data (what in-text styles print, punctuation, quotation typography) fill it.
+    `chart_look` is the theme's font and colours for charts (render/blocks.chart_look).
     """
     shared = dict(in_text=tuple(citations.in_text or ()), punctuation_inside=punctuation_inside_quotes(outline.lang or "en"),
                   quotation_typography=settings["quotation_typography"])
@@ -212,6 +219,7 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
                       link_targets=settings["link_targets"] == "after", **shared)
     else:
         notes = replace(notes, **shared)
+    look = chart_look or ChartLook(colours=(settings["accent"], settings["rule"], settings["muted"]))
     return {
         "brief": {
             "title": outline.title,
@@ -228,8 +236,9 @@ def brief_context(outline: Outline, citations: FormattedCitations, stylesheet: s
             "description": outline.subtitle or outline.title,
         },
         "key_points": [prose_html(p, notes) for p in outline.summary],
-        "sections": [_section_view(n, s, notes) for n, s in enumerate(outline.sections, start=1)],
+        "sections": [_section_view(n, s, notes, look) for n, s in enumerate(outline.sections, start=1)],
         "recommendations": [prose_html(p, notes) for p in outline.recommendations],
+        "back_matter": back_matter_view(outline, citations, lambda prose: prose_html(prose, notes)),
         "endnotes": [Markup(text) for text in citations.notes] if notes.endnotes else [],
         "sources": [Markup(html) for _, html in citations.bibliography] if settings["sources"] else [],
         "sources_heading": "Sources" if citations.note_style else "References",
@@ -244,10 +253,17 @@ def long_date(date) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
-def _section_view(number: int, section, notes: Notes) -> SectionView:
+def _section_view(number: int, section, notes: Notes, look: ChartLook) -> SectionView:
     blocks = []
+    render = lambda prose: prose_html(prose, notes)  # noqa: E731
     for block in section.body:
-        if isinstance(block, Quote):
+        if isinstance(block, Figure):
+            blocks.append(BlockView("figure", figure=figure_view(block, render)))
+        elif isinstance(block, Chart):
+            blocks.append(BlockView("chart", figure=chart_view(block, render, look)))
+        elif isinstance(block, Table):
+            blocks.append(BlockView("table", table=table_view(block, render)))
+        elif isinstance(block, Quote):
             blocks.append(BlockView("quote", quote=_quote_view(block, notes)))
         elif isinstance(block, BulletList):
             blocks.append(BlockView("list", items=[prose_html(p, notes) for p in block.items]))
