@@ -329,3 +329,39 @@ def test_a_long_cold_build_shows_progress_on_a_terminal_only(workspace):
     shutil.rmtree(workspace.root / INDEX_FOLDER)
     piped = subprocess.run(command, cwd=workspace.root, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "indexing" not in piped.stderr
+
+
+# -- sources: counts from the index, notes from the notes cache -----------------------------
+
+def _sources_output(workspace: Workspace) -> str:
+    result = CliRunner().invoke(main, ["sources"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_sources_reads_no_file_and_runs_no_pandoc_when_nothing_changed(workspace, monkeypatch):
+    first = _sources_output(workspace)
+    opened = _record_opens(monkeypatch)
+    from briefwright.render import citations
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("pandoc run although no entry changed")
+
+    monkeypatch.setattr(citations, "format_catalog", no_pandoc)
+    assert _sources_output(workspace) == first
+    assert not [p for p in opened if p.parent == workspace.seeds and p.suffix == ".txt"]
+
+
+def test_sources_from_the_caches_stays_correct_after_an_edit(workspace):
+    found(workspace, "Kashmir")  # the index built
+    _sources_output(workspace)
+    source = workspace.seeds / "001_2aadb1dbeed98bb9.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    workspace.catalog.write_text(catalog.replace('title-short: "New Defense Triangle"',
+                                                 'title-short: "A Renamed Triangle"'), encoding="utf-8")
+    cached = _sources_output(workspace)
+    shutil.rmtree(workspace.root / INDEX_FOLDER, ignore_errors=True)
+    assert cached == _sources_output(workspace)  # as computed afresh
+    line = next(line for line in cached.splitlines() if line.startswith("kazimbeyli-2017 "))
+    assert "A Renamed Triangle" in line and "(22 paras." in line, line

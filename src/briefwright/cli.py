@@ -285,11 +285,12 @@ def sources(workspace: Workspace, style: str) -> None:
     Example:
       briefwright sources
     """
-    corpus = load_corpus(workspace)
-    rows = catalog_rows(corpus, workspace, style)
+    corpus = load_corpus(workspace, lazy=True)
+    rows = catalog_rows(corpus, workspace, style, warn=lambda message: click.echo(f"warning: {message}", err=True))
     width = max((len(r.id) for r in rows), default=2)
-    for row in rows:
-        click.echo(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})")
+    listing = "".join(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})\n"
+                      for row in rows)
+    click.echo(listing, nl=False)
     for warning in corpus.warnings.problems:
         click.echo(str(warning), err=True)
     from .corpus.adding import outdated_extractions

@@ -44,7 +44,7 @@ from .sources import Source, corpus_file_names
 
 INDEX_FOLDER = ".briefwright"
 INDEX_FILE = "index.sqlite3"
-INDEX_VERSION = "1"           # bump when what is indexed, or how, changes
+INDEX_VERSION = "2"           # bump when what is indexed, or how, changes
 WORD = re.compile(r"\d+|[^\W\d_]+")
 ROWS_PER_FILE = 1 << 32       # a paragraph's rowid is file id × this + its number
 BUSY_SECONDS = 60.0           # how long a writer waits for another one
@@ -52,7 +52,7 @@ RACY_NS = 3_000_000_000       # a file changed this recently may change again wi
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, name TEXT UNIQUE, size INTEGER, "
-    "mtime_ns INTEGER, sha256 TEXT)",
+    "mtime_ns INTEGER, sha256 TEXT, paragraphs INTEGER)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs USING fts5(words, tokenize='ascii')",
 ]
 
@@ -237,11 +237,12 @@ class FtsIndex:
             self._forget(row[0])
         if text is None:
             return  # unreadable: `sources` warns about it, and it is not searched
-        file_id = self.db.execute("INSERT INTO files (name, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
-                                  (name, *stat, digest)).lastrowid
+        lines = paragraph_lines(text)
+        file_id = self.db.execute("INSERT INTO files (name, size, mtime_ns, sha256, paragraphs) "
+                                  "VALUES (?, ?, ?, ?, ?)", (name, *stat, digest, len(lines))).lastrowid
         self.db.executemany("INSERT INTO paragraphs (rowid, words) VALUES (?, ?)",
                             ((file_id * ROWS_PER_FILE + number, index_words(line))
-                             for number, line in enumerate(paragraph_lines(text), start=1)))
+                             for number, line in enumerate(lines, start=1)))
         if row is None:
             report.added += 1
         else:
@@ -251,6 +252,10 @@ class FtsIndex:
         self.db.execute("DELETE FROM paragraphs WHERE rowid >= ? AND rowid < ?",
                         (file_id * ROWS_PER_FILE, (file_id + 1) * ROWS_PER_FILE))
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
+
+    def paragraph_counts(self) -> dict[str, int]:
+        """{file name: its number of paragraphs} for every readable file indexed (as of the last update)."""
+        return dict(self.db.execute("SELECT name, paragraphs FROM files"))
 
     # -- searching --------------------------------------------------------------
 

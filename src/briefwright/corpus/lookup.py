@@ -51,13 +51,43 @@ class SearchResult:
     indexed: bool = True        # False: no index could be kept, the corpus was scanned
 
 
-def catalog_rows(corpus: Corpus, workspace: Workspace, style: str) -> list[CatalogRow]:
-    """Return one row per source, with its short note in `style`."""
-    from ..render.citations import find_style, format_catalog  # pandoc: only the listing needs it
+def catalog_rows(corpus: Corpus, workspace: Workspace, style: str,
+                 warn: Callable[[str], None] = lambda message: None) -> list[CatalogRow]:
+    """Return one row per source, with its short note in `style` and its number of paragraphs.
 
-    notes = format_catalog(corpus, find_style(style, workspace)) if corpus.sources else {}
-    return [CatalogRow(s.id, notes[s.id][1], len(s.paragraphs), s.path, s.entry is not None)
-            for s in sorted(corpus.sources.values(), key=lambda s: s.id)]
+    `corpus` may be lazy: the counts come from the index (kept in step first, so
+    only changed files are read) and the notes from the notes cache; a file the
+    index does not hold (unreadable, or no index here) is read, which records its
+    problem on the corpus.
+    """
+    from ..render.citations import find_style  # pandoc: only the listing needs it
+    from .notes_cache import formatted_notes
+
+    counts = _paragraph_counts(corpus, workspace, warn)
+    rows = []
+    for source_id in sorted(corpus.sources):
+        source = corpus.sources[source_id]
+        count = counts.get(source.path.name)
+        if count is None:
+            read = corpus.find(source_id)
+            if read is None:
+                continue  # unreadable: a warning on the corpus
+            count = len(read.paragraphs)
+        rows.append((source, count))
+    notes = formatted_notes(corpus, workspace, find_style(style, workspace)) if corpus.sources else {}
+    return [CatalogRow(s.id, notes[s.id][1], count, s.path, s.entry is not None) for s, count in rows]
+
+
+def _paragraph_counts(corpus: Corpus, workspace: Workspace, warn: Callable[[str], None]) -> dict[str, int]:
+    """{file name: paragraphs} from the index, brought in step first; empty where there is no index."""
+    index = open_index(workspace, warn)
+    if index is None:
+        return {}
+    try:
+        index.update(corpus_files(workspace))
+        return index.paragraph_counts()
+    finally:
+        index.close()
 
 
 def search_workspace(workspace: Workspace, words: str, source_id: str | None = None, *,
