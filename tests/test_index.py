@@ -365,3 +365,12 @@ def test_sources_from_the_caches_stays_correct_after_an_edit(workspace):
     assert cached == _sources_output(workspace)  # as computed afresh
     line = next(line for line in cached.splitlines() if line.startswith("kazimbeyli-2017 "))
     assert "A Renamed Triangle" in line and "(22 paras." in line, line
+
+
+def test_show_reads_only_the_source_shown(workspace, monkeypatch):
+    opened = _record_opens(monkeypatch)
+    result = CliRunner().invoke(main, ["show", "kazimbeyli-2017", "--para", "16"])
+    assert result.exit_code == 0, result.output
+    assert "JF-17" in result.stdout
+    read = {p.name for p in opened if p.parent == workspace.seeds and p.suffix == ".txt"}
+    assert read == {"001_2aadb1dbeed98bb9.txt"}

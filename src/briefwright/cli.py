@@ -311,7 +311,10 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
       briefwright show kazimbeyli-2017 --para 15
       briefwright show avdaliani-2020 --para 6-7
     """
-    source = load_corpus(workspace).find(source_id)
+    corpus = load_corpus(workspace, lazy=True)  # reads only the source shown
+    source = corpus.find(source_id)
+    if source is None and source_id in corpus.broken:
+        raise BriefwrightError(f"source {source_id!r}: {corpus.broken[source_id]}")
     if source is None:
         raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
     if not source.paragraphs:
