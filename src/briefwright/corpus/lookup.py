@@ -107,18 +107,11 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
         return _scanned(load_corpus(workspace), words, source_id, case_sensitive, limit)
     try:
         ids = _catalog_ids(workspace, warn)
-        files = corpus_files(workspace)
-        only = _only(files, ids, source_id)
-        index.update(files, _progress_for(index, files, progress))
+        files = index.in_step(progress)
+        only = _only(corpus_files(workspace) if source_id else files, ids, source_id)
         return _verified(index, workspace, ids, words, only, case_sensitive, limit)
     finally:
         index.close()
-
-
-def _progress_for(index, files, progress) -> Progress | None:
-    """Ask for a progress callback only when there is much to read (a cold build)."""
-    known = index.db.execute("SELECT count(*) FROM files").fetchone()[0]
-    return progress(len(files)) if len(files) - known > 200 else None
 
 
 def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str, str]:
@@ -163,6 +156,7 @@ class _Verifier:
     def __init__(self, index: SearchBackend, workspace: Workspace, ids: dict[str, str], case_sensitive: bool):
         self.index, self.workspace, self.ids, self.case_sensitive = index, workspace, ids, case_sensitive
         self._sources: dict[str, Source | None] = {}
+        self._views: dict[tuple[str, int], SourceIndex | None] = {}
 
     def source(self, name: str) -> Source | None:
         """The source file `name` as it is now (read once per search), or None if it cannot be read."""
@@ -176,20 +170,28 @@ class _Verifier:
         source = self.source(name)
         return source.paragraph(number).text if source and number <= len(source.paragraphs) else None
 
+    def view(self, name: str, number: int) -> SourceIndex | None:
+        """The matcher's view of one paragraph, as a source of its own (made once per search)."""
+        if (name, number) not in self._views:
+            line = self.paragraph(name, number)
+            self._views[name, number] = None if line is None else SourceIndex(
+                Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line))
+        return self._views[name, number]
+
     def hits(self, name: str, number: int, words: str) -> list[Hit]:
-        line = self.paragraph(name, number)
-        if line is None:
+        view = self.view(name, number)
+        if view is None:
             return []
-        source = Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line)
-        return [replace(hit, paragraph=number) for hit in source_hits(source, words, self.case_sensitive, cite=False)]
+        return [replace(hit, paragraph=number)
+                for hit in source_hits(view.source, words, self.case_sensitive, cite=False, view=view)]
 
     def occurs_once(self, name: str, matched: str) -> bool:
         """True if `matched` occurs once, case and all, in the whole file (as an evidence phrase must)."""
         count = 0
         for candidate in self.index.search(matched, [name]):
-            line = self.paragraph(name, candidate.paragraph)
-            if line is not None:
-                count += len(SourceIndex(Source("", self.workspace.seeds / name, line)).find_all(matched))
+            view = self.view(name, candidate.paragraph)
+            if view is not None:
+                count += len(view.find_all(matched))
             if count > 1:
                 return False
         return count == 1
@@ -212,9 +214,10 @@ def _verified(index: SearchBackend, workspace: Workspace, ids: dict[str, str], w
     return SearchResult(hits)
 
 
-def source_hits(source: Source, words: str, case_sensitive: bool = False, cite: bool = True) -> list[Hit]:
-    """Every passage of one source holding `words`, in reading order."""
-    view = SourceIndex(source)
+def source_hits(source: Source, words: str, case_sensitive: bool = False, cite: bool = True,
+                view: SourceIndex | None = None) -> list[Hit]:
+    """Every passage of one source holding `words`, in reading order (`view`: its SourceIndex, if made)."""
+    view = view or SourceIndex(source)
     passages = view.find_all(words, ignore_case=not case_sensitive)
     hits = []
     for passage in {(p.first, p.text): p for p in passages}.values():
