@@ -329,3 +329,91 @@ def test_a_long_cold_build_shows_progress_on_a_terminal_only(workspace):
     shutil.rmtree(workspace.root / INDEX_FOLDER)
     piped = subprocess.run(command, cwd=workspace.root, capture_output=True, text=True, timeout=300)
     assert piped.returncode == 0 and "indexing" not in piped.stderr
+
+
+# -- sources: counts from the index, notes from the notes cache -----------------------------
+
+def _sources_output(workspace: Workspace) -> str:
+    result = CliRunner().invoke(main, ["sources"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_sources_reads_no_file_and_runs_no_pandoc_when_nothing_changed(workspace, monkeypatch):
+    first = _sources_output(workspace)
+    opened = _record_opens(monkeypatch)
+    from briefwright.render import citations
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("pandoc run although no entry changed")
+
+    monkeypatch.setattr(citations, "format_catalog", no_pandoc)
+    assert _sources_output(workspace) == first
+    assert not [p for p in opened if p.parent == workspace.seeds and p.suffix == ".txt"]
+
+
+def test_sources_from_the_caches_stays_correct_after_an_edit(workspace):
+    found(workspace, "Kashmir")  # the index built
+    _sources_output(workspace)
+    source = workspace.seeds / "001_2aadb1dbeed98bb9.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    catalog = workspace.catalog.read_text(encoding="utf-8")
+    workspace.catalog.write_text(catalog.replace('title-short: "New Defense Triangle"',
+                                                 'title-short: "A Renamed Triangle"'), encoding="utf-8")
+    cached = _sources_output(workspace)
+    shutil.rmtree(workspace.root / INDEX_FOLDER, ignore_errors=True)
+    assert cached == _sources_output(workspace)  # as computed afresh
+    line = next(line for line in cached.splitlines() if line.startswith("kazimbeyli-2017 "))
+    assert "A Renamed Triangle" in line and "(22 paras." in line, line
+
+
+def test_show_reads_only_the_source_shown(workspace, monkeypatch):
+    opened = _record_opens(monkeypatch)
+    result = CliRunner().invoke(main, ["show", "kazimbeyli-2017", "--para", "16"])
+    assert result.exit_code == 0, result.output
+    assert "JF-17" in result.stdout
+    read = {p.name for p in opened if p.parent == workspace.seeds and p.suffix == ".txt"}
+    assert read == {"001_2aadb1dbeed98bb9.txt"}
+
+
+# -- search: no full check of the files right after one ----------------------------------
+
+def _rewind_last_check(workspace: Workspace) -> None:
+    """As if the last full check of the files were long ago (instead of sleeping)."""
+    with sqlite3.connect(workspace.root / INDEX_FOLDER / INDEX_FILE) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'checked_ns'")
+
+
+def test_a_search_right_after_a_full_check_stats_no_file(workspace, monkeypatch):
+    from briefwright.corpus import index as index_module
+
+    path = workspace.seeds / "001_2aadb1dbeed98bb9.txt"
+    old = path.stat().st_mtime_ns - 10**10
+    os.utime(path, ns=(old, old))
+    os.utime(workspace.seeds, ns=(old, old))  # nothing changed recently
+    found(workspace, "Kashmir")
+    checks = []
+    monkeypatch.setattr(index_module, "_differs", lambda *args: checks.append(args) or True)
+    found(workspace, "JF-17")
+    assert checks == []
+    _rewind_last_check(workspace)
+    found(workspace, "JF-17")
+    assert len(checks) == 1
+
+
+def test_an_edit_in_place_is_seen_once_the_last_check_is_a_second_old(workspace):
+    path = workspace.seeds / "001_2aadb1dbeed98bb9.txt"
+    old = path.stat().st_mtime_ns - 10**10
+    os.utime(path, ns=(old, old))
+    os.utime(workspace.seeds, ns=(old, old))
+    found(workspace, "Kashmir")
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe Zanzibar accord.\n", encoding="utf-8")
+    os.utime(workspace.seeds, ns=(old, old))  # an edit in place leaves seeds/ as it was
+    _rewind_last_check(workspace)
+    assert found(workspace, "zanzibar accord") == {("kazimbeyli-2017", 22, "Zanzibar accord")}
+
+
+def test_a_file_added_right_after_a_check_is_seen_at_once(workspace):
+    found(workspace, "Kashmir")
+    (workspace.seeds / "zz-new.txt").write_text("The Zanzibar accord.\n", encoding="utf-8")
+    assert found(workspace, "zanzibar accord") == {("zz-new", 1, "Zanzibar accord")}

@@ -287,11 +287,12 @@ def sources(workspace: Workspace, style: str) -> None:
     Example:
       briefwright sources
     """
-    corpus = load_corpus(workspace)
-    rows = catalog_rows(corpus, workspace, style)
+    corpus = load_corpus(workspace, lazy=True)
+    rows = catalog_rows(corpus, workspace, style, warn=lambda message: click.echo(f"warning: {message}", err=True))
     width = max((len(r.id) for r in rows), default=2)
-    for row in rows:
-        click.echo(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})")
+    listing = "".join(f"{row.id:<{width}}  {row.short}  ({row.paragraphs} paras., seeds/{row.file.name})\n"
+                      for row in rows)
+    click.echo(listing, nl=False)
     for warning in corpus.warnings.problems:
         click.echo(str(warning), err=True)
     from .corpus.adding import outdated_extractions
@@ -312,7 +313,10 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
       briefwright show kazimbeyli-2017 --para 15
       briefwright show avdaliani-2020 --para 6-7
     """
-    source = load_corpus(workspace).find(source_id)
+    corpus = load_corpus(workspace, lazy=True)  # reads only the source shown
+    source = corpus.find(source_id)
+    if source is None and source_id in corpus.broken:
+        raise BriefwrightError(f"source {source_id!r}: {corpus.broken[source_id]}")
     if source is None:
         raise BriefwrightError(f"unknown source {source_id!r}; see briefwright sources")
     if not source.paragraphs:

@@ -14,7 +14,10 @@ matcher would find, whatever the case.
 Kept in step incrementally: a file whose size and mtime are unchanged is not read;
 one whose content hash is unchanged is not re-indexed. A file modified in the last
 few seconds is read and hashed again next time (an edit within one mtime tick
-could otherwise keep both). An index that is corrupt or
+could otherwise keep both). Right after such a full check (for SWEEP_NS), while
+seeds/ keeps its mtime (no file added, removed or renamed) and no file changed
+recently, a search stats no file: an edit in place within that second may be
+missed by search (never misquoted: hits are verified against the file). An index that is corrupt or
 was written by another version is rebuilt, with a warning. SQLite's WAL lets any
 number of readers work while one process writes; writers take turns
 (`BEGIN IMMEDIATE`). Where .briefwright/ cannot be written, `open_index` returns
@@ -28,6 +31,7 @@ the same two methods.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import sqlite3
@@ -44,15 +48,17 @@ from .sources import Source, corpus_file_names
 
 INDEX_FOLDER = ".briefwright"
 INDEX_FILE = "index.sqlite3"
-INDEX_VERSION = "1"           # bump when what is indexed, or how, changes
+INDEX_VERSION = "2"           # bump when what is indexed, or how, changes
 WORD = re.compile(r"\d+|[^\W\d_]+")
 ROWS_PER_FILE = 1 << 32       # a paragraph's rowid is file id × this + its number
 BUSY_SECONDS = 60.0           # how long a writer waits for another one
+RANKED_POOL = 4000            # matching paragraphs ranked together (see _rows)
+SWEEP_NS = 1_000_000_000      # a full check of the files is skipped for this long after one (see in_step)
 RACY_NS = 3_000_000_000       # a file changed this recently may change again within one mtime tick
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS files (id INTEGER PRIMARY KEY, name TEXT UNIQUE, size INTEGER, "
-    "mtime_ns INTEGER, sha256 TEXT)",
+    "mtime_ns INTEGER, sha256 TEXT, paragraphs INTEGER)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs USING fts5(words, tokenize='ascii')",
 ]
 
@@ -190,13 +196,38 @@ class FtsIndex:
 
     # -- keeping in step -------------------------------------------------------
 
+    def in_step(self, progress_for: Callable[[int], Progress | None] = lambda count: None) -> list[str]:
+        """Bring the index in step with seeds/ and return the names of the files it holds.
+
+        A full check (a stat of every file) runs unless the last one was less
+        than SWEEP_NS ago, seeds/ has the mtime it had then (no file added,
+        removed or renamed) and no indexed file had changed within RACY_NS of
+        being indexed; `progress_for(count)` may give a callback when `count`
+        files are to be read.
+        """
+        now, folder_mtime = time.time_ns(), _mtime(self.workspace.seeds)
+        checked = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('checked_ns', 'seeds_mtime')"))
+        recent = self.db.execute("SELECT 1 FROM files WHERE mtime_ns = -1 LIMIT 1").fetchone()
+        if (not recent and folder_mtime is not None and checked.get("seeds_mtime") == str(folder_mtime)
+                and 0 <= now - int(checked.get("checked_ns", 0)) < SWEEP_NS):
+            return [name for (name,) in self.db.execute("SELECT name FROM files ORDER BY name")]
+        files = corpus_files(self.workspace)
+        known = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
+        self.update(files, progress_for(len(files)) if len(files) - known > 200 else None)
+        racy = folder_mtime is None or folder_mtime > now - RACY_NS  # a later change could keep this mtime
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                            [("checked_ns", str(now)), ("seeds_mtime", "-1" if racy else str(folder_mtime))])
+        self.db.execute("COMMIT")
+        return files
+
     def update(self, files: Iterable[str], progress: Progress | None = None) -> UpdateReport:
         """Bring the index in step with the files named; only changed files are read, only new content indexed."""
         folder = self.workspace.seeds
         on_disk = {name: os.path.join(folder, name) for name in files}
         known = {name: (size, mtime, digest) for name, size, mtime, digest
                  in self.db.execute("SELECT name, size, mtime_ns, sha256 FROM files")}
-        if not _differs(on_disk, known):
+        if not _differs(folder, on_disk, known):
             return UpdateReport(unchanged=len(on_disk))
         self.db.execute("BEGIN IMMEDIATE")  # one writer at a time; then look again, under the lock
         try:
@@ -237,11 +268,12 @@ class FtsIndex:
             self._forget(row[0])
         if text is None:
             return  # unreadable: `sources` warns about it, and it is not searched
-        file_id = self.db.execute("INSERT INTO files (name, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
-                                  (name, *stat, digest)).lastrowid
+        lines = paragraph_lines(text)
+        file_id = self.db.execute("INSERT INTO files (name, size, mtime_ns, sha256, paragraphs) "
+                                  "VALUES (?, ?, ?, ?, ?)", (name, *stat, digest, len(lines))).lastrowid
         self.db.executemany("INSERT INTO paragraphs (rowid, words) VALUES (?, ?)",
                             ((file_id * ROWS_PER_FILE + number, index_words(line))
-                             for number, line in enumerate(paragraph_lines(text), start=1)))
+                             for number, line in enumerate(lines, start=1)))
         if row is None:
             report.added += 1
         else:
@@ -252,6 +284,10 @@ class FtsIndex:
                         (file_id * ROWS_PER_FILE, (file_id + 1) * ROWS_PER_FILE))
         self.db.execute("DELETE FROM files WHERE id = ?", (file_id,))
 
+    def paragraph_counts(self) -> dict[str, int]:
+        """{file name: its number of paragraphs} for every readable file indexed (as of the last update)."""
+        return dict(self.db.execute("SELECT name, paragraphs FROM files"))
+
     # -- searching --------------------------------------------------------------
 
     def search(self, words: str, files: Iterable[str] | None = None) -> Iterable[Candidate]:
@@ -260,7 +296,7 @@ class FtsIndex:
         Every paragraph is a candidate when `words` has no word at all.
         """
         if files is None:
-            names = dict(self.db.execute("SELECT id, name FROM files"))
+            names = _FileNames(self.db)
         else:
             wanted = sorted(set(files))
             names = dict(self.db.execute(f"SELECT id, name FROM files WHERE name IN ({','.join('?' * len(wanted))})",
@@ -268,18 +304,52 @@ class FtsIndex:
         ranges = [(0, 1 << 62)] if files is None else \
             [(i * ROWS_PER_FILE, (i + 1) * ROWS_PER_FILE) for i in sorted(names)]
         query = fts_query(words)
-        order = "rank" if files is None else "rowid"  # within one file: reading order, no ranking needed
         for low, high in ranges:
-            if query is None:
-                rows = self.db.execute("SELECT rowid FROM paragraphs WHERE rowid >= ? AND rowid < ? "
-                                       "ORDER BY rowid", (low, high))
-            else:
-                rows = self.db.execute("SELECT rowid FROM paragraphs WHERE paragraphs MATCH ? "
-                                       f"AND rowid >= ? AND rowid < ? ORDER BY {order}", (query, low, high))
-            for (rowid,) in rows:
+            for rowid in self._rows(query, low, high, ranked=files is None):
                 name = names.get(rowid // ROWS_PER_FILE)
                 if name is not None:
                     yield Candidate(name, rowid % ROWS_PER_FILE)
+
+    def _rows(self, query: str | None, low: int, high: int, ranked: bool) -> Iterable[int]:
+        """The rowids in [low, high) matching `query`, best first when `ranked`, else in reading order.
+
+        bm25 is computed in SQL for pools of RANKED_POOL matching paragraphs in
+        reading order, each pool ranked best first, since a search usually stops
+        at its first hits and ranking all 80,000 paragraphs holding a common word
+        costs more than the rest of the search.
+        """
+        if query is None:
+            yield from (r for (r,) in self.db.execute("SELECT rowid FROM paragraphs WHERE rowid >= ? "
+                                                      "AND rowid < ? ORDER BY rowid", (low, high)))
+            return
+        if not ranked:  # within given files: reading order, no ranking needed
+            yield from (r for (r,) in self.db.execute("SELECT rowid FROM paragraphs WHERE paragraphs MATCH ? "
+                                                      "AND rowid >= ? AND rowid < ? ORDER BY rowid",
+                                                      (query, low, high)))
+            return
+        for offset in itertools.count(0, RANKED_POOL):
+            rows = [r for (r,) in self.db.execute(
+                "SELECT rowid FROM (SELECT rowid, rank FROM paragraphs WHERE paragraphs MATCH ? ORDER BY rowid "
+                "LIMIT ? OFFSET ?) ORDER BY rank, rowid", (query, RANKED_POOL, offset))]
+            yield from rows
+            if len(rows) < RANKED_POOL:
+                return
+
+
+class _FileNames(dict):
+    """{file id: name}, looked up as needed (a search usually stops after a few files)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, file_id: int) -> str | None:
+        row = self.db.execute("SELECT name FROM files WHERE id = ?", (file_id,)).fetchone()
+        self[file_id] = row[0] if row else None
+        return self[file_id]
+
+    def get(self, file_id, default=None):
+        return self[file_id]
 
 
 def open_index(workspace: Workspace, warn: Callable[[str], None]) -> FtsIndex | None:
@@ -306,10 +376,29 @@ def _read_only(error: sqlite3.DatabaseError) -> bool:
     return "readonly" in message or "read-only" in message or "unable to open" in message
 
 
-def _differs(on_disk: dict[str, str], known: dict[str, tuple]) -> bool:
-    if set(on_disk) != set(known):
+def _differs(folder: Path, on_disk: dict[str, str], known: dict[str, tuple]) -> bool:
+    """Whether any file was added, removed or has another size or mtime than indexed (one pass over the folder)."""
+    if on_disk.keys() != known.keys():
         return True
-    return any(_stat(path) != known[name][:2] for name, path in on_disk.items())
+    seen = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name in on_disk:
+                seen += 1
+                try:
+                    info = entry.stat()
+                except OSError:
+                    return True
+                if (info.st_size, info.st_mtime_ns) != known[entry.name][:2]:
+                    return True
+    return seen != len(on_disk)
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def _stat(path: str) -> tuple[int, int] | None:

@@ -51,13 +51,43 @@ class SearchResult:
     indexed: bool = True        # False: no index could be kept, the corpus was scanned
 
 
-def catalog_rows(corpus: Corpus, workspace: Workspace, style: str) -> list[CatalogRow]:
-    """Return one row per source, with its short note in `style`."""
-    from ..render.citations import find_style, format_catalog  # pandoc: only the listing needs it
+def catalog_rows(corpus: Corpus, workspace: Workspace, style: str,
+                 warn: Callable[[str], None] = lambda message: None) -> list[CatalogRow]:
+    """Return one row per source, with its short note in `style` and its number of paragraphs.
 
-    notes = format_catalog(corpus, find_style(style, workspace)) if corpus.sources else {}
-    return [CatalogRow(s.id, notes[s.id][1], len(s.paragraphs), s.path, s.entry is not None)
-            for s in sorted(corpus.sources.values(), key=lambda s: s.id)]
+    `corpus` may be lazy: the counts come from the index (kept in step first, so
+    only changed files are read) and the notes from the notes cache; a file the
+    index does not hold (unreadable, or no index here) is read, which records its
+    problem on the corpus.
+    """
+    from ..render.citations import find_style  # pandoc: only the listing needs it
+    from .notes_cache import formatted_notes
+
+    counts = _paragraph_counts(corpus, workspace, warn)
+    rows = []
+    for source_id in sorted(corpus.sources):
+        source = corpus.sources[source_id]
+        count = counts.get(source.path.name)
+        if count is None:
+            read = corpus.find(source_id)
+            if read is None:
+                continue  # unreadable: a warning on the corpus
+            count = len(read.paragraphs)
+        rows.append((source, count))
+    notes = formatted_notes(corpus, workspace, find_style(style, workspace)) if corpus.sources else {}
+    return [CatalogRow(s.id, notes[s.id][1], count, s.path, s.entry is not None) for s, count in rows]
+
+
+def _paragraph_counts(corpus: Corpus, workspace: Workspace, warn: Callable[[str], None]) -> dict[str, int]:
+    """{file name: paragraphs} from the index, brought in step first; empty where there is no index."""
+    index = open_index(workspace, warn)
+    if index is None:
+        return {}
+    try:
+        index.update(corpus_files(workspace))
+        return index.paragraph_counts()
+    finally:
+        index.close()
 
 
 def search_workspace(workspace: Workspace, words: str, source_id: str | None = None, *,
@@ -77,18 +107,11 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
         return _scanned(load_corpus(workspace), words, source_id, case_sensitive, limit)
     try:
         ids = _catalog_ids(workspace, warn)
-        files = corpus_files(workspace)
-        only = _only(files, ids, source_id)
-        index.update(files, _progress_for(index, files, progress))
+        files = index.in_step(progress)
+        only = _only(corpus_files(workspace) if source_id else files, ids, source_id)
         return _verified(index, workspace, ids, words, only, case_sensitive, limit)
     finally:
         index.close()
-
-
-def _progress_for(index, files, progress) -> Progress | None:
-    """Ask for a progress callback only when there is much to read (a cold build)."""
-    known = index.db.execute("SELECT count(*) FROM files").fetchone()[0]
-    return progress(len(files)) if len(files) - known > 200 else None
 
 
 def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str, str]:
@@ -133,6 +156,7 @@ class _Verifier:
     def __init__(self, index: SearchBackend, workspace: Workspace, ids: dict[str, str], case_sensitive: bool):
         self.index, self.workspace, self.ids, self.case_sensitive = index, workspace, ids, case_sensitive
         self._sources: dict[str, Source | None] = {}
+        self._views: dict[tuple[str, int], SourceIndex | None] = {}
 
     def source(self, name: str) -> Source | None:
         """The source file `name` as it is now (read once per search), or None if it cannot be read."""
@@ -146,20 +170,28 @@ class _Verifier:
         source = self.source(name)
         return source.paragraph(number).text if source and number <= len(source.paragraphs) else None
 
+    def view(self, name: str, number: int) -> SourceIndex | None:
+        """The matcher's view of one paragraph, as a source of its own (made once per search)."""
+        if (name, number) not in self._views:
+            line = self.paragraph(name, number)
+            self._views[name, number] = None if line is None else SourceIndex(
+                Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line))
+        return self._views[name, number]
+
     def hits(self, name: str, number: int, words: str) -> list[Hit]:
-        line = self.paragraph(name, number)
-        if line is None:
+        view = self.view(name, number)
+        if view is None:
             return []
-        source = Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line)
-        return [replace(hit, paragraph=number) for hit in source_hits(source, words, self.case_sensitive, cite=False)]
+        return [replace(hit, paragraph=number)
+                for hit in source_hits(view.source, words, self.case_sensitive, cite=False, view=view)]
 
     def occurs_once(self, name: str, matched: str) -> bool:
         """True if `matched` occurs once, case and all, in the whole file (as an evidence phrase must)."""
         count = 0
         for candidate in self.index.search(matched, [name]):
-            line = self.paragraph(name, candidate.paragraph)
-            if line is not None:
-                count += len(SourceIndex(Source("", self.workspace.seeds / name, line)).find_all(matched))
+            view = self.view(name, candidate.paragraph)
+            if view is not None:
+                count += len(view.find_all(matched))
             if count > 1:
                 return False
         return count == 1
@@ -182,9 +214,10 @@ def _verified(index: SearchBackend, workspace: Workspace, ids: dict[str, str], w
     return SearchResult(hits)
 
 
-def source_hits(source: Source, words: str, case_sensitive: bool = False, cite: bool = True) -> list[Hit]:
-    """Every passage of one source holding `words`, in reading order."""
-    view = SourceIndex(source)
+def source_hits(source: Source, words: str, case_sensitive: bool = False, cite: bool = True,
+                view: SourceIndex | None = None) -> list[Hit]:
+    """Every passage of one source holding `words`, in reading order (`view`: its SourceIndex, if made)."""
+    view = view or SourceIndex(source)
     passages = view.find_all(words, ignore_case=not case_sensitive)
     hits = []
     for passage in {(p.first, p.text): p for p in passages}.values():

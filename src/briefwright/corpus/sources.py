@@ -41,6 +41,8 @@ def is_control(char: str) -> bool:
 
 def controls_as_spaces(line: str) -> str:
     """Return `line` with every control character replaced by a space (tabs included)."""
+    if line.isprintable():  # no control character (every Cc, Zl and Zp is unprintable): the common case
+        return line
     return "".join(" " if is_control(char) else char for char in line)
 
 
