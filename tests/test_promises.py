@@ -194,6 +194,7 @@ def test_asking_for_another_pdf_variant_makes_the_brief_stale(ws):
 @pytest.mark.renders
 def test_the_pdf_and_the_lock_are_written_under_the_outlines_file_lock(workspace, monkeypatch):
     import briefwright.build
+    import briefwright.regen.outputs as outputs
     import briefwright.regen.rebuild as rebuild
     outline = workspace.briefs / "azerbaijan-pakistan-economy.yaml"
     held = []
@@ -207,14 +208,16 @@ def test_the_pdf_and_the_lock_are_written_under_the_outlines_file_lock(workspace
             fcntl.flock(other, fcntl.LOCK_UN)
             return False
 
-    def spy(real):
-        def write(path, data):
-            held.append((Path(path).suffix, locked_now(path)))
-            return real(path, data)
+    def spy(real, written):  # written(arguments) is the path the real function puts in place
+        def write(*arguments):
+            held.append((Path(written(arguments)).suffix, locked_now(written(arguments))))
+            return real(*arguments)
         return write
 
-    monkeypatch.setattr(briefwright.build, "write_atomically", spy(briefwright.build.write_atomically))
-    monkeypatch.setattr(rebuild, "write_atomically", spy(rebuild.write_atomically))
+    monkeypatch.setattr(briefwright.build, "write_atomically",
+                        spy(briefwright.build.write_atomically, lambda arguments: arguments[0]))
+    monkeypatch.setattr(outputs, "_put_in_place",  # (staged, data, path): the lock, staged beforehand
+                        spy(outputs._put_in_place, lambda arguments: arguments[2]))
     [outcome] = rebuild.build_stale(workspace, [outline], BuildOptions(), jobs=1)
     assert outcome.status == "built", outcome.messages
     assert held == [(".pdf", True), (".lock", True)]
