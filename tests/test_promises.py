@@ -132,16 +132,26 @@ def test_each_call_of_the_html_stands_after_its_words_and_carries_its_own_note(n
 
 @pytest.mark.renders
 def test_each_note_of_the_pdf_is_printed_with_its_own_number_text_and_locator(notes_brief):
-    [page] = PdfReader(notes_brief.pdf).pages
-    text = " ".join(page.extract_text().split())
-    starts = [text.index(f" {number}. {who}") for number, (_, who, _) in enumerate(EXPECTED_NOTES, start=1)]
-    assert starts == sorted(starts), starts  # in order, each once
-    for number, (_, who, where) in enumerate(EXPECTED_NOTES, start=1):
-        end = starts[number] if number < len(starts) else text.index("Page 1 of 1")
-        note = text[starts[number - 1]:end]
-        assert [locator for locator in LOCATORS if re.search(re.escape(locator) + r"[.,]", note)] == [
-            where.rstrip(".,")], (number, note)
-    assert notes_brief.note_pages == {number: 1 for number in range(1, len(EXPECTED_NOTES) + 1)}
+    pages = PdfReader(notes_brief.pdf).pages
+    texts = [" ".join(page.extract_text().split()) for page in pages]
+    printed_on = {}  # note number → the page whose text holds it
+    for page_number, text in enumerate(texts, start=1):
+        here = [(number, who, where) for number, (_, who, where) in enumerate(EXPECTED_NOTES, start=1)
+                if f" {number}. {who}" in text]
+        starts = [text.index(f" {number}. {who}") for number, who, _ in here]
+        if not here:
+            continue
+        assert starts == sorted(starts), (page_number, starts)  # in order on their page
+        ends = starts[1:] + [text.index(f"Page {page_number} of {len(pages)}")]
+        for (number, _, where), start, end in zip(here, starts, ends, strict=True):
+            assert number not in printed_on, f"note {number} printed twice"
+            printed_on[number] = page_number
+            note = text[start:end]
+            assert [locator for locator in LOCATORS if re.search(re.escape(locator) + r"[.,]", note)] == [
+                where.rstrip(".,")], (number, note)
+    assert sorted(printed_on) == list(range(1, len(EXPECTED_NOTES) + 1))  # each once
+    assert notes_brief.note_pages == printed_on
+    assert sorted(printed_on.values()) == list(printed_on.values())  # the notes follow their calls' order
 
 
 # -- 3. the "not found" error shows the nearest passage as the source has it ------------------
