@@ -325,16 +325,19 @@ def test_accept_leaves_the_same_words_elsewhere_in_the_outline_alone(workspace, 
 
 @pytest.fixture(scope="module")
 def long_note(tmp_path_factory):
-    """The stress outline that WeasyPrint's own layout gets wrong, checked and turned into HTML."""
+    """An outline that WeasyPrint's own layout gets wrong (tests/data/misplaced-note.yaml), checked and
+    turned into HTML; the first unrepaired layout sets its note 8 a page late (see test_pdf)."""
     from briefwright.render.citations import format_citations
+    from .test_pdf import MISPLACED_NOTE
     pipeline = Pipeline(stress_workspace(tmp_path_factory.mktemp("long-note")))
-    checked = pipeline.check(pipeline.workspace.briefs / "long-note.yaml")
+    shutil.copy(MISPLACED_NOTE, pipeline.workspace.briefs / MISPLACED_NOTE.name)
+    checked = pipeline.check(pipeline.workspace.briefs / MISPLACED_NOTE.name)
     html = pipeline.html(checked, format_citations(checked.notes, pipeline.corpus, checked.style))
     return pipeline, checked, html
 
 
 @pytest.mark.renders
-def test_the_repair_sets_every_note_of_the_long_note_brief_in_one_layout(long_note):
+def test_the_repair_sets_every_note_of_a_brief_weasyprint_misplaces_in_one_layout(long_note):
     from briefwright.render.pdf import render_pdf
     pipeline, checked, html = long_note
     rendered = render_pdf(html, checked.theme, pipeline.workspace.root)
@@ -353,7 +356,7 @@ def test_without_the_repair_the_relayout_still_sets_every_note_on_its_page(long_
     monkeypatch.setattr(weasyprint_fix, "apply", lambda: True)  # render_pdf must not put the repair back
     monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.original)
     rendered = render_pdf(html, checked.theme, pipeline.workspace.root)
-    assert rendered.passes >= 2  # the first layout misplaced notes 4 and 5 (see test_pdf)
+    assert rendered.passes >= 2  # the first layout misplaced note 8 (see test_pdf)
     assert len(rendered.layout.notes) == len(checked.notes)
     assert all(call == page for call, page in rendered.layout.notes.values()), rendered.layout.notes
 
