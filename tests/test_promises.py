@@ -25,7 +25,7 @@ from briefwright.errors import ProblemsFound
 from briefwright.regen.accept import apply_rewrites, planned_rewrites
 from briefwright.regen.drift import classify
 from briefwright.regen.freshness import FreshnessChecker
-from briefwright.regen.lock import lock_path
+from briefwright.regen.lock import Lock, lock_path
 from briefwright.verify.matcher import QuotationNotFound, SourceIndex, normalise
 from briefwright.workspace import Workspace
 
@@ -379,3 +379,13 @@ def test_an_image_outside_the_workspace_is_refused_not_embedded(tmp_path):
     for url in (outside.as_uri(), f"{root.as_uri()}/../outside.png"):
         with pytest.raises(PdfProblem, match=re.escape(f"refused to load {url}")):
             render_pdf(f'<img src="{url}">', theme, root)
+
+
+# -- mutation testing's survivors (make mutation): what each module's tests did not hold -------
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "briefs").glob("*.lock")))
+def test_a_lock_read_and_written_again_keeps_its_bytes(name):
+    """The example locks, one with extractors and paged citations and one without: the written form
+    (2-space indent, sorted keys, UTF-8 text, empty optional fields left out) is stable."""
+    text = (REPO / "briefs" / name).read_text(encoding="utf-8")
+    assert Lock.from_text(text).to_text() == text
