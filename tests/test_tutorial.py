@@ -169,6 +169,6 @@ def test_step_5_a_brief_and_the_command_line_override_the_theme(workspace, tmp_p
     outline.write_text(outline.read_text(encoding="utf-8").replace(
         "template: my-institute\n", 'template: my-institute\ntheme: {accent: "#7a1f2b"}\n'), encoding="utf-8")
     run(workspace, "briefwright build briefs/x.yaml --html --paper a5")
-    assert "--accent: #7a1f2b;" in (workspace / "build" / "x.html").read_text(encoding="utf-8")
+    assert "--accent: #7a1f2b;" in (workspace / "build" / "x.print.html").read_text(encoding="utf-8")
     info = subprocess.run(["pdfinfo", str(workspace / "build" / "x.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"Page size:\s+419\.\d+ x 595\.\d+", info), info
