@@ -25,7 +25,7 @@ from briefwright.errors import ProblemsFound
 from briefwright.regen.accept import apply_rewrites, planned_rewrites
 from briefwright.regen.drift import classify
 from briefwright.regen.freshness import FreshnessChecker
-from briefwright.regen.lock import Lock, lock_path
+from briefwright.regen.lock import Lock, entry_hash, lock_path
 from briefwright.verify.matcher import QuotationNotFound, SourceIndex, normalise
 from briefwright.workspace import Workspace
 
@@ -389,3 +389,16 @@ def test_a_lock_read_and_written_again_keeps_its_bytes(name):
     (2-space indent, sorted keys, UTF-8 text, empty optional fields left out) is stable."""
     text = (REPO / "briefs" / name).read_text(encoding="utf-8")
     assert Lock.from_text(text).to_text() == text
+
+
+def test_the_example_locks_hold_the_hash_of_each_catalog_entry_as_it_is_today():
+    """Entries with non-ASCII text (curly quotes, dashes) hash as the UTF-8 the locks were written from:
+    another serialisation would make every brief stale."""
+    corpus = Pipeline(Workspace.at(REPO)).corpus
+    cited = set()
+    for path in sorted((REPO / "briefs").glob("*.lock")):
+        lock = Lock.from_text(path.read_text(encoding="utf-8"))
+        assert lock.catalog, path.name
+        assert {i: entry_hash(corpus.find(i).entry) for i in lock.catalog} == lock.catalog, path.name
+        cited |= set(lock.catalog)
+    assert any(not str(corpus.find(i).entry).isascii() for i in cited)  # the case the hash must get right
