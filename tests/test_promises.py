@@ -402,3 +402,48 @@ def test_the_example_locks_hold_the_hash_of_each_catalog_entry_as_it_is_today():
         assert {i: entry_hash(corpus.find(i).entry) for i in lock.catalog} == lock.catalog, path.name
         cited |= set(lock.catalog)
     assert any(not str(corpus.find(i).entry).isascii() for i in cited)  # the case the hash must get right
+
+
+def example_lock_data() -> dict:
+    import json
+    return json.loads((REPO / "briefs" / "azerbaijan-pakistan-economy.lock").read_text(encoding="utf-8"))
+
+
+def damaged(change) -> Lock:
+    """The economy brief's lock, read after `change(data)` (or the error reading it raises)."""
+    import json
+    data = example_lock_data()
+    change(data)
+    return Lock.from_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("change, error", [
+    (lambda d: d["citations"][0].update(occurrence=0), "lock.citations[0]: occurrence 0 of 1"),
+    (lambda d: d["citations"][0].update(occurrence=2), "lock.citations[0]: occurrence 2 of 1"),
+    (lambda d: d["citations"][1].update(first=0, last=0), "lock.citations[1]: paragraphs 0 to 0"),
+    (lambda d: d["citations"][1].update(first=9, last=8), "lock.citations[1]: paragraphs 9 to 8"),
+    (lambda d: d.pop("pdf"), "lock must have the keys catalog, citations, extractors, files, "
+     "options, outline, outputs, pdf, sources, style, theme, versions"),
+    (lambda d: d.update(extra=1), "lock must have the keys catalog, citations,"),
+    (lambda d: d["outline"].update(sha256=None), "lock.outline.sha256 has the wrong type"),
+    (lambda d: d["citations"][0].update(first=True), "lock.citations[0].first has the wrong type"),
+    (lambda d: d.update(files={}), "lock.files must be a list"),
+    (lambda d: d.update(catalog=[]), "lock.catalog must be a mapping"),
+    (lambda d: d["catalog"].update(x=1), "lock.catalog['x'] has the wrong type"),
+    (lambda d: d["files"][0].update(path=None), "lock.files[0].path has the wrong type"),
+])
+def test_a_lock_with_a_number_or_shape_no_build_writes_is_refused_naming_it(change, error):
+    with pytest.raises((TypeError, ValueError)) as raised:
+        damaged(change)
+    assert str(raised.value).startswith(error), raised.value
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["citations"][0].update(occurrence=2, occurrences=2),   # the last occurrence
+    lambda d: d["citations"][1].update(first=1, last=1),               # paragraph 1 alone
+    lambda d: d["sources"][next(iter(d["sources"]))].update(sha256=None),  # a source file gone
+    lambda d: d["files"][0].update(name=None),
+    lambda d: d.pop("extractors"), lambda d: d["theme"].clear(), lambda d: d["style"].clear(),
+])
+def test_a_lock_with_the_edge_values_a_build_writes_is_read(change):
+    assert isinstance(damaged(change), Lock)
