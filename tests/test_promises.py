@@ -447,3 +447,12 @@ def test_a_lock_with_a_number_or_shape_no_build_writes_is_refused_naming_it(chan
 ])
 def test_a_lock_with_the_edge_values_a_build_writes_is_read(change):
     assert isinstance(damaged(change), Lock)
+
+
+def test_a_path_outside_every_known_folder_is_written_whole_and_never_read_back(tmp_path):
+    from briefwright.regen.lock import Places
+    places = Places(tmp_path / "ws")
+    outside = tmp_path / "elsewhere" / "font.otf"
+    assert places.portable(outside) == str(outside.resolve())
+    assert places.portable(tmp_path / "ws" / "seeds" / "a.txt") == "seeds/a.txt"
+    assert places.local(places.portable(outside)) is None
