@@ -456,3 +456,16 @@ def test_a_path_outside_every_known_folder_is_written_whole_and_never_read_back(
     assert places.portable(outside) == str(outside.resolve())
     assert places.portable(tmp_path / "ws" / "seeds" / "a.txt") == "seeds/a.txt"
     assert places.local(places.portable(outside)) is None
+
+
+def test_a_theme_file_named_from_a_parent_theme_is_searched_from_that_theme_on(tmp_path):
+    """`policy-brief/fonts/x.otf` (an `extends` chain's file, as the lock names it) skips the child's copy."""
+    from briefwright.regen.freshness import _search
+    folders = [tmp_path / "mine", tmp_path / "policy-brief"]
+    for folder in folders:
+        (folder / "fonts").mkdir(parents=True)
+        (folder / "fonts" / "x.otf").write_bytes(folder.name.encode())
+    assert _search(folders, "policy-brief/fonts/x.otf") == tmp_path / "policy-brief" / "fonts" / "x.otf"
+    assert _search(folders, "fonts/x.otf") == tmp_path / "mine" / "fonts" / "x.otf"
+    assert _search(folders, "fonts/gone.otf") is None
+    assert _search(folders, "policy-brief/fonts/gone.otf") is None
