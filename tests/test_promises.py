@@ -418,6 +418,8 @@ def damaged(change) -> Lock:
 
 
 @pytest.mark.parametrize("change, error", [
+    (lambda d: d.pop("briefwright-lock"), "not a briefwright lock of format 1"),
+    (lambda d: d.update({"briefwright-lock": 2}), "not a briefwright lock of format 1"),
     (lambda d: d["citations"][0].update(occurrence=0), "lock.citations[0]: occurrence 0 of 1"),
     (lambda d: d["citations"][0].update(occurrence=2), "lock.citations[0]: occurrence 2 of 1"),
     (lambda d: d["citations"][1].update(first=0, last=0), "lock.citations[1]: paragraphs 0 to 0"),
