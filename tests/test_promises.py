@@ -471,3 +471,14 @@ def test_a_theme_file_named_from_a_parent_theme_is_searched_from_that_theme_on(t
     assert _search(folders, "fonts/x.otf") == tmp_path / "mine" / "fonts" / "x.otf"
     assert _search(folders, "fonts/gone.otf") is None
     assert _search(folders, "policy-brief/fonts/gone.otf") is None
+
+
+def test_a_source_text_made_by_another_extractor_since_makes_the_brief_stale(workspace):
+    import dataclasses
+    outline = workspace.briefs / "azerbaijan-pakistan-economy.yaml"
+    lock = Lock.from_text((REPO / "briefs" / "azerbaijan-pakistan-economy.lock").read_text(encoding="utf-8"))
+    today = lock.extractors["cij-2017-pdf"]
+    checker = FreshnessChecker(workspace, BuildOptions())
+    assert not [r for r in checker.reasons(outline, lock) if r.startswith("extractor")]
+    older = dataclasses.replace(lock, extractors={**lock.extractors, "cij-2017-pdf": "pypdfium2 0.1"})
+    assert f"extractor of cij-2017-pdf (pypdfium2 0.1 → {today})" in checker.reasons(outline, older)
