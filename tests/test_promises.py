@@ -482,3 +482,12 @@ def test_a_source_text_made_by_another_extractor_since_makes_the_brief_stale(wor
     assert not [r for r in checker.reasons(outline, lock) if r.startswith("extractor")]
     older = dataclasses.replace(lock, extractors={**lock.extractors, "cij-2017-pdf": "pypdfium2 0.1"})
     assert f"extractor of cij-2017-pdf (pypdfium2 0.1 → {today})" in checker.reasons(outline, older)
+
+
+def test_a_lock_that_records_no_style_is_judged_without_a_crash(workspace):
+    import dataclasses
+    outline = workspace.briefs / "azerbaijan-pakistan-economy.yaml"
+    lock = Lock.from_text((REPO / "briefs" / "azerbaijan-pakistan-economy.lock").read_text(encoding="utf-8"))
+    checker = FreshnessChecker(workspace, BuildOptions())
+    assert "style" not in checker.reasons(outline, dataclasses.replace(lock, style={}))
+    assert "style" in checker.reasons(outline, dataclasses.replace(lock, style={"path": lock.style["path"]}))
