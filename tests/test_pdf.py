@@ -19,6 +19,7 @@ from briefwright.workspace import Workspace
 from .conftest import EXAMPLE, REPO
 
 DATA = Path(__file__).parent / "data"
+MISPLACED_NOTE = DATA / "misplaced-note.yaml"  # an outline whose note 8 WeasyPrint alone sets a page late
 
 
 def normalised(text: str) -> str:
@@ -168,8 +169,8 @@ def test_a_workspace_file_can_be_used(theme, tmp_path):
 
 
 def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_path, monkeypatch):
-    """A real misplaced note, not a mocked check: the long-note stress outline, laid out once by
-    WeasyPrint's own line layout (without the repair), sets note 4 a page late and loses note 5."""
+    """A real misplaced note, not a mocked check: tests/data/misplaced-note.yaml, laid out once by
+    WeasyPrint's own line layout (without the repair), sets note 8 a page after its call."""
     import briefwright.render.pdf
     from click.testing import CliRunner
     from weasyprint.layout import block
@@ -177,17 +178,21 @@ def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_pa
     from briefwright.render import weasyprint_fix
     from .test_print import stress_workspace
     workspace = stress_workspace(tmp_path)
+    shutil.copy(MISPLACED_NOTE, workspace.briefs / MISPLACED_NOTE.name)
     weasyprint_fix.apply()
     monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.original)
     monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
     monkeypatch.chdir(workspace.root)
-    result = CliRunner().invoke(main, ["build", "briefs/long-note.yaml"])
+    result = CliRunner().invoke(main, ["build", "briefs/misplaced-note.yaml"])
     assert result.exit_code == 1, result.output
-    assert ("note 4, called on page 2, would be printed on page 3: it could not be set on the page of its call "
-            "in 1 layouts; shorten the note or the text around it") in result.output
-    assert "note 5, called on page 2, is missing from the PDF" in result.output
+    assert ("the PDF was not written:\n"
+            "  note 8, called on page 3, would be printed on page 4: it could not be set on the page of its call "
+            "in 1 layouts; shorten the note or the text around it\n"
+            "failed: briefs/misplaced-note.yaml\n") in result.output
+    assert re.findall(r"note \d+", result.output) == ["note 8"]  # note 8 alone, named once
     assert "Traceback" not in result.output
-    assert not (workspace.build / "long-note.pdf").exists() and not (workspace.briefs / "long-note.lock").exists()
+    assert not (workspace.build / "misplaced-note.pdf").exists()
+    assert not (workspace.briefs / "misplaced-note.lock").exists()
 
 
 def test_a_note_whose_call_is_missing_is_named():
