@@ -169,8 +169,9 @@ def test_a_workspace_file_can_be_used(theme, tmp_path):
 
 
 def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_path, monkeypatch):
-    """A real misplaced note, not a mocked check: tests/data/misplaced-note.yaml, laid out once by
-    WeasyPrint's own line layout (without the repair), sets note 8 a page after its call."""
+    """A real misplaced note, not a mocked check: a workspace theme whose page is tests/data/footnote-defect.html
+    (a page WeasyPrint's own line layout gets wrong), laid out once without the repair, sets note 10 a page
+    after its call; the build fails naming it, and writes neither PDF nor lock."""
     import briefwright.render.pdf
     from click.testing import CliRunner
     from weasyprint.layout import block
@@ -178,21 +179,26 @@ def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_pa
     from briefwright.render import weasyprint_fix
     from .test_print import stress_workspace
     workspace = stress_workspace(tmp_path)
-    shutil.copy(MISPLACED_NOTE, workspace.briefs / MISPLACED_NOTE.name)
+    theme = workspace.templates / "defect"
+    theme.mkdir(parents=True)
+    (theme / "brief.html").write_text((DATA / "footnote-defect.html").read_text(encoding="utf-8"), encoding="utf-8")
+    (workspace.briefs / "defect.yaml").write_text(
+        'title: "A page WeasyPrint gets wrong"\ntemplate: defect\nsections:\n  - heading: One\n'
+        '    body:\n      - A claim.[@trt-2021, para. 1]\n', encoding="utf-8")
     weasyprint_fix.apply()
     monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.original)
     monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
     monkeypatch.chdir(workspace.root)
-    result = CliRunner().invoke(main, ["build", "briefs/misplaced-note.yaml"])
+    result = CliRunner().invoke(main, ["build", "briefs/defect.yaml"])
     assert result.exit_code == 1, result.output
     assert ("the PDF was not written:\n"
-            "  note 8, called on page 3, would be printed on page 4: it could not be set on the page of its call "
+            "  note 10, called on page 1, would be printed on page 2: it could not be set on the page of its call "
             "in 1 layouts; shorten the note or the text around it\n"
-            "failed: briefs/misplaced-note.yaml\n") in result.output
-    assert re.findall(r"note \d+", result.output) == ["note 8"]  # note 8 alone, named once
+            "failed: briefs/defect.yaml\n") in result.output
+    assert re.findall(r"note \d+", result.output) == ["note 10"]  # note 10 alone, named once
     assert "Traceback" not in result.output
-    assert not (workspace.build / "misplaced-note.pdf").exists()
-    assert not (workspace.briefs / "misplaced-note.lock").exists()
+    assert not (workspace.build / "defect.pdf").exists()
+    assert not (workspace.briefs / "defect.lock").exists()
 
 
 def test_a_note_whose_call_is_missing_is_named():
