@@ -253,9 +253,17 @@ def test_in_a_browser_an_edit_shows_without_reloading_and_a_note_opens_its_marke
     assert browser.execute_script("return window.notReloaded === true")
     browser.save_screenshot(str(tmp_path / "preview.png"))
 
-    browser.switch_to.frame("brief")
-    browser.find_element(By.CSS_SELECTOR, '#fn-3 a.source-link').click()
-    browser.switch_to.default_content()
+    def click_the_source_link() -> bool:  # the frame may still be swapping in the edited brief
+        try:
+            browser.switch_to.frame("brief")
+            browser.find_element(By.CSS_SELECTOR, '#fn-3 a.source-link').click()
+            return True
+        except Exception:  # noqa: BLE001 (not there yet, or stale: try again until the deadline)
+            return False
+        finally:
+            browser.switch_to.default_content()
+
+    assert wait_until(click_the_source_link)
     marked = lambda: browser.execute_script(  # noqa: E731
         "const d = document.getElementById('source').contentDocument; const m = d && d.getElementById('passage');"
         "if (!m) return null; const r = m.getBoundingClientRect();"
@@ -263,7 +271,7 @@ def test_in_a_browser_an_edit_shows_without_reloading_and_a_note_opens_its_marke
     text, _ = wait_until(marked)
     assert text == session.current.passages[3].printed[0]
     browser.save_screenshot(str(tmp_path / "source-view.png"))
-    assert wait_until(lambda: marked()[1], 5), "the marked passage is scrolled into view"
+    assert wait_until(lambda: marked()[1], 30), "the marked passage is scrolled into view"
     shots = Path(__import__("os").environ.get("BRIEFWRIGHT_SCREENSHOTS", tmp_path))
     for name in ("preview.png", "source-view.png"):
         if shots != tmp_path:
