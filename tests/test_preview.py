@@ -245,11 +245,11 @@ def test_in_a_browser_an_edit_shows_without_reloading_and_a_note_opens_its_marke
     frame_title = lambda: browser.execute_script(  # noqa: E731
         "const d = document.getElementById('brief').contentDocument; return d && d.querySelector('h1') "
         "&& d.querySelector('h1').textContent")
-    wait_until(lambda: frame_title() and "Solidarity ahead of capability" in frame_title())
+    wait_until(lambda: "Solidarity ahead of capability" in (frame_title() or ""))  # read once: the frame may reload
     browser.execute_script("window.notReloaded = true;")
     outline.write_text(outline.read_text(encoding="utf-8").replace("Solidarity ahead of capability",
                                                                    "Solidarity before capability"), encoding="utf-8")
-    wait_until(lambda: frame_title() and "Solidarity before capability" in frame_title())
+    wait_until(lambda: "Solidarity before capability" in (frame_title() or ""))
     assert browser.execute_script("return window.notReloaded === true")
     browser.save_screenshot(str(tmp_path / "preview.png"))
 
