@@ -114,33 +114,19 @@ def _text(name: str, value: str) -> str:
     return value
 
 
-def _notes(name: str, value: str) -> str:
-    if value not in ("footnotes", "endnotes"):
-        raise ValueError(f"{name} must be footnotes or endnotes, not {value!r}")
-    return value
-
-
-def _quotation_typography(name: str, value: str) -> str:
-    if value not in ("house", "as-source"):
-        raise ValueError(f"{name} must be house or as-source, not {value!r}")
-    return value
-
-
-def _link_targets(name: str, value: str) -> str:
-    if value not in ("after", "none"):
-        raise ValueError(f"{name} must be after or none, not {value!r}")
-    return value
-
-
-def _pdf_variant(name: str, value: str) -> str:
-    if value not in ("ua-1", "a-3b"):
-        raise ValueError(f"{name} must be ua-1 or a-3b, not {value!r}")
-    return value
+def _one_of(first: str, second: str):
+    """A check for a setting that takes one of two words."""
+    def check(name: str, value: str) -> str:
+        if value not in (first, second):
+            raise ValueError(f"{name} must be {first} or {second}, not {value!r}")
+        return value
+    return check
 
 
 _CHECKS = {"colour": _colour, "font": _font, "paper": _paper, "margins": _margins,
-           "asset": _asset, "text": _text, "notes": _notes, "pdf variant": _pdf_variant,
-           "quotation typography": _quotation_typography, "link targets": _link_targets}
+           "asset": _asset, "text": _text, "notes": _one_of("footnotes", "endnotes"),
+           "pdf variant": _one_of("ua-1", "a-3b"), "quotation typography": _one_of("house", "as-source"),
+           "link targets": _one_of("after", "none")}
 
 
 def unknown_setting_message(name: str, where: str, extra: dict | None = None) -> str:
