@@ -30,6 +30,15 @@ def workspace(tmp_path: Path, monkeypatch) -> Workspace:
     return Workspace.at(tmp_path)
 
 
+@pytest.fixture
+def run(workspace: Workspace):
+    """Run the command line in the workspace: run("check", "briefs/x.yaml") -> click's Result."""
+    from click.testing import CliRunner
+    from briefwright.cli import main
+
+    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
 @pytest.fixture(scope="session")
 def corpus():
     return load_corpus(Workspace.at(REPO))

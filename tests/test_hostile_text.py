@@ -8,10 +8,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefwright.cli import main
 from briefwright.corpus.sources import Source
 from briefwright.verify.matcher import QuotationNotFound, SourceIndex
 
@@ -20,12 +18,6 @@ from .test_html import render
 
 HOSTILE = "  - id: hostile\n    file: hostile.txt\n    type: article\n    title: Hostile text\n"
 COLUMN = 10  # the column of a prose item's first character in `minimal`'s single-quoted scalar
-
-
-@pytest.fixture
-def run(workspace):
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

@@ -23,13 +23,6 @@ from .import_helpers import snapshot
 
 
 @pytest.fixture
-def run(workspace):
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
-
-
-@pytest.fixture
 def news(tmp_path):
     path = tmp_path / "downloads" / "defense-triangle.html"
     path.parent.mkdir()

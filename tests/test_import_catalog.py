@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from briefwright.cli import main
 from briefwright.corpus.sources import load_corpus
 
 from . import import_fixtures as fixtures
@@ -30,13 +28,6 @@ BIB = """
 @book{serjeant-2020, title = {A Book on Ports}, author = {Serjeant, Anne}, date = {2020}, publisher = {Press},
   file = {/nowhere/serjeant.pdf}}
 """
-
-
-@pytest.fixture
-def run(workspace):
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ import ssl
 import subprocess
 
 import pytest
-from click.testing import CliRunner
 
-from briefwright.cli import main
 from briefwright.corpus.fetch import FetchError, check_url, fetch, private_kind
 
 from . import import_fixtures as fixtures
@@ -24,13 +22,6 @@ def site():
     served = Site()
     yield served
     served.close()
-
-
-@pytest.fixture
-def run(workspace):
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
 
 
 def test_add_url_fetches_keeps_the_original_and_records_url_and_access(run, workspace, site):

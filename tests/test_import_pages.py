@@ -7,20 +7,11 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from briefwright.cli import main
 from briefwright.corpus.sources import Source
 from briefwright.corpus.passages import page_label, pages_paragraphs, source_locator
 
 PAGED = "\f41\nFirst paragraph on page forty-one.\n\nSecond one, still there.\n\f42\nThird, turning the page.\n"
-
-
-@pytest.fixture
-def run(workspace):
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
 
 
 @pytest.fixture
