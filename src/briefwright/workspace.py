@@ -9,6 +9,7 @@ the workspace: `Workspace.at` refuses one that points outside.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -150,3 +151,8 @@ def _write_atomically(path: Path, data: bytes, mode: int) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of bytes read, as locks and catalog entries record it (hex)."""
+    return hashlib.sha256(data).hexdigest()

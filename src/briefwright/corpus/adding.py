@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BriefwrightError, ProblemLog, display_path
-from ..workspace import UnsafePath, Workspace, read_inside, write_atomically
+from ..workspace import UnsafePath, Workspace, read_inside, sha256, write_atomically
 from . import catalog_edit
 from .fetch import Fetched, fetch
 from .importers import Extracted, extract
-from ..regen.lock import sha256
 from .sources import ID_PATTERN, load_catalog
 
 MAX_ORIGINAL_BYTES = 50_000_000

@@ -18,7 +18,6 @@ is checked for shape and sense (an occurrence it cannot have, nesting) before us
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 import time
@@ -26,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import display_path
-from ..workspace import UnsafePath, read_inside
+from ..workspace import UnsafePath, read_inside, sha256
 
 LOCK_FORMAT = 1
 MAX_LOCK_BYTES = 20_000_000
@@ -171,8 +170,6 @@ def read_lock(path: Path) -> tuple[Lock | None, str | None]:
         return None, f"{display_path(path)}: warning: damaged lock ({error}); the brief will be rebuilt"
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def entry_hash(entry: dict | None) -> str:
