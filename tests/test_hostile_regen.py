@@ -245,6 +245,23 @@ def test_a_lone_surrogate_in_the_outline_is_an_error_at_its_place(ws):
         assert "internal error" not in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("escape, named", [("\\0", "U+0000 (NUL)"), ("\\e", "U+001B (ESC)"),
+                                           ("\\x7f", "U+007F (DEL)"), ("\\x85", "U+0085 (next-line (NEL))")])
+def test_a_control_character_in_the_outline_is_an_error_at_its_place(ws, escape, named):
+    replace_in(ws.briefs / "small.yaml", "title: Small", f'title: "Small {escape} brief"')
+    for command in ("check", "build"):
+        result = run(command, "-j", "1") if command == "build" else run(command)
+        assert result.exit_code == 1, result.output
+        assert f"briefs/small.yaml:1:15: error: title contains {named}, an invisible control character" in result.output
+        assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+def test_tabs_and_line_ends_in_the_outline_are_not_control_characters(ws):
+    replace_in(ws.briefs / "small.yaml", "title: Small", 'title: "Small\\tbrief"')
+    result = run("check")
+    assert result.exit_code == 0, result.output
+
+
 # -- 13: --accept changes the scalar's bytes and nothing else ---------------------------
 
 FLOW = ("title: Small\r\ndate: 2026-01-01\r\nsections:\r\n  - heading: One\r\n    body:\r\n"

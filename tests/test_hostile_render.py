@@ -254,7 +254,8 @@ def test_a_nul_in_the_style_is_an_error_at_its_line(workspace, write_outline, st
     write_outline(f"style: {style}\n" + CITING)
     result = run("check", "briefs/test.yaml")
     assert result.exit_code == 1, result.output
-    assert re.search(r"^briefs/test\.yaml:1:8: error: style .*NUL", result.output, re.M), result.output
+    column = len("style: ") + 1 + style.index("\\")   # the NUL itself, inside the quotes
+    assert re.search(rf"^briefs/test\.yaml:1:{column}: error: style .*NUL", result.output, re.M), result.output
     assert "Traceback" not in result.output
 
 

@@ -36,6 +36,11 @@ STANDARD_TAGS = {
 }
 # A lone surrogate (a "\ud800" escape) is half of a UTF-16 pair, not a character: it cannot be encoded
 UNWRITABLE = re.compile("[\ud800-\udfff]")
+# Control characters other than tab and line ends (NUL, BEL, ESC, DEL, the C1 range): invisible,
+# never meant in a title or a sentence, and set as a missing-glyph box or a "?" in print
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed",
+                 0x1B: "ESC", 0x7F: "DEL", 0x85: "next-line (NEL)"}
 KIND_NAMES = {
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
@@ -198,6 +203,13 @@ class NodeReader:
             if bad:
                 self.log.error(self.value_position(node, bad.start()), f"{what} contains U+{ord(bad[0]):04X}, "
                                "which cannot be printed (half of a UTF-16 pair, not a character): remove it")
+                return None
+            control = UNPRINTABLE.search(node.value)
+            if control:
+                code = ord(control[0])
+                name = CONTROL_NAMES.get(code, "control character")
+                self.log.error(self.value_position(node, control.start()), f"{what} contains U+{code:04X} ({name}), "
+                               "an invisible control character that cannot be printed: remove it")
                 return None
             return node.value
         if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~"):
