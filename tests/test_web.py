@@ -188,3 +188,32 @@ def test_a_web_stylesheet_cannot_inline_a_file_outside_its_theme_folder(workspac
     assert any("templates/policy-brief/web.css: url(../../seeds/sources.yaml): refused: the path leaves "
                "templates/policy-brief/" in message for message in outcome.messages), outcome.messages
     assert not (workspace.build / "test.html").exists() and not (workspace.build / "test.pdf").exists()
+
+
+IN_TEXT = """
+title: "In-text editions"
+style: %s
+sections:
+  - heading: Background
+    body:
+      - 'The partnership is older than it looks [-@cij-2017]. Avdaliani calls it "a string of continuous high-level meetings" [@avdaliani-2020, para. 7].'
+"""
+
+
+@pytest.mark.parametrize("style", ["apa", "modern-language-association"])
+def test_an_in_text_styles_web_and_word_editions_list_references_and_no_notes(workspace, write_outline, style):
+    import pypandoc
+
+    outline = write_outline(IN_TEXT % style)
+    outcome = build_one(Pipeline(workspace), outline, BuildOptions(formats=("pdf", "html", "docx")))
+    assert outcome.status == "built", outcome.messages
+    page = Page()
+    page.feed((workspace.build / "test.html").read_text(encoding="utf-8"))
+    assert page.notes == {} and not page.sidenotes                      # no empty list of notes
+    assert ("h2", "References") in page.headings and ("h2", "Notes") not in page.headings
+    word = pypandoc.convert_file(str(workspace.build / "test.docx"), "plain")
+    assert "References" in word and "Sources" not in word and "[1]" not in word
+    pdf = " ".join("".join(p.extract_text() for p in PdfReader(workspace.build / "test.pdf").pages).split())
+    # MLA prints nothing for [-@cij-2017] (a work with no author): nor the space before it
+    expected = "older than it looks." if style != "apa" else "older than it looks (2017)."
+    assert expected in pdf and expected in " ".join(word.split())

@@ -347,6 +347,8 @@ def prose_html(prose: Prose, notes: Notes) -> Markup:
     for segment in place(prose.parsed.segments, notes.is_note, notes.punctuation_inside):
         if isinstance(segment, PlacedCitation):
             pieces.append(_citation_html(segment, notes))
+            if not pieces[-1]:   # prints nothing (MLA's [-@id] for a work with no author): takes no space either
+                text = text.rstrip(" ")
             text += _PLACEHOLDER.format(len(pieces) - 1)
         else:
             text += segment.replace("\ue000", "").replace("\ue001", "")

@@ -122,8 +122,9 @@ def render_web(outline: Outline, notes: list[CiteGroup], citations: FormattedCit
     context = brief_context(outline, citations, stylesheet, settings, theme.name, calls)
     context["web"] = {
         "logo": _logo_uri(theme, settings, loaded, asset_url),
+        # an in-text style prints its citations in the sentence: no notes to list
         "notes": [{"number": group.number, "html": Markup(citations.notes[group.number - 1]) + calls.after_note(group)}
-                  for group in notes],
+                  for group in notes] if citations.note_style else [],
     }
     return render_html(env or environment(theme, loaded), context, WEB_TEMPLATE)
 
