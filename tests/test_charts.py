@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from xml.etree import ElementTree
 
 import pytest
 
-from briefwright.render.charts import ChartProblem, ChartSpec, ChartStyle, chart_svg
+from briefwright.render.charts import ChartProblem, ChartSpec, ChartStyle, chart_svg, laid_out_chart
 
 TRADE = "Year,Exports,Imports\n2014,18.7,4.2\n2015,\"1,020.5\",6.1\n2016,22.0,\n2017,30.4,9.9\n"
 STYLE = ChartStyle(colours=("#0f5c6e", "#a4442a"))
@@ -75,3 +76,28 @@ def test_a_line_chart_has_one_line_per_series_through_its_points_and_skips_gaps(
 def test_data_that_cannot_be_drawn_is_a_plain_message(data, spec, message):
     with pytest.raises(ChartProblem, match=message.replace("(", r"\(").replace("$", r"\$")):
         chart_svg(data, spec, STYLE)
+
+
+NARROW_STEPS = "Year,Exports,Imports\n2015,10.2,8.5\n2016,11.0,9.1\n2017,12.4,9.8\n"
+
+
+@pytest.mark.parametrize("data", [NARROW_STEPS, TRADE, "Item,US$ million\nA,18.7\nB,100\n",
+                                  "Year,Share\n2019,0.0012\n2020,0.0031\n", "Year,Value\n2019,-1250000\n2020,3400000\n"])
+@pytest.mark.parametrize("kind", ["bar", "line"])
+@pytest.mark.parametrize("height_mm", [45, 60, 70, 90])
+def test_every_label_and_the_legend_lie_inside_the_picture(data, kind, height_mm):
+    """A label the layout made no room for is cut off at the picture's edge ("2.5" printed for "12.5")."""
+    with laid_out_chart(data, ChartSpec(kind, height_mm=height_mm), STYLE) as canvas:
+        canvas.print_svg(io.BytesIO())            # the labels as finally drawn
+        figure = canvas.figure
+        renderer = figure._get_renderer()
+        page = figure.bbox
+        axes = figure.axes[0]
+        low, high = sorted(axes.get_ylim())
+        shown = [label for label in axes.get_yticklabels() if label.get_text() and low <= label.get_position()[1] <= high]
+        shown += [label for label in axes.get_xticklabels() if label.get_text()]
+        assert len(shown) >= 3
+        for artist in shown + ([axes.get_legend()] if axes.get_legend() else []):
+            box = artist.get_window_extent(renderer)
+            assert (box.x0 >= page.x0 - 0.5 and box.x1 <= page.x1 + 0.5 and box.y0 >= page.y0 - 0.5
+                    and box.y1 <= page.y1 + 0.5), f"{artist} at {box} outside {page}"

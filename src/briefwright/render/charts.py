@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from matplotlib import font_manager, rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 KINDS = ("bar", "line")
 HASH_SALT = "briefwright"
@@ -64,6 +67,15 @@ class _Table:
 
 def chart_svg(csv_text: str, spec: ChartSpec, style: ChartStyle = ChartStyle()) -> bytes:
     """Draw `csv_text` as `spec` says, in `style`; return the SVG document."""
+    with laid_out_chart(csv_text, spec, style) as canvas:
+        out = io.BytesIO()
+        canvas.print_svg(out, metadata={"Date": None})
+    return out.getvalue()
+
+
+@contextmanager
+def laid_out_chart(csv_text: str, spec: ChartSpec, style: ChartStyle = ChartStyle()) -> Iterator[FigureCanvasSVG]:
+    """The chart drawn and laid out, as an SVG canvas, while matplotlib's settings for it hold."""
     if spec.kind not in KINDS:
         raise ChartProblem(f"unknown chart type {spec.kind!r}: use one of {', '.join(KINDS)}")
     table = read_table(csv_text, spec)
@@ -72,14 +84,13 @@ def chart_svg(csv_text: str, spec: ChartSpec, style: ChartStyle = ChartStyle()) 
                 "font.size": style.size_pt, "axes.edgecolor": style.rule, "axes.labelcolor": style.ink,
                 "xtick.color": style.ink, "ytick.color": style.ink, "text.color": style.ink}
     with rc_context(settings):
-        figure = Figure(figsize=(spec.width_mm * MM, spec.height_mm * MM))
+        figure = Figure(figsize=(spec.width_mm * MM, spec.height_mm * MM), dpi=72)   # SVG is drawn at 72 dpi: lay it out so
+        canvas = FigureCanvasSVG(figure)
         axes = figure.add_subplot()
         (_draw_bars if spec.kind == "bar" else _draw_lines)(axes, table, style)
         _finish(axes, table, spec, style)
         figure.tight_layout(pad=0.4)
-        out = io.BytesIO()
-        FigureCanvasSVG(figure).print_svg(out, metadata={"Date": None})
-    return out.getvalue()
+        yield canvas
 
 
 def read_table(csv_text: str, spec: ChartSpec) -> _Table:
@@ -146,6 +157,10 @@ def _finish(axes, table: _Table, spec: ChartSpec, style: ChartStyle) -> None:
     axes.grid(axis="y", color=style.rule, linewidth=0.4, alpha=0.6)
     axes.set_axisbelow(True)
     axes.tick_params(length=2, width=0.5)
+    # A fixed number of ticks, not one that depends on the axes' height: the layout measures the
+    # labels and then resizes the axes, and a locator that then chose finer steps ("12.5" for "12")
+    # would print labels wider than the room made for them, cut off at the picture's edge.
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     if spec.y_label:
         axes.set_ylabel(spec.y_label)
     if len(table.series) > 1:
