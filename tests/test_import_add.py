@@ -233,3 +233,55 @@ def test_two_adds_at_once_take_turns_and_neither_entry_is_lost(workspace, news, 
     ids = [entry["id"] for entry in catalog_entries(workspace)]
     assert "first-web" in ids and "second-web" in ids
     assert ids.count("first-web") == ids.count("second-web") == 1
+
+
+NOTE_MD = """---
+title: "Notes on the Corridor"
+author: Jane Serjeant
+date: 2020-03-04
+---
+
+# Notes on the Corridor
+
+The corridor opened in **2018** and carried its first
+freight in the spring, as [the ministry](https://example.org/mfa) *announced*.
+
+- Traders in Baku say the route halved the journey to Karachi.
+"""
+
+
+def test_add_markdown_keeps_the_words_a_reader_sees_one_paragraph_a_line(run, workspace, tmp_path, write_outline):
+    note = tmp_path / "corridor-notes.md"
+    note.write_text(NOTE_MD, encoding="utf-8")
+    result = run("add", str(note))
+    assert result.exit_code == 0, result.output
+    assert "wrote seeds/originals/serjeant-2020.md" in result.output
+    assert (workspace.seeds / "originals" / "serjeant-2020.md").read_bytes() == note.read_bytes()
+    source = load_corpus(workspace).find("serjeant-2020")
+    assert [p.text for p in source.paragraphs][:2] == [
+        "Notes on the Corridor",
+        "The corridor opened in 2018 and carried its first freight in the spring, as the ministry announced."]
+    assert source.entry["extractor"].startswith("pandoc 3.")
+    write_outline("""
+        title: Corridor
+        sections:
+          - heading: One
+            body:
+              - 'It "opened in 2018 and carried its first freight in the spring"[@serjeant-2020].'
+    """)
+    checked = run("check", "briefs/test.yaml")
+    assert checked.exit_code == 0 and "ok, 1 note from 1 source" in checked.output, checked.output
+
+
+def test_add_appends_to_a_catalog_of_library_size(run, workspace, tmp_path):
+    """A Zotero library's catalog is megabytes: `add` reads it under the catalog's own limit."""
+    (workspace.seeds / "filler.txt").write_text("A paragraph.\n", encoding="utf-8")
+    entries = "".join(f"  - id: filler-{n}\n    file: filler.txt\n    type: report\n    title: \"{'A long filler title ' * 8}{n}\"\n"
+                      for n in range(15_000))
+    workspace.catalog.write_text(workspace.catalog.read_text(encoding="utf-8") + entries, encoding="utf-8")
+    assert workspace.catalog.stat().st_size > 2_500_000
+    note = tmp_path / "corridor-notes.txt"
+    note.write_text("The corridor opened in 2018.\n", encoding="utf-8")
+    result = run("add", str(note))
+    assert result.exit_code == 0, result.output
+    assert "corridor-notes" in [entry["id"] for entry in catalog_entries(workspace)]

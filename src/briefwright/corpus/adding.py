@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BriefwrightError, ProblemLog, display_path
-from ..workspace import UnsafePath, Workspace, read_inside, sha256, write_atomically
+from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside, sha256, write_atomically
 from . import catalog_edit
 from .fetch import Fetched, fetch
 from .importers import Extracted, extract
@@ -132,7 +132,7 @@ def _same_source(entries: list[dict], source_id, digest: str, document: Document
 def _write_new(workspace: Workspace, entries: list[dict], source_id, document: Document,
                extracted: Extracted, digest: str) -> Added:
     taken = {e["id"] for e in entries} | {p.stem for p in workspace.seeds.glob("*.*")}
-    source_id = source_id or unique_id(default_id(extracted.metadata), taken)
+    source_id = source_id or unique_id(default_id(extracted.metadata, document.name), taken)
     original = Path("originals") / (source_id + _suffix(document, extracted))
     entry = {"id": source_id, "file": f"{source_id}.txt"} | csl_entry(extracted, document)
     entry |= {"original": original.as_posix(), "original-sha256": digest, "extractor": extracted.extractor}
@@ -176,13 +176,15 @@ def _write_update(workspace: Workspace, entry: dict, document: Document, extract
 def catalog_text(workspace: Workspace) -> str:
     if not workspace.catalog.exists():
         return ""
-    return read_inside(workspace.catalog, workspace.seeds, 2_000_000).decode("utf-8")
+    return read_inside(workspace.catalog, workspace.seeds, MAX_CATALOG_BYTES).decode("utf-8")
 
 
 def _suffix(document: Document, extracted: Extracted) -> str:
     suffix = Path(document.name).suffix.lower()
     if extracted.kind == "text":
-        return suffix if suffix in (".txt", ".md", ".markdown") else ".txt"
+        return suffix if suffix == ".txt" else ".txt"
+    if extracted.kind == "markdown":
+        return suffix if suffix in (".md", ".markdown") else ".md"
     return SUFFIXES[extracted.kind]
 
 
@@ -201,14 +203,15 @@ def _date_parts(moment: dt.datetime) -> dict:
     return {"date-parts": [[moment.year, moment.month, moment.day]]}
 
 
-def default_id(metadata: dict) -> str:
-    """`family-year` from the metadata (`kazimbeyli-2017`); the site or title stands in for an author."""
+def default_id(metadata: dict, name: str = "") -> str:
+    """`family-year` from the metadata (`kazimbeyli-2017`); the site, the title or the file's
+    name (`corridor-notes.txt`) stands in for an author, and an unknown year is left out."""
     authors = metadata.get("author") or []
+    stem = Path(name).stem if name not in ("", "index.html") else ""
     lead = (authors[0].get("family") if authors else None) or metadata.get("container-title") \
-        or metadata.get("title") or "source"
+        or metadata.get("title") or stem or "source"
     parts = (metadata.get("issued") or {}).get("date-parts") or [[]]
-    year = str(parts[0][0]) if parts and parts[0] else "nd"
-    return f"{slug(lead)}-{year}"
+    return f"{slug(lead)}-{parts[0][0]}" if parts and parts[0] else slug(lead)
 
 
 def slug(text: str) -> str:
@@ -308,7 +311,8 @@ def added_lines(workspace: Workspace, added: Added) -> list[str]:
     lines += [f"wrote {display_path(path)}" for path in added.written]
     labels = extracted.page_labels
     pages = f" on {len(labels)} pages ({labels[0]}–{labels[-1]})" if labels else ""
-    lines.append(f"{added.source_id}: {added.state}, {len(extracted.paragraphs)} paragraphs{pages}, "
+    count = len(extracted.paragraphs)
+    lines.append(f"{added.source_id}: {added.state}, {count} paragraph{'s' if count != 1 else ''}{pages}, "
                  f"extracted by {extracted.extractor}")
     if added.missing:
         lines.append(f"{added.source_id}: not found in the document: {', '.join(added.missing)}; "

@@ -1,6 +1,6 @@
 """Extractors: a saved web page, a PDF, a Word file or plain text in, paragraphs and CSL metadata out.
 
-Each format has its module (`html`, `pdf`, `docx`, `text`), built on a library made
+Each format has its module (`html`, `pdf`, `docx`, `markdown`, `text`), built on a library made
 for the job (trafilatura, pypdfium2, pandoc). `extract` picks one by the file's
 bytes and name and returns an `Extracted`: the corpus lines (one paragraph a line;
 for paged sources a line `\\f<label>` before each page's paragraphs), the CSL fields
@@ -28,7 +28,7 @@ class Extracted:
     lines: list[str]                      # paragraphs, and `\f<label>` page lines for paged sources
     metadata: dict = field(default_factory=dict)   # CSL fields: title, author, issued, …
     extractor: str = ""                   # e.g. "trafilatura 2.3.1"
-    kind: str = ""                        # html, pdf, docx, text
+    kind: str = ""                        # html, pdf, docx, markdown, text
 
     @property
     def paged(self) -> bool:
@@ -48,10 +48,10 @@ class Extracted:
 
 
 SUFFIX_KINDS = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
-                ".txt": "text", ".md": "text", ".markdown": "text"}
+                ".txt": "text", ".md": "markdown", ".markdown": "markdown"}
 CONTENT_TYPE_KINDS = {"text/html": "html", "application/xhtml+xml": "html", "application/pdf": "pdf",
                       "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-                      "text/plain": "text", "text/markdown": "text"}
+                      "text/plain": "text", "text/markdown": "markdown"}
 SUPPORTED = "a saved web page (.html, .htm), a .pdf, a .docx, a .md or a .txt"
 
 
@@ -103,6 +103,8 @@ def extract(data: bytes, name: str, content_type: str | None = None) -> Extracte
         from . import pdf as module
     elif kind == "docx":
         from . import docx as module
+    elif kind == "markdown":
+        from . import markdown as module
     else:
         from . import text as module
     extracted = module.extract(data, name)

@@ -8,30 +8,14 @@ from a second, JSON, reading.
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 
-from . import ExtractionError, Extracted, extractor_of
+from . import Extracted, extractor_of
 from .metadata import csl_authors, csl_date
-
-NOTE_CALL = re.compile(r"\[(\d+)\]")
-
-
-def _pandoc(data: bytes, output: str, name: str) -> str:
-    import pypandoc
-
-    command = [pypandoc.get_pandoc_path(), "--sandbox", "-f", "docx", "-t", output, "--wrap=none"]
-    result = subprocess.run(command, input=data, capture_output=True, timeout=60)
-    if result.returncode != 0:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unreadable"]
-        raise ExtractionError(f"{name}: pandoc cannot read this Word file: {reason[0]}")
-    return result.stdout.decode("utf-8")
-
+from .pandoc import plain_paragraphs, run_pandoc
 
 def extract(data: bytes, name: str) -> Extracted:
-    text = _pandoc(data, "plain", name)
-    lines = [" ".join(line.split()) for line in text.split("\n\n") if line.strip()]
-    metadata = _metadata(json.loads(_pandoc(data, "json", name)).get("meta", {}))
+    lines = plain_paragraphs(run_pandoc(data, "docx", "plain", name, "Word file"))
+    metadata = _metadata(json.loads(run_pandoc(data, "docx", "json", name, "Word file")).get("meta", {}))
     return Extracted(lines, metadata, extractor_of("pandoc"))
 
 

@@ -1,7 +1,8 @@
-"""Plain text and Markdown: each non-blank line is a paragraph, as in the corpus itself.
+"""Plain text: each non-blank line is a paragraph, as in the corpus itself.
 
-A Markdown file's YAML front matter (`title:`, `author:`, `date:`) is read as its
-metadata and is not text; form-feed page lines (`\\f41`) are kept as page marks.
+A YAML front matter block (`title:`, `author:`, `date:`) at the top is read as the
+file's metadata and is not text; form-feed page lines (`\\f41`) are kept as page
+marks. Markdown has its own reader (markdown.py), which uses this one's front matter.
 """
 
 from __future__ import annotations
@@ -16,22 +17,28 @@ from .metadata import csl_authors, csl_date
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.S)
 
 
-def extract(data: bytes, name: str) -> Extracted:
+def decoded(data: bytes, name: str) -> str:
+    """The file's text: UTF-8 (a byte-order mark dropped), line ends as LF."""
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         raise ExtractionError(f"{name}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+
+
+def extract(data: bytes, name: str) -> Extracted:
+    text = decoded(data, name)
     metadata = {}
     match = FRONT_MATTER.match(text)
     if match:
-        metadata = _front_matter(match[1])
+        metadata = front_matter(match[1])
         text = text[match.end():]
     lines = [line.rstrip() if not line.startswith(PAGE_MARK) else line.strip(" \t")
              for line in text.split("\n") if line.strip(" \t\r\n") or line.startswith(PAGE_MARK)]
     return Extracted(lines, metadata, extractor_of("briefwright"))
 
 
-def _front_matter(block: str) -> dict:
+def front_matter(block: str) -> dict:
+    """The title, authors and date of a YAML front matter block, as CSL metadata."""
     try:
         fields = yaml.safe_load(block)
     except yaml.YAMLError:
