@@ -52,14 +52,17 @@ def main(ctx: click.Context, root: Path) -> None:
       seeds/sources.yaml  the catalog (CSL-YAML) with each source's id and bibliographic data
       briefs/<slug>.yaml  one outline per brief
       templates/          your own templates, searched before the built-in ones
-      build/              the PDFs
+      build/              the PDFs (and, with --format, the web and Word editions)
 
     \b
     Start with:
-      briefwright check               verify every quotation of every brief
-      briefwright build               build every brief into build/<slug>.pdf
+      briefwright add saved-page.html     put a web page, PDF, Word or Markdown file in the corpus
       briefwright search "only country"   find words in the corpus, with a citation to paste
-      briefwright templates list      the themes, built-in and yours
+      briefwright check                   verify every quotation of every brief
+      briefwright preview                 see the brief in the browser as you write it
+      briefwright build                   build every brief into build/<slug>.pdf
+      briefwright status                  which briefs are stale, and which quotations moved
+      briefwright templates list          the themes, built-in and yours
     """
     if root != Path("."):
         try:
