@@ -285,3 +285,33 @@ def test_add_appends_to_a_catalog_of_library_size(run, workspace, tmp_path):
     result = run("add", str(note))
     assert result.exit_code == 0, result.output
     assert "corridor-notes" in [entry["id"] for entry in catalog_entries(workspace)]
+
+
+def test_add_a_folder_adds_every_document_in_it_and_reports_the_one_it_cannot(run, workspace, tmp_path, news):
+    folder = tmp_path / "downloads"                       # holds the news page already
+    (folder / "notes").mkdir()
+    (folder / "notes" / "corridor-notes.md").write_text(NOTE_MD, encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(fixtures.scanned_pdf())
+    (folder / ".cache").mkdir()
+    (folder / ".cache" / "old.txt").write_text("Not a source.\n", encoding="utf-8")
+    (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = run("add", str(folder))
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if line.startswith("[")] == [
+        f"[1/3] {folder / 'defense-triangle.html'}", f"[2/3] {folder / 'notes' / 'corridor-notes.md'}",
+        f"[3/3] {folder / 'scan.pdf'}"]
+    assert "error: scan.pdf: " in result.output and "no text layer" in result.output
+    assert lines[-1] == "2 added, 1 failed"
+    ids = [entry["id"] for entry in catalog_entries(workspace)]
+    assert "kazimbeyli-2017b" in ids and "serjeant-2020" in ids and "old" not in ids
+    assert not (workspace.seeds / "scan.txt").exists()
+
+
+def test_add_one_id_for_several_documents_is_bad_usage(run, workspace, tmp_path, news):
+    other = tmp_path / "other.txt"
+    other.write_text("A paragraph.\n", encoding="utf-8")
+    catalog = workspace.catalog.read_bytes()
+    result = run("add", str(news), str(other), "--id", "one-id")
+    assert result.exit_code == 2 and "one id for 2 documents" in result.output, result.output
+    assert workspace.catalog.read_bytes() == catalog

@@ -494,34 +494,59 @@ def templates_show(workspace: Workspace, theme_name: str) -> None:
 # --- sources in: add, refresh -------------------------------------------------------------
 
 @main.command(context_settings=CONTEXT)
-@click.argument("target", metavar="PATH|URL")
-@click.option("--id", "source_id", metavar="ID", help="The source's id. Default: family-year of its "
-                                                       "author and date (e.g. kazimbeyli-2017), made unique.")
+@click.argument("targets", metavar="PATH|URL...", nargs=-1, required=True)
+@click.option("--id", "source_id", metavar="ID", help="The source's id (one document only). Default: family-year "
+                                                       "of its author and date (e.g. kazimbeyli-2017), made unique.")
 @click.pass_obj
-def add(workspace: Workspace, target: str, source_id: str | None) -> None:
-    """Add a document to the corpus: a saved web page, a PDF, a Word file, Markdown or text.
+def add(workspace: Workspace, targets: tuple[str, ...], source_id: str | None) -> None:
+    """Add documents to the corpus: saved web pages, PDFs, Word files, Markdown or text.
 
-    Writes seeds/ID.txt (the document's own paragraphs, one a line; a PDF's pages
-    as lines \\f<label>, e.g. \\f41), keeps the original byte for byte as
+    For each, writes seeds/ID.txt (the document's own paragraphs, one a line; a PDF's
+    pages as lines \\f<label>, e.g. \\f41), keeps the original byte for byte as
     seeds/originals/ID.<ext>, and appends a catalog entry to seeds/sources.yaml
-    from the document's metadata, saying what it could not find. A URL (http or
-    https only) is fetched, with time and size limits. Adding the same file again
-    changes nothing; a changed file updates the text (the previous original is kept
-    in seeds/originals/history/) and the briefs it makes stale are listed.
+    from the document's metadata, saying what it could not find. A folder stands
+    for every document in it (and its subfolders). A URL (http or https only) is
+    fetched, with time and size limits. Adding the same file again changes nothing;
+    a changed file updates the text (the previous original is kept in
+    seeds/originals/history/) and the briefs it makes stale are listed. A document
+    that cannot be added is reported and the others are added; then it exits 1.
 
     \b
     Examples:
       briefwright add ~/Downloads/article.html
       briefwright add reports/journal-article.pdf --id aliyeva-2017
+      briefwright add ~/Downloads/caucasus-reports/
       briefwright add https://www.example.org/analysis
     """
-    from .corpus.adding import add_source, added_lines
+    from .corpus.adding import add_source, added_lines, targets_in
     from .corpus.sources import ID_PATTERN
 
     if source_id is not None and not ID_PATTERN.fullmatch(source_id):
         raise click.BadParameter(f"{source_id!r}: an id is letters, digits and - _ : .", param_hint="--id")
-    for line in added_lines(workspace, add_source(workspace, target, source_id)):
-        click.echo(line)
+    documents = targets_in(list(targets))
+    if source_id is not None and len(documents) > 1:
+        raise click.BadParameter(f"one id for {len(documents)} documents: add them without --id, "
+                                 "or one at a time", param_hint="--id")
+    states, failed = Counter(), []
+    for number, target in enumerate(documents, start=1):
+        if len(documents) > 1:
+            click.echo(f"[{number}/{len(documents)}] {printable(target)}")
+        try:
+            added = add_source(workspace, target, source_id)
+        except BriefwrightError as error:
+            if len(documents) == 1:
+                raise
+            click.echo(f"error: {error.format_message()}", err=True)
+            failed.append(target)
+            continue
+        states[added.state] += 1
+        for line in added_lines(workspace, added):
+            click.echo(line)
+    if len(documents) > 1:
+        done = ", ".join(f"{count} {state}" for state, count in states.items())
+        click.echo(f"{done}{', ' if done else ''}{len(failed)} failed" if failed else done)
+    if failed:
+        raise SystemExit(1)
 
 
 @main.command(context_settings=CONTEXT)

@@ -24,7 +24,7 @@ from ..errors import BriefwrightError, ProblemLog, display_path
 from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside, sha256, write_atomically
 from . import catalog_edit
 from .fetch import Fetched, fetch
-from .importers import Extracted, extract
+from .importers import SUFFIX_KINDS, SUPPORTED, Extracted, extract
 from .sources import ID_PATTERN, load_catalog
 
 MAX_ORIGINAL_BYTES = 50_000_000
@@ -64,6 +64,23 @@ def is_url(target: str) -> bool:
     return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", target) is not None
 
 
+def targets_in(targets: list[str]) -> list[str]:
+    """The documents named on the command line, a folder standing for every file in it (and in its
+    subfolders) whose name says a format briefwright adds, in name order; hidden files are left out."""
+    found = []
+    for target in targets:
+        path = Path(target).expanduser()
+        if is_url(target) or not path.is_dir():
+            found.append(target)
+            continue
+        files = [p for p in path.rglob("*") if p.suffix.lower() in SUFFIX_KINDS and p.is_file()
+                 and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+        if not files:
+            raise BriefwrightError(f"{target}: a folder with no document briefwright adds ({SUPPORTED})")
+        found += [str(p) for p in sorted(files)]
+    return found
+
+
 def read_document(target: str, *, allow_private: bool = True) -> Document:
     """The document named on the command line: a URL (fetched) or a file (read, with a size cap)."""
     if is_url(target):
@@ -72,7 +89,7 @@ def read_document(target: str, *, allow_private: bool = True) -> Document:
         return Document(fetched.data, name, fetched.content_type, fetched)
     path = Path(target).expanduser()
     if path.is_dir():
-        raise BriefwrightError(f"{target}: a folder; add one file at a time")
+        raise BriefwrightError(f"{target}: a folder; name its files, or pass the folder to briefwright add")
     try:
         data = read_inside(path, path.absolute().parent, MAX_ORIGINAL_BYTES)
     except UnsafePath as error:
