@@ -63,6 +63,26 @@ def test_an_attached_file_in_the_workspace_is_added_with_the_entry_fields(run, w
     assert (workspace.seeds / "originals" / "aliyeva-2017.pdf").read_bytes() == fixtures.journal_pdf()
 
 
+def test_an_imported_entry_without_its_file_gets_its_text_from_add_with_its_id(run, workspace, library, tmp_path):
+    """The import says 'add it with: briefwright add FILE --id ID': that command must then work."""
+    result = run("catalog", "import", "library.bib")
+    assert "add it with: briefwright add FILE --id serjeant-2020" in result.output
+    book = tmp_path / "ports.md"
+    book.write_text("# Ports\n\nThe harbour at Gwadar was\ndeepened in 2016.\n", encoding="utf-8")
+    added = run("add", str(book), "--id", "serjeant-2020")
+    assert added.exit_code == 0, added.output
+    assert "serjeant-2020: added, 2 paragraphs" in added.output
+    source = load_corpus(workspace).find("serjeant-2020")
+    assert [p.text for p in source.paragraphs] == ["Ports", "The harbour at Gwadar was deepened in 2016."]
+    assert source.entry["title"] == "A book on ports" and source.entry["publisher"] == "Press"   # the library's
+    assert source.entry["original"] == "originals/serjeant-2020.md" and source.entry["extractor"].startswith("pandoc")
+    again = run("add", str(book), "--id", "serjeant-2020")
+    assert again.exit_code == 0 and "unchanged" in again.output, again.output
+    listing = run("sources").output.splitlines()
+    assert not [line for line in listing if "serjeant-2020" in line and "warning" in line], listing
+    assert any(line.startswith("serjeant-2020") and "(2 paras., seeds/serjeant-2020.txt)" in line for line in listing)
+
+
 def test_an_existing_id_keeps_the_catalog_values_and_reports_the_conflict(run, workspace, library):
     result = run("catalog", "import", "library.bib")
     assert "conflict: kazimbeyli-2017: already in the catalog; kept the catalog's values" in result.output

@@ -115,6 +115,8 @@ def _add_extracted(workspace: Workspace, source_id: str | None, document: Docume
     entries = catalog_entries(workspace)
     digest = sha256(document.data)
     existing = _same_source(entries, source_id, digest, document, extracted)
+    if existing is not None and not existing.get("original") and _awaits_its_text(workspace, existing):
+        return _write_first_text(workspace, existing, document, extracted, digest)
     if existing is not None and not existing.get("original"):
         raise BriefwrightError(f"{existing['id']!r} is already in the catalog with a text of its own "
                                f"(seeds/{existing['file']}), not one made by briefwright add; "
@@ -163,6 +165,30 @@ def _write_new(workspace: Workspace, entries: list[dict], source_id, document: D
     write_atomically(workspace.catalog, new_catalog.encode("utf-8"))
     missing = [name for name in WANTED if name not in entry]
     return Added(source_id, "added", [original_path, text_path, workspace.catalog], missing,
+                 document.fetched.redirects if document.fetched else [], extracted)
+
+
+def _awaits_its_text(workspace: Workspace, entry: dict) -> bool:
+    """An entry with no corpus text yet (as `catalog import` writes them): `add --id` gives it one."""
+    return isinstance(entry.get("file"), str) and not (workspace.seeds / entry["file"]).exists()
+
+
+def _write_first_text(workspace: Workspace, entry: dict, document: Document, extracted: Extracted,
+                      digest: str) -> Added:
+    """Give a catalog entry that has no text yet its text and original; its bibliographic fields stay."""
+    original = Path("originals") / (entry["id"] + _suffix(document, extracted))
+    text_path, original_path = workspace.seeds / entry["file"], workspace.seeds / original
+    if original_path.exists():
+        raise BriefwrightError(f"{display_path(original_path)} already exists: choose another --id")
+    fields = {"original": original.as_posix(), "original-sha256": digest, "extractor": extracted.extractor}
+    if document.fetched:
+        fields |= {"accessed": _date_parts(document.fetched.fetched_at)} | ({} if "URL" in entry else {"URL": document.url})
+    new_catalog = catalog_edit.update_entry(catalog_text(workspace), workspace.catalog, entry["id"], fields)
+    write_atomically(original_path, document.data)
+    write_atomically(text_path, extracted.corpus_text().encode("utf-8"))
+    write_atomically(workspace.catalog, new_catalog.encode("utf-8"))
+    missing = [name for name in WANTED if name not in entry]
+    return Added(entry["id"], "added", [original_path, text_path, workspace.catalog], missing,
                  document.fetched.redirects if document.fetched else [], extracted)
 
 
