@@ -102,6 +102,19 @@ def test_csl_json_import_and_same_entry_twice(run, workspace):
     assert "doe-2019" in load_corpus(workspace).broken      # catalogued; its text is still to be added
 
 
+def test_a_library_import_names_its_thousands_of_entries_in_one_line(run, workspace):
+    export = [{"id": f"doe-{n}", "type": "report", "title": f"Ports {n}"} for n in range(1, 1201)]
+    (workspace.root / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    first = run("catalog", "import", "export.json")
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines()[-2:] == [
+        "1,200 entries added to seeds/sources.yaml: doe-1, doe-2, doe-3, doe-4, doe-5, … doe-1200",
+        "1200 added, 0 already there, 0 conflicts"]
+    second = run("catalog", "import", "export.json")
+    assert second.output.splitlines()[0] == ("1,200 entries already in the catalog, the same: "
+                                             "doe-1, doe-2, doe-3, doe-4, doe-5, … doe-1200")
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("library.xls", "id,title", "unsupported type"),
     ("broken.json", "{not json", "pandoc cannot read it as csljson"),

@@ -613,15 +613,22 @@ def catalog_import(workspace: Workspace, bibliography: Path) -> None:
     from .corpus.catalog_import import import_catalog
 
     result = import_catalog(workspace, bibliography)
-    for entry_id in result.added:
-        click.echo(f"{entry_id}: added to seeds/sources.yaml")
+    for line in _each_or_counted(result.added, "added to seeds/sources.yaml"):
+        click.echo(line)
     for line in result.files:
         click.echo(line)
-    for entry_id in result.same:
-        click.echo(f"{entry_id}: already in the catalog, the same")
+    for line in _each_or_counted(result.same, "already in the catalog, the same"):
+        click.echo(line)
     for line in result.conflicts + result.refused:
         click.echo(f"conflict: {line}" if line in result.conflicts else f"refused: {line}", err=True)
     click.echo(f"{len(result.added)} added, {len(result.same)} already there, {len(result.conflicts)} conflicts")
+
+def _each_or_counted(ids: list[str], what: str, most: int = 20) -> list[str]:
+    """A line per id, or for a library's thousands one line naming the first few."""
+    if len(ids) <= most:
+        return [f"{entry_id}: {what}" for entry_id in ids]
+    return [f"{len(ids):,} entries {what}: {', '.join(ids[:5])}, … {ids[-1]}"]
+
 
 @main.command(context_settings=CONTEXT)
 @click.argument("outline", required=False, type=click.Path(path_type=Path))
