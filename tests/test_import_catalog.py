@@ -115,6 +115,30 @@ def test_a_library_import_names_its_thousands_of_entries_in_one_line(run, worksp
                                              "doe-1, doe-2, doe-3, doe-4, doe-5, … doe-1200")
 
 
+@pytest.mark.parametrize("suffix", [".bib", ".json"])
+def test_a_library_read_in_pieces_gives_the_catalog_read_whole(run, workspace, monkeypatch, suffix):
+    """pandoc reads a big library a thousand entries at a time: the pieces must say what the whole says."""
+    from briefwright.corpus import catalog_import
+
+    bib = "@string{cij = {Caucasus International Journal}}\n" + "".join(
+        f"@article{{doe-{n},\n  title = {{Ports {n}}},\n  author = {{Doe, Jane}},\n  journal = cij,\n  year = {{{2000 + n}}}\n}}\n"
+        for n in range(1, 8))
+    json_export = json.dumps([{"id": f"doe-{n}", "type": "report", "title": f"Ports {n}"} for n in range(1, 8)])
+    (workspace.root / f"library{suffix}").write_text(bib if suffix == ".bib" else json_export, encoding="utf-8")
+    before = workspace.catalog.read_bytes()
+    assert run("catalog", "import", f"library{suffix}").exit_code == 0
+    whole = workspace.catalog.read_bytes()
+    workspace.catalog.write_bytes(before)
+    monkeypatch.setattr(catalog_import, "CHUNK_ENTRIES", 2)
+    assert len(catalog_import._chunks((workspace.root / f"library{suffix}").read_bytes(),
+                                      "bibtex" if suffix == ".bib" else "csljson")) == 4
+    result = run("catalog", "import", f"library{suffix}")
+    assert result.exit_code == 0 and "7 added" in result.output, result.output
+    assert workspace.catalog.read_bytes() == whole
+    if suffix == ".bib":
+        assert "container-title: \"Caucasus International Journal\"" in workspace.catalog.read_text(encoding="utf-8").split("- id: doe-7\n")[1]
+
+
 @pytest.mark.parametrize("name, content, message", [
     ("library.xls", "id,title", "unsupported type"),
     ("broken.json", "{not json", "pandoc cannot read it as csljson"),

@@ -24,7 +24,10 @@ from . import catalog_edit
 from .adding import add_source, catalog_entries, catalog_text
 from .sources import ID_PATTERN
 
-MAX_BIBLIOGRAPHY_BYTES = 10_000_000
+MAX_BIBLIOGRAPHY_BYTES = 100_000_000   # a library of 50,000 entries with abstracts
+CHUNK_ENTRIES = 1000
+ENTRY_START = re.compile(r"^[ \t]*@", re.M)
+SHARED_ENTRY = re.compile(r"\s*@(string|preamble)\s*[{(]", re.I)
 READERS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csljson"}
 BIBLATEX_ONLY = re.compile(r"^\s*(journaltitle|date|urldate|location)\s*=", re.I | re.M)
 ENTRY = re.compile(r"@\w+\s*[{(]\s*([^,\s]+)\s*,")
@@ -77,6 +80,39 @@ def _merge(workspace: Workspace, entries: list[dict], attached: dict[str, Path])
 
 
 def _read_with_pandoc(data: bytes, reader: str, path: Path) -> list[dict]:
+    """Every entry, read by pandoc a thousand at a time (its memory grows with the file: a whole
+    library read at once would take gigabytes)."""
+    entries = []
+    for chunk in _chunks(data, reader):
+        entries += _pandoc_entries(chunk, reader, path)
+    if not entries:
+        raise BriefwrightError(f"{path}: no entries found in it")
+    return entries
+
+
+def _chunks(data: bytes, reader: str) -> list[bytes]:
+    """The bibliography in pieces of `size` entries that pandoc reads alike: BibTeX's @string
+    abbreviations and @preamble go with every piece; a CSL-JSON list is cut into shorter lists."""
+    size = CHUNK_ENTRIES
+    if reader == "csljson":
+        try:
+            items = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return [data]                      # pandoc says what is wrong with it
+        if not isinstance(items, list) or len(items) <= size:
+            return [data]
+        return [json.dumps(items[i:i + size], ensure_ascii=False).encode("utf-8") for i in range(0, len(items), size)]
+    text = data.decode("utf-8", "replace")
+    starts = [m.start() for m in ENTRY_START.finditer(text)]
+    if len(starts) <= size:
+        return [data]
+    pieces = [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)])]
+    shared = "".join(p for p in pieces if SHARED_ENTRY.match(p) or not p.lstrip().startswith("@"))
+    records = [p for p in pieces if p.lstrip().startswith("@") and not SHARED_ENTRY.match(p)]
+    return [(shared + "".join(records[i:i + size])).encode("utf-8") for i in range(0, len(records), size)]
+
+
+def _pandoc_entries(data: bytes, reader: str, path: Path) -> list[dict]:
     import pypandoc
 
     command = [pypandoc.get_pandoc_path(), "--sandbox", "-f", reader, "-t", "csljson"]
@@ -84,10 +120,7 @@ def _read_with_pandoc(data: bytes, reader: str, path: Path) -> list[dict]:
     if answer.returncode != 0:
         reason = (answer.stderr.decode("utf-8", "replace").strip().splitlines() or ["unreadable"])[0]
         raise BriefwrightError(f"{path}: pandoc cannot read it as {reader}: {reason}")
-    entries = json.loads(answer.stdout.decode("utf-8") or "[]")
-    if not entries:
-        raise BriefwrightError(f"{path}: no entries found in it")
-    return entries
+    return json.loads(answer.stdout.decode("utf-8") or "[]")
 
 
 def _attached_files(text: str, path: Path) -> dict[str, Path]:
