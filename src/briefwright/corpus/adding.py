@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BriefwrightError, ProblemLog, display_path
+from ..errors import BriefwrightError, ProblemLog, display_path, plural
 from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside, sha256, write_atomically
 from . import catalog_edit
 from .fetch import Fetched, fetch
@@ -160,12 +160,7 @@ def _write_new(workspace: Workspace, entries: list[dict], source_id, document: D
         if path.exists():
             raise BriefwrightError(f"{display_path(path)} already exists: choose another --id")
     new_catalog = catalog_edit.append_entries(catalog_text(workspace), workspace.catalog, [entry])
-    write_atomically(original_path, document.data)
-    write_atomically(text_path, extracted.corpus_text().encode("utf-8"))
-    write_atomically(workspace.catalog, new_catalog.encode("utf-8"))
-    missing = [name for name in WANTED if name not in entry]
-    return Added(source_id, "added", [original_path, text_path, workspace.catalog], missing,
-                 document.fetched.redirects if document.fetched else [], extracted)
+    return _write_added(workspace, entry, original_path, text_path, new_catalog, document, extracted)
 
 
 def _awaits_its_text(workspace: Workspace, entry: dict) -> bool:
@@ -182,8 +177,16 @@ def _write_first_text(workspace: Workspace, entry: dict, document: Document, ext
         raise BriefwrightError(f"{display_path(original_path)} already exists: choose another --id")
     fields = {"original": original.as_posix(), "original-sha256": digest, "extractor": extracted.extractor}
     if document.fetched:
-        fields |= {"accessed": _date_parts(document.fetched.fetched_at)} | ({} if "URL" in entry else {"URL": document.url})
+        fields["accessed"] = _date_parts(document.fetched.fetched_at)
+        if "URL" not in entry:
+            fields["URL"] = document.url
     new_catalog = catalog_edit.update_entry(catalog_text(workspace), workspace.catalog, entry["id"], fields)
+    return _write_added(workspace, entry, original_path, text_path, new_catalog, document, extracted)
+
+
+def _write_added(workspace: Workspace, entry: dict, original_path: Path, text_path: Path, new_catalog: str,
+                 document: Document, extracted: Extracted) -> Added:
+    """Write a newly added source's original, text and catalog, and say what its entry lacks."""
     write_atomically(original_path, document.data)
     write_atomically(text_path, extracted.corpus_text().encode("utf-8"))
     write_atomically(workspace.catalog, new_catalog.encode("utf-8"))
@@ -225,7 +228,7 @@ def catalog_text(workspace: Workspace) -> str:
 def _suffix(document: Document, extracted: Extracted) -> str:
     suffix = Path(document.name).suffix.lower()
     if extracted.kind == "text":
-        return suffix if suffix == ".txt" else ".txt"
+        return ".txt"
     if extracted.kind == "markdown":
         return suffix if suffix in (".md", ".markdown") else ".md"
     return SUFFIXES[extracted.kind]
@@ -354,8 +357,7 @@ def added_lines(workspace: Workspace, added: Added) -> list[str]:
     lines += [f"wrote {display_path(path)}" for path in added.written]
     labels = extracted.page_labels
     pages = f" on {len(labels)} pages ({labels[0]}–{labels[-1]})" if labels else ""
-    count = len(extracted.paragraphs)
-    lines.append(f"{added.source_id}: {added.state}, {count} paragraph{'s' if count != 1 else ''}{pages}, "
+    lines.append(f"{added.source_id}: {added.state}, {plural(len(extracted.paragraphs), 'paragraph')}{pages}, "
                  f"extracted by {extracted.extractor}")
     if added.missing:
         lines.append(f"{added.source_id}: not found in the document: {', '.join(added.missing)}; "
