@@ -110,6 +110,23 @@ def test_english_hyphenates_with_american_patterns_and_en_gb_with_british(tmp_pa
     assert broken - other, f"every break {broken} is also a {patterns} break: the test proves nothing"
 
 
+RUNNING_HEAD = ("<html lang={lang}><style>@page {{ size: 90mm 200mm; margin: 60mm 5mm 5mm; @top-center {{ "
+                "content: string(head); width: 38mm; font: 10pt serif; text-align: left }} }} html {{ hyphens: auto; "
+                "hyphenate-limit-chars: 6 3 3 }} h1 {{ string-set: head content(); font-size: 1pt; color: white }}"
+                "</style><body><h1>{words}</h1><p>Text.</p></body></html>")
+
+
+@pytest.mark.parametrize(("lang", "patterns"), [("en", "en_US"), ("en-GB", "en_GB")])
+def test_running_heads_hyphenate_in_the_language_of_the_text(tmp_path, lang, patterns):
+    """A running head (a page margin box, outside <body>) hyphenates with the text's patterns, American for `en`."""
+    words = " ".join(DIFFERING[i % 4] for i in range(12))
+    pdf = pdf_of(RUNNING_HEAD.format(lang=lang, words=words), tmp_path)
+    broken = set(broken_words(pdf))
+    other = break_points("en_GB" if patterns == "en_US" else "en_US")
+    assert len(broken) >= 2 and broken <= break_points(patterns), broken
+    assert broken - other, f"every break {broken} is also a {patterns} break: the test proves nothing"
+
+
 NOUNS = ("Azerbaijan", "Mammadyarov", "Constantinople", "Nagorno-Karabakh", "Islamabad’s", "Kazimbeyli")
 ENDINGS = ("cooperation", "administration", "understanding", "responsibilities", "internationally", "conclusion")
 
@@ -287,3 +304,15 @@ def test_a_short_last_page_the_brief_breaks_to_on_purpose_is_no_runt():
     layout = lay_out(HTML(string=style + text + back), {})
     assert len(layout.document.pages) >= 2
     assert [f.message for f in layout.faults if "last page" in f.message] == []
+
+
+def test_the_characters_of_each_theme_font_are_those_fonttools_reads_in_full():
+    """The cmap read without glyph names (fast) holds exactly the characters of fontTools' full reading."""
+    from fontTools.ttLib import TTFont
+
+    from briefwright.render.pdf import font_characters
+
+    fonts = sorted((REPO / "src" / "briefwright" / "themes").rglob("*.otf"))
+    assert len(fonts) >= 4
+    for path in fonts:
+        assert font_characters(path) == frozenset(TTFont(path).getBestCmap()), path.name

@@ -4,9 +4,11 @@ WeasyPrint hyphenates with pyphen's patterns for the element's language, and
 pyphen's `en` patterns are British ("vis-ion"). `prepare` changes the parsed
 HTML before layout, so any theme gets it:
 
-- a document in plain `en` is hyphenated as `en-US` (the `<body>` says so; the
-  `<html>` element keeps the outline's tag, which is the PDF's language), while
-  `en-GB`, `en-US` and other tags are left as they are;
+- a document in plain `en` is hyphenated as `en-US`: the `<html>` element keeps the
+  outline's tag, which is the PDF's language, and its style sets WeasyPrint's
+  language property to `en-US`, which everything inherits, the running heads and
+  feet too (page margin boxes descend from `<html>`, not `<body>`); `en-GB`, `en-US`
+  and other tags are left as they are;
 - the last word of each paragraph, list item and quotation ("agreements”") is
   wrapped in `<span class="unbroken" style="hyphens: manual">`, so it is never
   split by automatic hyphenation (a typed hyphen still allows a line break).
@@ -44,8 +46,9 @@ def prepare(root: Element) -> None:
     if body is None:
         return
     language = (root.get("lang") or "").strip()
-    if language.lower() in AMERICAN and not body.get("lang"):
-        body.set("lang", AMERICAN[language.lower()])
+    if language.lower() in AMERICAN:
+        hyphenated_as = f'-weasy-lang: "{AMERICAN[language.lower()]}"'
+        root.set("style", "; ".join(filter(None, [root.get("style"), hyphenated_as])))
     for paragraph in _paragraphs(body):
         _protect_last_word(paragraph)
 
