@@ -31,17 +31,6 @@ THEMES = ("policy-brief", "briefing-note", "caspian-policy-institute")
 EXAMPLES = ("azerbaijan-pakistan-turkey", "azerbaijan-pakistan-economy")
 
 
-def known_fault(example: str, theme: str, faults: dict[tuple[str, str], str]):
-    """The (example, theme) case, marked as a known fault (strict: CI says so the day it is mended)."""
-    reason = faults.get((example, theme))
-    return pytest.param(example, theme, marks=pytest.mark.xfail(strict=True, reason=reason)) if reason \
-        else pytest.param(example, theme)
-
-
-# Open in issue 14: a fault to mend, not a pass.
-ONE_LAYOUT_FAULTS = {("azerbaijan-pakistan-turkey", "briefing-note"): "a second layout pass, for a typographic repair"}
-
-
 @pytest.fixture(scope="module")
 def example_builds(tmp_path_factory) -> dict[tuple[str, str], BuildResult]:
     """Both example briefs built in every theme: {(example, theme): the build's result}."""
@@ -157,6 +146,23 @@ def test_proper_nouns_and_the_last_word_of_a_paragraph_are_never_hyphenated(tmp_
     assert final_fragments(pdf) == []
 
 
+@pytest.mark.parametrize("ending", [
+    'the <span class="quotation">“bilateral agreements<span class="editorial">.</span>”</span>',
+    'the bilateral agreements.\u2060<a class="fn-call" href="#note-3">3</a><span class="fn">A note.</span>',
+    '<span class="quotation">“the bilateral agreements<span class="editorial">.</span>”</span>\u2060'
+    '<a class="fn-call" href="#note-3">3</a><span class="fn">Kazimbeyli, “New Defense Triangle.”</span>'])
+def test_the_last_word_behind_closing_marks_and_a_note_call_is_kept_whole(ending):
+    """The last word is found behind what follows it: the editor's punctuation, the closing mark, the call."""
+    from xml.etree import ElementTree
+
+    from briefwright.render.hyphenation import prepare
+
+    root = ElementTree.fromstring(f"<html lang='en'><body><ul><li>Ankara signed {ending}</li></ul></body></html>")
+    prepare(root)
+    kept = [span.text for span in root.iter("span") if span.get("class") == "unbroken"]
+    assert kept == ["agreements"], ElementTree.tostring(root, encoding="unicode")
+
+
 def test_the_typographic_check_reports_hyphenated_proper_nouns_and_final_fragments():
     layout = lay_out(HTML(string=nouns_and_endings_page()), {}, max_passes=1)   # not prepared: words unprotected
     messages = [fault.message for fault in layout.faults]
@@ -173,7 +179,8 @@ def test_the_example_briefs_break_no_proper_noun_and_end_no_paragraph_in_a_fragm
     assert (hyphenated_proper_nouns(pdf), final_fragments(pdf)) == ([], [])
 
 
-@pytest.mark.parametrize(("example", "theme"), [known_fault(e, t, ONE_LAYOUT_FAULTS) for e in EXAMPLES for t in THEMES])
+@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("theme", THEMES)
 def test_the_example_briefs_are_laid_out_once(example_builds, example, theme):
     """Each layout costs about a second: the built-in themes let quotations split, so no hole needs one more."""
     assert example_builds[example, theme].passes == 1

@@ -33,10 +33,11 @@ from xml.etree.ElementTree import Element
 AMERICAN = {"en": "en-US"}                 # a bare tag, and the patterns it should hyphenate with
 PARAGRAPHS = {"p", "li", "dd", "td", "th", "figcaption"}
 SKIPPED_TAGS = {"head", "script", "style", "code", "pre"}
-SKIPPED_CLASSES = {"fn", "furniture"}
+SKIPPED_CLASSES = {"fn", "furniture", "fn-call", "note-call"}
 UNBROKEN = {"class": "unbroken", "style": "hyphens: manual"}
 WORD = r"[^\W\d_][\w’'\-]*\w"
 LAST_WORD = re.compile(rf"({WORD})(\W*)$")
+LETTER = re.compile(r"[^\W\d_]")
 SHORTEST = 5     # shorter words are never hyphenated anyway (themes: six letters or more)
 
 
@@ -131,13 +132,17 @@ def _text_slots(element: Element):
 
 
 def _protect_last_word(paragraph: Element) -> None:
+    """Wrap the paragraph's last word, looking behind what may follow it: closing marks, the
+    editor's punctuation, a note call (its number is skipped, as notes are), a word joiner."""
     for holder, attribute, parent, index in reversed(list(_text_slots(paragraph))):
         text = getattr(holder, attribute) or ""
-        if text.strip():
+        if LETTER.search(text):
             match = LAST_WORD.search(text)
             if match and len(match[1]) >= SHORTEST:
                 _wrap(holder, attribute, parent, index, [match.span(1)])
             return
+        if attribute == "tail" and holder.get("class") == UNBROKEN["class"]:
+            return   # the last word is protected already (this is a quotation inside a protected paragraph)
 
 
 def _wrap(holder: Element, attribute: str, parent: Element, index: int, spans: list[tuple[int, int]]) -> None:
