@@ -179,8 +179,10 @@ def lines_broken_short(pdf: Path) -> list[tuple[int, str]]:
     measure = statistics.median(line.right - line.left for line in full_lines(lines) if kind_of(line, body) == "body")
     short = []
     for block in by_block.values():
-        if max(line.right - line.left for line in block) < 0.9 * measure:
-            continue   # not a paragraph of the text column (a title, the page furniture)
+        if max(line.right - line.left for line in block) < 0.75 * measure:
+            continue   # not a paragraph of the text column (a title, a caption)
+        if any(after.top - before.top < 0.8 * after.size for before, after in zip(block, block[1:])):
+            continue   # lines set over one another: the page furniture (hidden, clipped), not a paragraph
         short += [(line.page, line.text) for line in block[:-1]
                   if kind_of(line, body) == "body" and line.right - line.left < SHORT_LINE * measure]
     return short

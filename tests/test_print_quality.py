@@ -158,9 +158,9 @@ def test_the_last_word_behind_closing_marks_and_a_note_call_is_kept_whole(ending
     from briefwright.render.hyphenation import prepare
 
     root = ElementTree.fromstring(f"<html lang='en'><body><ul><li>Ankara signed {ending}</li></ul></body></html>")
-    prepare(root)
-    kept = [span.text for span in root.iter("span") if span.get("class") == "unbroken"]
-    assert kept == ["agreements"], ElementTree.tostring(root, encoding="unicode")
+    before = len(list(root.iter()))
+    assert prepare(root) == {"agreements"}
+    assert len(list(root.iter())) == before    # no span added: an inline box there upsets WeasyPrint's line breaks
 
 
 def test_the_typographic_check_reports_hyphenated_proper_nouns_and_final_fragments():

@@ -12,8 +12,8 @@ note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
 `typography` checks the pages, and mends what one more layout can. Before the
-first layout, `hyphenation` sets the patterns and protects words never to break
-(paragraph-final words in the HTML, proper nouns in WeasyPrint's dictionaries).
+first layout, `hyphenation` sets the patterns and finds the words never to break
+(paragraph-final words and proper nouns, refused by WeasyPrint's dictionaries).
 Output is byte-identical for identical input: the PDF identifier is derived
 from the HTML and dates come from the outline.
 """
@@ -206,9 +206,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with _fixed_clock(options.epoch), hyphenation.capitalised_words_unbroken():
-            source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
-            hyphenation.prepare(source.etree_element)
+        source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
+        with _fixed_clock(options.epoch), hyphenation.kept_whole(hyphenation.prepare(source.etree_element)):
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
                                       "stylesheets": list(options.stylesheets)})
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
