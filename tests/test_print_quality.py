@@ -274,6 +274,39 @@ def test_empty_space_before_a_deliberate_page_break_is_no_hole():
     assert [hole.page for hole in holes(lay_out(HTML(string=html), {}).document.pages)] in ([], [2])
 
 
+FILL_PAGE = ("<style>@page {{ size: 120mm 100mm; margin: 10mm }} body {{ font: 10pt/14pt serif }} p {{ margin: 0 }} "
+             ".kept {{ break-inside: avoid }}</style>{short}<div class='kept'><p>{long}</p></div>")
+
+
+def line_tops(page) -> list[float]:
+    return [line.position_y for line in page._page_box.descendants() if isinstance(line, LineBox)]
+
+
+def test_a_hole_the_pages_gaps_can_take_is_spread_over_them_and_nothing_changes_page():
+    """Twelve one-line paragraphs, then a block kept together that goes whole to page 2: a hole of 4 lines,
+    spread over the eleven gaps (each grows by the same amount, under half a line) down to 1.5 lines."""
+    html = FILL_PAGE.format(short="".join(f"<p>Paragraph {n}.</p>" for n in range(12)),
+                            long=" ".join(["kept"] * 90))
+    layout = lay_out(HTML(string=html), {})
+    assert layout.passes == 1 and not [f for f in layout.faults if "hole" in f.message], layout.faults
+    first = layout.document.pages[0]
+    tops = line_tops(first)
+    assert len(tops) == 12 and "kept" not in "".join(b.text for b in first._page_box.descendants()
+                                                    if hasattr(b, "text"))
+    gaps = [after - before for before, after in zip(tops, tops[1:])]
+    assert max(gaps) - min(gaps) < 0.01 and 14 * 4 / 3 < gaps[0] < 14 * 4 / 3 * 1.5, gaps   # px: one line + a little
+    assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
+
+
+def test_a_hole_too_large_for_the_pages_gaps_is_left_and_reported():
+    html = FILL_PAGE.format(short="".join(f"<p>Paragraph {n}.</p>" for n in range(3)),
+                            long=" ".join(["kept"] * 150))
+    messages = hole_messages(html)
+    assert len(messages) == 1 and messages[0].startswith("page 1: a hole of "), messages
+    tops = line_tops(lay_out(HTML(string=html), {}).document.pages[0])
+    assert [round(b - a, 2) for a, b in zip(tops, tops[1:])] == [round(14 * 4 / 3, 2)] * 2   # gaps untouched
+
+
 def test_the_page_report_counts_findings_in_good_english_and_lists_each_with_its_page():
     result = BuildResult(Path("briefs/x.yaml"), pages=2, typography=["page 1: a hole of 3 lines at the foot of the page"])
     report = page_report(result)

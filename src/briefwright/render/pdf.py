@@ -11,7 +11,8 @@ WeasyPrint defect that breaks this; after each layout `note_pages` checks every
 note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
-`typography` checks the pages, and mends what one more layout can. Before the
+`typography` checks the pages, and mends what one more layout can. After each
+layout, `page_fill` spreads a hole at a page's foot over the page's gaps, where it can. Before the
 first layout, `hyphenation` sets the patterns and finds the words never to break
 (paragraph-final words and proper nouns, refused by WeasyPrint's dictionaries).
 Output is byte-identical for identical input: the PDF identifier is derived
@@ -43,6 +44,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import hyphenation, weasy_messages, weasyprint_fix
+from .page_fill import fill_holes
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
@@ -303,6 +305,7 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
     while True:
         passes += 1
         document = source.render(**render_options)
+        fill_holes(document.pages)
         notes = note_pages(document)
         misplaced = {n for n, (call, page) in notes.items() if call != page}
         if misplaced:  # notes first: typography is judged only on pages whose notes are in place
