@@ -37,8 +37,9 @@ BIN = Path(sys.executable).parent
 
 
 def copy_workspace(folder: Path) -> Path:
-    for name in ("seeds", "briefs", "templates"):
-        shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
+    for name in ("seeds", "briefs", "templates", "data"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, folder / name, ignore=shutil.ignore_patterns("*.lock"))
     return folder
 
 

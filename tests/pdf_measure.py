@@ -1,7 +1,11 @@
 """Print measures read from a finished PDF (poppler's `pdftotext -bbox-layout`), not from briefwright.
 
-- characters per line, per kind of text: body (the commonest size), notes (smaller),
-  headings (larger); only full lines count (a paragraph's last, short line does not);
+- characters per line, per kind of text: body (the commonest size), headings (larger),
+  notes, and the other small text (the Sources list, tables, captions, back matter); only
+  full lines count (a paragraph's or a note's last, short line does not). A note is told
+  by what a reader sees: its first line starts with its number and a period ("7."),
+  numbered on from the note before, and its next lines follow close below, indented
+  under the note's text, in the note's size;
 - words broken by automatic hyphenation (WeasyPrint's hyphen is U+2010, a typed hyphen
   is U+002D): proper nouns (capitalised) broken, and paragraphs ending in a fragment.
 """
@@ -64,8 +68,41 @@ def kind_of(line: Line, body: float) -> str:
     if line.size > body * 1.1:
         return "headings"
     if line.size < body * 0.86:
-        return "notes"
+        return "small"
     return "body"
+
+
+NOTE_NUMBER = re.compile(r"(\d+)\.$")
+NOTE_LEADING = 1.6     # a note's next line starts at most this many times its size below the line before
+NOTE_INDENT = 4        # ... and at most this many times its size right of the note's first line (same column)
+
+
+def notes(lines: list[Line]) -> list[list[Line]]:
+    """Every note, as its lines, numbered 1, 2, … (see the module's docstring; notes in two columns too)."""
+    body = body_size(lines)
+    small = sorted((line for line in lines if line.size < body * 0.86), key=lambda line: (line.page, line.top))
+    starts: dict[int, Line] = {}
+    for line in small:
+        number = NOTE_NUMBER.match(line.text.split()[0]) if line.text.split() else None
+        if number:
+            starts.setdefault(int(number[1]), line)
+    found = []
+    while len(found) + 1 in starts:
+        found.append([starts[len(found) + 1]])
+    first_lines = {id(note[0]) for note in found}
+    for line in small:
+        note = next((note for note in found if id(line) not in first_lines and _continues(note, line)), None)
+        if note is not None:
+            note.append(line)
+    return found
+
+
+def _continues(note: list[Line], line: Line) -> bool:
+    """True if `line` is the next line of `note`: on its page, in its size and column, close below its last line."""
+    first, last = note[0], note[-1]
+    return (line.page == last.page and abs(line.size - first.size) <= 0.6
+            and first.left <= line.left <= first.left + NOTE_INDENT * line.size
+            and 0 < line.top - last.top <= NOTE_LEADING * line.size)
 
 
 def full_lines(lines: list[Line]) -> list[Line]:
@@ -81,13 +118,15 @@ def full_lines(lines: list[Line]) -> list[Line]:
 
 
 def characters_per_line(pdf: Path) -> dict[str, float]:
-    """The median number of characters of a full line, per kind of text (body, notes, headings)."""
+    """The median number of characters of a full line, per kind of text (body, headings, notes, small)."""
     lines = pdf_lines(pdf)
     body = body_size(lines)
-    by_kind: dict[str, list[int]] = {}
-    for line in full_lines(lines):
+    in_notes = notes(lines)
+    note_lines = {id(line) for note in in_notes for line in note}
+    by_kind: dict[str, list[int]] = {"notes": [len(line.text) for note in in_notes for line in note[:-1]]}
+    for line in full_lines([line for line in lines if id(line) not in note_lines]):
         by_kind.setdefault(kind_of(line, body), []).append(len(line.text))
-    return {kind: statistics.median(counts) for kind, counts in sorted(by_kind.items())}
+    return {kind: statistics.median(counts) for kind, counts in sorted(by_kind.items()) if counts}
 
 
 def hyphenated_proper_nouns(pdf: Path) -> list[str]:
@@ -125,3 +164,25 @@ def widest_word_gaps(pdf: Path) -> list[tuple[int, float, str]]:
             gaps = [float(b.get("xMin")) - float(a.get("xMax")) for a, b in zip(words, words[1:])]
             found.append((page_number, max(gaps) / size, " ".join(w.text or "" for w in words)))
     return found
+
+
+SHORT_LINE = 0.4   # a line inside a paragraph narrower than this share of the paragraph's widest is broken short
+
+
+def lines_broken_short(pdf: Path) -> list[tuple[int, str]]:
+    """(page, text) of each line of body text that ends far short of the measure inside its paragraph."""
+    lines = pdf_lines(pdf)
+    body = body_size(lines)
+    by_block: dict[int, list[Line]] = {}
+    for line in lines:
+        by_block.setdefault(line.block, []).append(line)
+    measure = statistics.median(line.right - line.left for line in full_lines(lines) if kind_of(line, body) == "body")
+    short = []
+    for block in by_block.values():
+        if max(line.right - line.left for line in block) < 0.75 * measure:
+            continue   # not a paragraph of the text column (a title, a caption)
+        if any(after.top - before.top < 0.8 * after.size for before, after in zip(block, block[1:])):
+            continue   # lines set over one another: the page furniture (hidden, clipped), not a paragraph
+        short += [(line.page, line.text) for line in block[:-1]
+                  if kind_of(line, body) == "body" and line.right - line.left < SHORT_LINE * measure]
+    return short

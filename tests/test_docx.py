@@ -137,3 +137,33 @@ def test_when_pandoc_cannot_write_the_word_edition_nothing_is_written_and_nothin
     assert not (workspace.build / "test.pdf").exists() and not (workspace.build / "test.docx").exists()
     assert not lock_path(outline).exists()
     assert list(scratch.glob("briefwright-docx-*")) == []   # pandoc's temporary folder is gone
+
+
+WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def table_cells(docx) -> list[list[tuple[str, str | None]]]:
+    """Every row of the document's first table: (the cell's text, its paragraphs' alignment `w:jc`, or None)."""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(docx) as archive:
+        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    table = next(root.iter(f"{WORD}tbl"))
+    rows = []
+    for row in table.iter(f"{WORD}tr"):
+        cells = []
+        for cell in row.iter(f"{WORD}tc"):
+            text = "".join(t.text or "" for t in cell.iter(f"{WORD}t"))
+            alignments = {jc.get(f"{WORD}val") for jc in cell.iter(f"{WORD}jc")}
+            cells.append((text, alignments.pop() if len(alignments) == 1 else None))
+        rows.append(cells)
+    return rows
+
+
+def test_the_word_edition_sets_numbers_in_tables_on_the_right_as_the_pdf_does(built):
+    """Table 1's Year column (numbers: set on the right in the PDF) is right-aligned in Word, heading too."""
+    workspace, _ = built
+    rows = table_cells(workspace.build / "azerbaijan-pakistan-turkey.docx")
+    assert [cells[0] for cells in rows[:3]] == [("Year", "right"), ("2003", "right"), ("2010", "right")]
+    assert len(rows) == 5 and all(cells[0][1] == "right" for cells in rows)
+    assert all(alignment != "right" for cells in rows for _, alignment in cells[1:]), rows

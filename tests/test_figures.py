@@ -209,10 +209,10 @@ def page_texts(pdf) -> list[str]:
 
 def test_figures_and_tables_are_numbered_and_captioned_in_the_html(rendered):
     html = (rendered / "build" / "t.print.html").read_text(encoding="utf-8")
-    assert '<span class="label">Figure 1.</span> The <span class="nobr">corridor<a class="fn-call" href="#note-2"' in html
-    assert '<span class="label">Table 1.</span> <span class="nobr">Agreements<a class="fn-call" href="#note-4"' in html
+    assert '<span class="label">Figure 1.</span> The corridor\u2060<a class="fn-call" href="#note-2"' in html
+    assert '<span class="label">Table 1.</span> Agreements\u2060<a class="fn-call" href="#note-4"' in html
     assert '<span class="label">Table 2.</span> A long series' in html
-    assert 'Source: Adapted <span class="nobr">from<a class="fn-call" href="#note-3"' in html
+    assert 'Source: Adapted from\u2060<a class="fn-call" href="#note-3"' in html
     assert '<img src="data:image/svg+xml;base64,' in html and 'alt="Map of the corridor"' in html
 
 

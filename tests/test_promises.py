@@ -124,7 +124,7 @@ def test_each_call_of_the_html_stands_after_its_words_and_carries_its_own_note(n
     for number, (after, who, where) in enumerate(EXPECTED_NOTES, start=1):
         call = flow.rindex("<a", 0, flow.index(f'href="#note-{number}"'))
         preceding = " ".join(re.sub(r"<[^>]+>", " ", flow[:call]).split())
-        assert preceding.rstrip(" .”").endswith(after), (number, preceding[-80:])
+        assert preceding.rstrip(" .”\u2060").endswith(after), (number, preceding[-80:])
         assert notes[number].startswith(who) and where in notes[number], (number, notes[number])
         assert [locator for locator in LOCATORS if re.search(re.escape(locator) + r"[.,]", notes[number])] == [
             where.rstrip(".,")], (number, notes[number])

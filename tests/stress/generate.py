@@ -105,7 +105,7 @@ def last_lines(rnd):
     """Paragraphs of every length, so that some calls fall in the last line of a page."""
     lines = header("calls in the last line of a page")
     lines += ["  - heading: Last lines", "    body:"]
-    for count in range(1, 16):
+    for count in [*range(1, 16), *range(1, 8)]:
         lines.append(block(sentences(rnd, count) + cite(rnd)))
     return lines
 

@@ -1,5 +1,7 @@
 -- briefwright's Word edition: put each note (a Div of class bw-note-text) in place of its
--- call (an empty Span of class bw-note with the same data-note), as a real footnote.
+-- call (an empty Span of class bw-note with the same data-note), as a real footnote; and
+-- set a table's number cells (class num: a column of numbers, its heading too) on the
+-- right, as the PDF does.
 local notes = {}
 
 local function collect(div)
@@ -15,4 +17,24 @@ local function place(span)
   end
 end
 
-return { { Div = collect }, { Span = place } }
+local function align_rows(rows)
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      if cell.attr.classes:includes("num") then
+        cell.alignment = "AlignRight"
+      end
+    end
+  end
+end
+
+local function numbers_right(tbl)
+  align_rows(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    align_rows(body.head)
+    align_rows(body.body)
+  end
+  align_rows(tbl.foot.rows)
+  return tbl
+end
+
+return { { Div = collect }, { Span = place, Table = numbers_right } }

@@ -47,7 +47,8 @@ _INLINE_MARKDOWN = MarkdownIt("zero", {"typographer": True}).enable(
     ["emphasis", "link", "escape", "backticks", "smartquotes"])
 _PLACEHOLDER = "\ue000{}\ue001"
 # the word a citation follows, kept on one line with its note call (no call alone at a line's start)
-_WORD_BEFORE_CITATION = re.compile("([^\\s<>]+)(\ue000\\d+\ue001)")
+_WORD_BEFORE_CITATION = re.compile("([^\\s<>]+)\ue000(\\d+)\ue001")
+WORD_JOINER = "\u2060"
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
@@ -354,5 +355,16 @@ def prose_html(prose: Prose, notes: Notes) -> Markup:
             text += segment.replace("\ue000", "").replace("\ue001", "")
     html = _INLINE_MARKDOWN.renderInline(text)
     html = _show_link_targets(html) if notes.link_targets else html
-    html = _WORD_BEFORE_CITATION.sub(r'<span class="nobr">\1\2</span>', html)
+    html = _WORD_BEFORE_CITATION.sub(lambda m: _kept_with_its_word(m[1], str(pieces[int(m[2])])), html)
     return Markup(re.sub("\ue000(\\d+)\ue001", lambda m: str(pieces[int(m[1])]), html))
+
+
+def _kept_with_its_word(word: str, citation: str) -> str:
+    """The word, a word joiner (U+2060: no line break here, nothing printed) and the citation.
+
+    Not a nowrap span around the word and the call: at a line's end WeasyPrint 70 broke
+    the line before such a span far too early, at the first space it could go back to
+    ("… Asif," / "in" / "Baku for … cooperation.⁶").
+    """
+    return f"{word}{WORD_JOINER}{citation}" if citation else word   # a citation that prints nothing needs no joiner
+

@@ -2,20 +2,21 @@
 
 WeasyPrint hyphenates with pyphen's patterns for the element's language, and
 pyphen's `en` patterns are British ("vis-ion"). `prepare` changes the parsed
-HTML before layout, so any theme gets it:
+HTML before layout, so any theme gets it: a document in plain `en` is hyphenated
+as `en-US`. The `<html>` element keeps the outline's tag, which is the PDF's
+language, and its style sets WeasyPrint's language property to `en-US`, which
+everything inherits, the running heads and feet too (page margin boxes descend
+from `<html>`, not `<body>`); `en-GB`, `en-US` and other tags are left as they are.
 
-- a document in plain `en` is hyphenated as `en-US` (the `<body>` says so; the
-  `<html>` element keeps the outline's tag, which is the PDF's language), while
-  `en-GB`, `en-US` and other tags are left as they are;
-- the last word of each paragraph, list item and quotation ("agreements”") is
-  wrapped in `<span class="unbroken" style="hyphens: manual">`, so it is never
-  split by automatic hyphenation (a typed hyphen still allows a line break).
-
-Capitalised words (proper nouns: "Turkey", "Nagorno-Karabakh") are refused where
-WeasyPrint looks up the patterns (`capitalised_words_unbroken`), not wrapped in spans:
-every inline box in a paragraph is a place where WeasyPrint 70's line breaker
-may go back and hyphenate too early, which left a justified line with a few
-words spread across it ("2017   and   January   2021:   news   report-").
+Two kinds of words are never broken: capitalised words (proper nouns: "Turkey",
+"Nagorno-Karabakh") and the last word of each paragraph, list item and quotation
+("agreements”", found behind closing marks, the editor's punctuation and a note
+call). `prepare` returns the last words; inside `kept_whole(words)` WeasyPrint's
+hyphenation dictionaries refuse both kinds (a typed hyphen still allows a line
+break). Nothing is wrapped in a span: every inline box in a paragraph is a place
+where WeasyPrint 70's line breaker may go back too far, which left a justified line
+with a few words spread across it ("2017   and   January   2021:   news   report-")
+or a line of one word ("who stands" / "with" / "it attains … backing").
 
 Notes (`.fn`) are left alone: the themes set them with `hyphens: manual` already.
 """
@@ -31,58 +32,60 @@ from xml.etree.ElementTree import Element
 AMERICAN = {"en": "en-US"}                 # a bare tag, and the patterns it should hyphenate with
 PARAGRAPHS = {"p", "li", "dd", "td", "th", "figcaption"}
 SKIPPED_TAGS = {"head", "script", "style", "code", "pre"}
-SKIPPED_CLASSES = {"fn", "furniture"}
-UNBROKEN = {"class": "unbroken", "style": "hyphens: manual"}
+SKIPPED_CLASSES = {"fn", "furniture", "fn-call", "note-call"}
 WORD = r"[^\W\d_][\w’'\-]*\w"
 LAST_WORD = re.compile(rf"({WORD})(\W*)$")
+LETTER = re.compile(r"[^\W\d_]")
+EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")   # what WeasyPrint may pass around a word: quotes, stops, digits
 SHORTEST = 5     # shorter words are never hyphenated anyway (themes: six letters or more)
 
 
-def prepare(root: Element) -> None:
-    """Set the hyphenation language and protect proper nouns and paragraph-final words, in place."""
+def prepare(root: Element) -> frozenset[str]:
+    """Set the hyphenation language, in place; return the paragraph-final words, never to be broken."""
     body = root.find("body")
     if body is None:
-        return
+        return frozenset()
     language = (root.get("lang") or "").strip()
-    if language.lower() in AMERICAN and not body.get("lang"):
-        body.set("lang", AMERICAN[language.lower()])
-    for paragraph in _paragraphs(body):
-        _protect_last_word(paragraph)
+    if language.lower() in AMERICAN:
+        hyphenated_as = f'-weasy-lang: "{AMERICAN[language.lower()]}"'
+        root.set("style", "; ".join(filter(None, [root.get("style"), hyphenated_as])))
+    return frozenset(word for paragraph in _paragraphs(body) if (word := last_word(paragraph)))
 
 
 class CommonWordsOnly:
-    """A pyphen dictionary that never hyphenates a capitalised word (a proper noun) while refusing is on."""
+    """A pyphen dictionary that, while refusing is on, never hyphenates a capitalised word or a last word."""
 
     def __init__(self, dictionary):
         self.dictionary = dictionary
 
     def iterate(self, word: str):
         """Yield (start, end) for each place `word` may break, as pyphen does; nothing for "Turkey"."""
-        if _REFUSING.get() and word[:1].isupper():
+        kept = _KEPT_WHOLE.get()
+        if kept is not None and (word[:1].isupper() or EDGES.sub("", word) in kept):
             return iter(())
         return self.dictionary.iterate(word)
 
 
-_REFUSING = ContextVar("refusing_capitalised_words", default=False)
+_KEPT_WHOLE: ContextVar[frozenset[str] | None] = ContextVar("words_kept_whole", default=None)
 _installed: bool | None = None
 
 
 @contextmanager
-def capitalised_words_unbroken():
-    """Inside this block (in this thread), WeasyPrint's automatic hyphenation leaves capitalised words whole.
+def kept_whole(last_words: frozenset[str] = frozenset()):
+    """Inside this block (in this thread), automatic hyphenation leaves capitalised words and `last_words` whole.
 
     WeasyPrint 70 builds its dictionaries with `pyphen.Pyphen` looked up in its
     `text.line_break` module, and asks them only `iterate(word)`: that module's
     `pyphen` is replaced, once, by one whose `Pyphen` wraps each dictionary in
     `CommonWordsOnly`. Another WeasyPrint is left as it is (the typographic
-    check still reports a hyphenated proper noun).
+    check still reports a hyphenated proper noun or a final fragment).
     """
     _install()
-    token = _REFUSING.set(True)
+    token = _KEPT_WHOLE.set(frozenset(last_words))
     try:
         yield
     finally:
-        _REFUSING.reset(token)
+        _KEPT_WHOLE.reset(token)
 
 
 def _install() -> bool:
@@ -101,7 +104,7 @@ def _install() -> bool:
 
 def _skipped(element: Element) -> bool:
     classes = set((element.get("class") or "").split())
-    return element.tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES) or classes == {"unbroken"}
+    return element.tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
 
 
 def _paragraphs(element: Element):
@@ -113,36 +116,24 @@ def _paragraphs(element: Element):
         yield from _paragraphs(child)
 
 
-def _text_slots(element: Element):
-    """Yield (holder, attribute, parent, index) for each run of text inside `element`, in document order.
+def _text_runs(element: Element):
+    """Yield each run of text inside `element`, in document order: an element's text, then each child's tail.
 
-    A run is `holder.text` (the text before its first child) or a child's `tail`;
-    text inside skipped elements (notes) is not yielded, their tails are.
+    Text inside skipped elements (notes, note calls) is not yielded, their tails are.
     """
     if _skipped(element):
         return
-    yield element, "text", element, 0
-    for index, child in enumerate(list(element)):
-        yield from _text_slots(child)
-        yield child, "tail", element, index + 1
+    yield element.text or ""
+    for child in element:
+        yield from _text_runs(child)
+        yield child.tail or ""
 
 
-def _protect_last_word(paragraph: Element) -> None:
-    for holder, attribute, parent, index in reversed(list(_text_slots(paragraph))):
-        text = getattr(holder, attribute) or ""
-        if text.strip():
+def last_word(paragraph: Element) -> str | None:
+    """The paragraph's last word (if long enough to hyphenate), looking behind what may follow it:
+    closing marks, the editor's punctuation, a note call (its number is skipped, as notes are)."""
+    for text in reversed(list(_text_runs(paragraph))):
+        if LETTER.search(text):
             match = LAST_WORD.search(text)
-            if match and len(match[1]) >= SHORTEST:
-                _wrap(holder, attribute, parent, index, [match.span(1)])
-            return
-
-
-def _wrap(holder: Element, attribute: str, parent: Element, index: int, spans: list[tuple[int, int]]) -> None:
-    """Cut the text run into pieces and put each of `spans` (start, end) in an unbroken span."""
-    text = getattr(holder, attribute)
-    setattr(holder, attribute, text[:spans[0][0]])
-    for offset, (start, end) in enumerate(spans):
-        following = spans[offset + 1][0] if offset + 1 < len(spans) else len(text)
-        span = Element("span", dict(UNBROKEN))
-        span.text, span.tail = text[start:end], text[end:following]
-        parent.insert(index + offset, span)
+            return match[1] if match and len(match[1]) >= SHORTEST else None
+    return None

@@ -11,9 +11,10 @@ WeasyPrint defect that breaks this; after each layout `note_pages` checks every
 note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
-`typography` checks the pages, and mends what one more layout can. Before the
-first layout, `hyphenation` sets the patterns and protects words never to break
-(paragraph-final words in the HTML, proper nouns in WeasyPrint's dictionaries).
+`typography` checks the pages, and mends what one more layout can. After each
+layout, `page_fill` spreads a hole at a page's foot over the page's gaps, where it can. Before the
+first layout, `hyphenation` sets the patterns and finds the words never to break
+(paragraph-final words and proper nouns, refused by WeasyPrint's dictionaries).
 Output is byte-identical for identical input: the PDF identifier is derived
 from the HTML and dates come from the outline.
 """
@@ -43,6 +44,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import hyphenation, weasy_messages, weasyprint_fix
+from .page_fill import fill_holes
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
@@ -206,9 +208,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with _fixed_clock(options.epoch), hyphenation.capitalised_words_unbroken():
-            source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
-            hyphenation.prepare(source.etree_element)
+        source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
+        with _fixed_clock(options.epoch), hyphenation.kept_whole(hyphenation.prepare(source.etree_element)):
             layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
                                       "stylesheets": list(options.stylesheets)})
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
@@ -261,11 +262,23 @@ class DeclaredFonts(FontConfiguration):
             return set()
         content = hashlib.sha256(path.read_bytes()).digest()
         if content not in _FONT_CHARACTERS:   # the same fonts serve every brief of a build: read each once
-            _FONT_CHARACTERS[content] = frozenset(TTFont(path, lazy=True).getBestCmap() or {})
+            _FONT_CHARACTERS[content] = font_characters(path)
         return set(_FONT_CHARACTERS[content])
 
 
 _FONT_CHARACTERS: dict[bytes, frozenset[int]] = {}   # a font file's digest: the characters it holds
+
+
+def font_characters(path: Path) -> frozenset[int]:
+    """The characters a font file maps to glyphs, read from its cmap table alone.
+
+    fontTools names the glyphs a cmap points at, and for a CFF font (.otf) would parse
+    the whole CFF table to learn those names; numbered names serve as well here, at a
+    third of the cost.
+    """
+    font = TTFont(path, lazy=True)
+    font.setGlyphOrder([f"glyph{number}" for number in range(font["maxp"].numGlyphs)])
+    return frozenset(font.getBestCmap() or {})
 
 
 @dataclass
@@ -292,6 +305,7 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
     while True:
         passes += 1
         document = source.render(**render_options)
+        fill_holes(document.pages)
         notes = note_pages(document)
         misplaced = {n for n, (call, page) in notes.items() if call != page}
         if misplaced:  # notes first: typography is judged only on pages whose notes are in place

@@ -356,7 +356,7 @@ def _page_order(message: str) -> tuple[int, str]:
 # -- the theme's fonts: missing faces and missing characters -----------------------------
 
 Face = tuple[bool, bool]   # (bold, italic)
-SPACES = set(" \t\n\xa0\xad\u2009\u200b")
+SPACES = set(" \t\n\xa0\xad\u2009\u200b\u2060")   # and the word joiner: nothing is drawn for any
 
 
 def font_faults(pages, faces: dict[str, dict[Face, set[int]]], used: set[str]) -> list[Fault]:
