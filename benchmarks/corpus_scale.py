@@ -1,6 +1,7 @@
 """Measure briefwright on a library-sized corpus against the five-document example workspace.
 
 Usage: .venv/bin/python benchmarks/corpus_scale.py [--docs 10000] [--catalog N] [--repeat 3] [--budget 30]
+                                                    [--keep DIR]
 
 Generates, in a temporary folder, a deterministic corpus of `--docs` documents (about
 6 KB each, paragraphs of 20 to 220 words drawn from the example sources' vocabulary) with
@@ -12,6 +13,8 @@ and on the command line, against `briefwright --version`), `status` after one ci
 source changed, `sources`, the cold index build and the update after one file changed,
 and the peak memory of every command. A figure that exceeds `--budget` seconds on its
 first run is measured once; a command that fails is shown as failed with its message.
+With `--keep DIR` the two workspaces are generated in DIR (reused when DIR already holds
+them) and left there, e.g. for profiling; delete DIR afterwards.
 """
 
 from __future__ import annotations
@@ -248,26 +251,39 @@ def main() -> None:
     parser.add_argument("--catalog", type=int, default=None, help="catalog entries (default: one per document)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds after which a figure is measured once")
+    parser.add_argument("--keep", type=Path, help="generate the workspaces in this folder (or reuse them) and keep them")
     args = parser.parse_args()
     catalog = args.docs if args.catalog is None else args.catalog
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        benchmark(args.keep, args, catalog)
+        return
     with tempfile.TemporaryDirectory() as folder:
-        small, large = Path(folder) / "small", Path(folder) / "large"
-        start = time.perf_counter()
+        benchmark(Path(folder), args, catalog)
+
+
+def benchmark(folder: Path, args, catalog: int) -> None:
+    small, large = folder / "small", folder / "large"
+    start = time.perf_counter()
+    if not (small / "briefs" / "scale.yaml").is_file() or not (large / "briefs" / "scale.yaml").is_file():
+        shutil.rmtree(small, ignore_errors=True)
+        shutil.rmtree(large, ignore_errors=True)
         generate(large, args.docs, catalog)
         generate(small, 0, 0)
         outline = fifty_quotations(REPO)
         for root in (small, large):
             (root / "briefs" / "scale.yaml").write_text(outline, encoding="utf-8")
-        size = sum(p.stat().st_size for p in (large / "seeds").iterdir())
-        print(f"generated {args.docs:,} documents, {size / 1e6:.0f} MB, catalog "
-              f"{(large / 'seeds' / 'sources.yaml').stat().st_size / 1e6:.1f} MB, "
-              f"in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
-        table = Table(args.repeat, args.budget)
-        measure(small, large, table)
-        table.print(args.docs, catalog)
-        peak = max(table.peak.values()) / 1024
-        worst = max(table.peak, key=table.peak.get)
-        print(f"\npeak memory of any command: {peak:.0f} MB ({worst}; target ≤ 300 MB)")
+    size = sum(p.stat().st_size for p in (large / "seeds").iterdir())
+    documents = len(list((large / "seeds").glob("*.txt")))
+    print(f"{documents:,} documents, {size / 1e6:.0f} MB, catalog "
+          f"{(large / 'seeds' / 'sources.yaml').stat().st_size / 1e6:.1f} MB, "
+          f"ready in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    table = Table(args.repeat, args.budget)
+    measure(small, large, table)
+    table.print(args.docs, catalog)
+    peak = max(table.peak.values()) / 1024
+    worst = max(table.peak, key=table.peak.get)
+    print(f"\npeak memory of any command: {peak:.0f} MB ({worst}; target ≤ 300 MB)")
 
 
 if __name__ == "__main__":

@@ -16,11 +16,10 @@ from pathlib import Path
 from ..errors import BriefwrightError, ProblemLog, display_path
 from ..verify.matcher import SourceIndex
 from ..verify.view import DOUBLE_QUOTES
-from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside
-from .catalog_cache import cached_file_ids, store_entries
+from ..workspace import Workspace
 from .index import Progress, SearchBackend, corpus_files, open_index, read_source_text
 from .passages import source_locator
-from .sources import Corpus, Source, load_catalog, load_corpus
+from .sources import Corpus, Source, catalog_index, load_corpus
 
 DEFAULT_LIMIT = 20
 NOT_EVIDENCE = set(DOUBLE_QUOTES) | {"[", "]", "…"}  # characters an evidence phrase cannot hold as such
@@ -116,24 +115,12 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
 
 def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str, str]:
     """{file name: catalog id} for catalogued files (others are cited by their stem)."""
-    try:
-        data = read_inside(workspace.catalog, workspace.seeds, MAX_CATALOG_BYTES)
-    except UnsafePath:
-        data = None
-    ids = cached_file_ids(workspace, data) if data is not None else None
-    if ids is not None:
-        return ids
     log = ProblemLog()
-    entries = load_catalog(workspace, log)
+    catalog = catalog_index(workspace, log)
     if log.errors:
         warn("the catalog seeds/sources.yaml has errors (see briefwright sources): citations use file stems")
         return {}
-    if data is not None and not log.problems:
-        store_entries(workspace, data, entries)
-    ids = {}
-    for entry, _ in entries:
-        ids.setdefault(entry["file"], entry["id"])
-    return ids
+    return catalog.file_ids()
 
 
 def _only(files: list[str], ids: dict[str, str], source_id: str | None) -> list[str] | None:
