@@ -40,6 +40,7 @@ class CatalogIndex:
         self.path, self.ids, self.files, self.lines, self.columns = path, ids, files, lines, columns
         self._entries, self._decode = entries, decode
         self._numbers: dict[str, int] | None = None
+        self._file_ids: dict[str, str] | None = None
 
     @classmethod
     def parsed(cls, path: Path, entries: list[tuple[dict, Position]]) -> "CatalogIndex":
@@ -77,11 +78,12 @@ class CatalogIndex:
         return None if number is None else self.entry(number)
 
     def file_ids(self) -> dict[str, str]:
-        """{file: id of the first entry naming it}."""
-        ids: dict[str, str] = {}
-        for source_id, name in zip(self.ids, self.files):
-            ids.setdefault(name, source_id)
-        return ids
+        """{file: id of the first entry naming it} (made once; do not change it)."""
+        if self._file_ids is None:
+            self._file_ids = {}
+            for source_id, name in zip(reversed(self.ids), reversed(self.files)):
+                self._file_ids[name] = source_id  # the first entry, read last, wins
+        return self._file_ids
 
     def pairs(self) -> list[tuple[dict, Position]]:
         """Every (entry, position), in file order (decodes every entry)."""

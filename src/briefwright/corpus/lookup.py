@@ -106,8 +106,8 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
         return _scanned(load_corpus(workspace), words, source_id, case_sensitive, limit)
     try:
         ids = _catalog_ids(workspace, warn)
-        files = index.in_step(progress)
-        only = _only(corpus_files(workspace) if source_id else files, ids, source_id)
+        index.in_step(progress)
+        only = _only(corpus_files(workspace), ids, source_id) if source_id else None
         return _verified(index, workspace, ids, words, only, case_sensitive, limit)
     finally:
         index.close()
@@ -123,9 +123,7 @@ def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str,
     return catalog.file_ids()
 
 
-def _only(files: list[str], ids: dict[str, str], source_id: str | None) -> list[str] | None:
-    if source_id is None:
-        return None
+def _only(files: list[str], ids: dict[str, str], source_id: str) -> list[str]:
     for name in files:
         stem = Path(name).stem
         if ids.get(name, stem) == source_id or stem == source_id:

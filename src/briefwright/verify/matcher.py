@@ -20,13 +20,14 @@ the source's own `...`) prints the source's characters, not ` … `.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
 
 from ..corpus.passages import Passage
 from ..corpus.sources import Source
-from .view import ELLIPSIS, boundary_after, boundary_before, code_of, coded, normalise, units
+from .view import CLUSTER, ELLIPSIS, FOLD, boundary_after, boundary_before, code_of, coded, normalise, units
 
 __all__ = ["normalise", "SourceIndex", "Nearest", "QuotationNotFound", "QuotationAmbiguous",
            "OccurrenceMissing", "parse_quotation"]
@@ -79,6 +80,17 @@ def parse_quotation(quotation: str) -> list[_Piece]:
     return pieces
 
 
+def _plain(text: str) -> bool:
+    """Whether each character of `text` is a cluster of its own whose normalised view is itself, folded.
+
+    Printable (no control, no white space but the space), no run of spaces, no
+    `...`, in NFC, and no character joined to the next in a cluster: the case of
+    most prose, whose view is then made without going through it cluster by cluster.
+    """
+    return (text.isprintable() and "  " not in text and "..." not in text
+            and unicodedata.is_normalized("NFC", text) and len(CLUSTER.findall(text)) == len(text))
+
+
 class SourceIndex:
     """The normalised view of one source, with the map back to its characters."""
 
@@ -96,7 +108,16 @@ class SourceIndex:
                 self.ends.append(self.starts[-1])
             raw = paragraph.text
             lead = len(raw) - len(raw.lstrip())
-            for unit, start, end in units(raw.strip()):
+            if _plain(body := raw.strip()):  # its view is itself, folded, character for character
+                first, count = len(chars), len(body)
+                chars.extend(body.translate(FOLD))
+                coded.append(body.translate(FOLD))
+                self._unit_start.extend(range(first, first + count))
+                self.paragraph_of.extend([paragraph.number] * count)
+                self.starts.extend(range(lead, lead + count))
+                self.ends.extend(range(lead + 1, lead + count + 1))
+                continue
+            for unit, start, end in units(body):
                 coded.append(code_of(unit))
                 self._unit_start.append(len(chars))
                 for char in unit:
