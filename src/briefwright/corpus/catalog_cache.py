@@ -36,9 +36,9 @@ class CatalogIndex:
     """The catalog's entries in file order: ids, files and positions; each entry's data when asked."""
 
     def __init__(self, path: Path, ids: list[str], files: list[str], lines: list[int], columns: list[int],
-                 entries: list[dict | None], decode=None):
+                 entries: list[dict | None], decode=None, decode_all=None):
         self.path, self.ids, self.files, self.lines, self.columns = path, ids, files, lines, columns
-        self._entries, self._decode = entries, decode
+        self._entries, self._decode, self._decode_all = entries, decode, decode_all
         self._numbers: dict[str, int] | None = None
         self._file_ids: dict[str, str] | None = None
 
@@ -56,6 +56,12 @@ class CatalogIndex:
         if self._entries[number] is None:
             self._entries[number] = self._decode(number)
         return self._entries[number]
+
+    def decode_all(self) -> None:
+        """Decode every entry now, at once (much faster than one by one, for a listing of them all)."""
+        if self._decode_all is not None:
+            decoded, self._decode_all = self._decode_all(), None
+            self._entries = [known or new for known, new in zip(self._entries, decoded)]
 
     def position(self, number: int) -> Position:
         return Position(self.path, self.lines[number], self.columns[number])
@@ -87,6 +93,7 @@ class CatalogIndex:
 
     def pairs(self) -> list[tuple[dict, Position]]:
         """Every (entry, position), in file order (decodes every entry)."""
+        self.decode_all()
         return [(self.entry(n), self.position(n)) for n in range(len(self))]
 
 
@@ -127,7 +134,8 @@ def _read_cache(workspace: Workspace, digest: str) -> CatalogIndex | None:
         return None
     start = table_end + 1
     return CatalogIndex(workspace.catalog, ids, files, lines, columns, [None] * len(ids),
-                        lambda n: json.loads(cache[start + offsets[n]:start + offsets[n + 1]]))
+                        lambda n: json.loads(cache[start + offsets[n]:start + offsets[n + 1]]),
+                        lambda: json.loads(b"[" + cache[start:-1].replace(b"\n", b",") + b"]") if ids else [])
 
 
 def store_index(workspace: Workspace, data: bytes, index: CatalogIndex) -> None:

@@ -132,13 +132,15 @@ class Corpus:
     def sources(self) -> dict[str, Source]:
         """Every source by id (in a lazy corpus, the ones not found yet are made now, unread)."""
         if self._listed:
-            self._made.update((i, self._unread(i, name, number)) for i, (name, number) in self._listed.items())
+            self._catalog.decode_all()
+            seeds = self.workspace.seeds
+            self._made.update((i, self._unread(i, name, number, seeds)) for i, (name, number) in self._listed.items())
             self._listed = {}
         return self._made
 
-    def _unread(self, source_id: str, name: str, number: int | None) -> Source:
+    def _unread(self, source_id: str, name: str, number: int | None, seeds: Path | None = None) -> Source:
         entry = None if number is None else self._catalog.entry(number)
-        return Source(source_id, self.workspace.seeds / name, None, entry)
+        return Source(source_id, (seeds or self.workspace.seeds) / name, None, entry)
 
     def _known(self, source_id: str) -> bool:
         return source_id in self._made or source_id in self._listed
