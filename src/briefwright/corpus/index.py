@@ -13,11 +13,11 @@ matcher would find, whatever the case.
 
 Kept in step incrementally: a file whose size and mtime are unchanged is not read;
 one whose content hash is unchanged is not re-indexed. A file modified in the last
-few seconds is read and hashed again next time (an edit within one mtime tick
-could otherwise keep both). Right after such a full check (for SWEEP_NS), while
-seeds/ keeps its mtime (no file added, removed or renamed) and no file changed
-recently, a search stats no file: an edit in place within that second may be
-missed by search (never misquoted: hits are verified against the file). An index that is corrupt or
+few seconds is read and hashed again at each search until it is older (an edit
+within one mtime tick could otherwise keep both). Right after a full check (for
+SWEEP_NS), while seeds/ keeps its mtime (no file added, removed or renamed), a
+search stats no other file: an edit in place within that second may be missed by
+search (never misquoted: hits are verified against the file). An index that is corrupt or
 was written by another version is rebuilt, with a warning. SQLite's WAL lets any
 number of readers work while one process writes; writers take turns
 (`BEGIN IMMEDIATE`). Where .briefwright/ cannot be written, `open_index` returns
@@ -200,16 +200,16 @@ class FtsIndex:
         """Bring the index in step with seeds/.
 
         A full check (a stat of every file) runs unless the last one was less
-        than SWEEP_NS ago, seeds/ has the mtime it had then (no file added,
-        removed or renamed) and no indexed file had changed within RACY_NS of
-        being indexed; `progress_for(count)` may give a callback when `count`
-        files are to be read.
+        than SWEEP_NS ago and seeds/ has the mtime it had then (no file added,
+        removed or renamed); then only the files that had changed within RACY_NS
+        of being indexed are read and hashed again. `progress_for(count)` may give
+        a callback when `count` files are to be read.
         """
         now, folder_mtime = time.time_ns(), _mtime(self.workspace.seeds)
         checked = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('checked_ns', 'seeds_mtime')"))
-        recent = self.db.execute("SELECT 1 FROM files WHERE mtime_ns = -1 LIMIT 1").fetchone()
-        if (not recent and folder_mtime is not None and checked.get("seeds_mtime") == str(folder_mtime)
+        if (folder_mtime is not None and checked.get("seeds_mtime") == str(folder_mtime)
                 and 0 <= now - int(checked.get("checked_ns", 0)) < SWEEP_NS):
+            self._recheck([name for (name,) in self.db.execute("SELECT name FROM files WHERE mtime_ns = -1")])
             return
         files = corpus_files(self.workspace)
         known = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
@@ -261,6 +261,20 @@ class FtsIndex:
             if progress:
                 progress(done, len(changed))
         return report
+
+    def _recheck(self, names: list[str]) -> None:
+        """Read and hash again the files `names` (indexed too recently to vouch for their mtime)."""
+        if not names:
+            return
+        folder = self.workspace.seeds
+        stats = {name: stat for name in names if (stat := _stat(os.path.join(folder, name))) is not None}
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._update_locked(names, [], stats, None)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def _row(self, name: str) -> tuple | None:
         """(id, size, mtime_ns, sha256) of an indexed file, or None."""
@@ -400,6 +414,14 @@ def _file_stats(folder: Path, names: set[str]) -> dict[str, tuple[int, int]]:
                     continue
                 stats[entry.name] = (info.st_size, info.st_mtime_ns)
     return stats
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _mtime(path: Path) -> int | None:

@@ -146,9 +146,9 @@ class _Verifier:
     def source(self, name: str) -> Source | None:
         """The source file `name` as it is now (read once per search), or None if it cannot be read."""
         if name not in self._sources:
-            text = read_source_text(self.workspace.seeds / name, self.workspace)
-            self._sources[name] = None if text is None else Source(
-                self.ids.get(name, Path(name).stem), self.workspace.seeds / name, text)
+            path = self.workspace.seeds / name
+            text = read_source_text(path, self.workspace)
+            self._sources[name] = None if text is None else Source(self.ids.get(name, path.stem), path, text)
         return self._sources[name]
 
     def paragraph(self, name: str, number: int) -> str | None:
@@ -158,9 +158,8 @@ class _Verifier:
     def view(self, name: str, number: int) -> SourceIndex | None:
         """The matcher's view of one paragraph, as a source of its own (made once per search)."""
         if (name, number) not in self._views:
-            line = self.paragraph(name, number)
-            self._views[name, number] = None if line is None else SourceIndex(
-                Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line))
+            line, source = self.paragraph(name, number), self._sources.get(name)
+            self._views[name, number] = None if line is None else SourceIndex(Source(source.id, source.path, line))
         return self._views[name, number]
 
     def hits(self, name: str, number: int, words: str) -> list[Hit]:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..corpus.passages import Passage
 from ..corpus.sources import Source
@@ -152,8 +152,7 @@ class SourceIndex:
 
     def find_all(self, quotation: str, ignore_case: bool = False) -> list[Passage]:
         """Return every occurrence of `quotation` (with elisions and insertions); `ignore_case` for search."""
-        pieces = parse_quotation(quotation)
-        pattern = _pattern(pieces, re.IGNORECASE if ignore_case else 0)
+        pieces, pattern = _compiled(quotation, re.IGNORECASE if ignore_case else 0)
         if pattern is None:
             return []
         return [self._printed_match(match, pieces) for match in self._matches(pattern)]
@@ -276,6 +275,13 @@ def _space_before(pieces: list[_Piece], index: int) -> bool:
 
 def _space_after(pieces: list[_Piece], index: int) -> bool:
     return index + 1 < len(pieces) and pieces[index + 1].value.startswith((" ", "\u00a0"))
+
+
+@lru_cache(maxsize=1024)
+def _compiled(quotation: str, flags: int) -> tuple[tuple[_Piece, ...], re.Pattern | None]:
+    """A quotation's pieces and pattern, made once per process (a search tries one on many paragraphs)."""
+    pieces = tuple(parse_quotation(quotation))
+    return pieces, _pattern(list(pieces), flags)
 
 
 def _pattern(pieces: list[_Piece], flags: int = 0) -> re.Pattern | None:
