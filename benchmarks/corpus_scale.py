@@ -39,7 +39,8 @@ QUERIES = ["JF-17", "Pakistan", "defense cooperation", "only country", "Nagorno-
            "energy", "trade", "recognize", "Cyprus", "strategic", "Caspian", "brotherly", "Islamabad"]
 MEASURE_PEAK = ("import resource, subprocess, sys\n"
                 "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-                "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) + '\\n')\n"
+                "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                "sys.stdout.write(f'{used.ru_maxrss} {used.ru_utime + used.ru_stime}\\n')\n"
                 "sys.stderr.write(done.stderr)\n"
                 "raise SystemExit(done.returncode)\n")
 IN_PROCESS_SEARCH = """
@@ -55,15 +56,16 @@ except ImportError:  # before the index: the corpus is loaded once, each search 
     from briefwright.corpus.sources import load_corpus
     corpus = load_corpus(workspace)
     search = lambda q: search_corpus(corpus, q)
-budget, runs = float(sys.argv[3]), []
+budget, runs, cpus = float(sys.argv[3]), [], []
 search(queries[0])
 for query in queries:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     search(query)
     runs.append(time.perf_counter() - start)
+    cpus.append(time.process_time() - cpu)
     if sum(runs) > budget:
         break
-print(json.dumps({"p50": statistics.median(runs), "n": len(runs)}))
+print(json.dumps({"p50": statistics.median(runs), "cpu": statistics.median(cpus), "n": len(runs)}))
 """
 
 
@@ -139,14 +141,23 @@ def fifty_quotations(root: Path) -> str:
 
 # -- measuring -----------------------------------------------------------------------
 
-def run(command: list, cwd: Path) -> tuple[float, int, int, str]:
-    """Run `command` once: (seconds, peak KB, exit code, last line of stderr)."""
+class Seconds(float):
+    """A median wall-clock time, with the median CPU time (user + system) of the same runs."""
+
+    def __new__(cls, wall: float, cpu: float):
+        figure = super().__new__(cls, wall)
+        figure.cpu = cpu
+        return figure
+
+
+def run(command: list, cwd: Path) -> tuple[float, int, int, str, float]:
+    """Run `command` once: (seconds, peak KB, exit code, last line of stderr, CPU seconds)."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", MEASURE_PEAK, *map(str, command)], cwd=cwd,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    peak = int(done.stdout.strip() or 0)
-    return seconds, peak, done.returncode, (done.stderr.strip().splitlines() or [""])[-1]
+    peak, cpu = (done.stdout.split() + ["0", "0"])[:2]
+    return seconds, int(peak), done.returncode, (done.stderr.strip().splitlines() or [""])[-1], float(cpu)
 
 
 class Table:
@@ -154,31 +165,38 @@ class Table:
         self.repeat, self.budget, self.rows, self.peak = repeat, budget, [], {}
 
     def timed(self, label: str, command: list, cwd: Path, prepare=None) -> float | str:
-        runs = []
+        runs, cpus = [], []
         for _ in range(self.repeat):
             if prepare:
                 prepare()
-            seconds, peak, code, message = run(command, cwd)
+            seconds, peak, code, message, cpu = run(command, cwd)
             self.peak[label] = max(self.peak.get(label, 0), peak)
             if code != 0:
                 return f"failed: {message[:70]}"
             runs.append(seconds)
+            cpus.append(cpu)
             if sum(runs) > self.budget:
                 break
-        return statistics.median(runs)
+        return Seconds(statistics.median(runs), statistics.median(cpus))
 
     def add(self, label: str, small, large, target: str) -> None:
         self.rows.append((label, small, large, target))
         print(f"  {label}: {shown(small)} | {shown(large)}", file=sys.stderr, flush=True)
 
     def print(self, docs: int, catalog: int) -> None:
-        print(f"| command | 5 sources | {docs:,} sources, {catalog:,} entries | target |")
-        print("| --- | --- | --- | --- |")
+        print(f"| command | 5 sources | {docs:,} sources, {catalog:,} entries | target | CPU (user + system) |")
+        print("| --- | --- | --- | --- | --- |")
         for label, small, large, target in self.rows:
-            print(f"| {label} | {shown(small)} | {shown(large)} | {target} |")
+            if "×" in target and isinstance(small, float) and isinstance(large, float):
+                target += f" (now {large / small:.2f}×)"
+            cpu = " / ".join(shown(getattr(v, "cpu", None)) for v in (small, large)) \
+                if hasattr(small, "cpu") or hasattr(large, "cpu") else ""
+            print(f"| {label} | {shown(small)} | {shown(large)} | {target} | {cpu} |")
 
 
 def shown(value) -> str:
+    if value is None:
+        return "–"
     if isinstance(value, float):
         return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
     return str(value)
@@ -190,13 +208,15 @@ def in_process_search(cwd: Path, budget: float) -> float | str:
     if done.returncode:
         return f"failed: {(done.stderr.strip().splitlines() or [''])[-1][:70]}"
     result = json.loads(done.stdout)
-    return result["p50"] if result["n"] == len(QUERIES) else f"{shown(result['p50'])} (n={result['n']})"
+    if result["n"] != len(QUERIES):
+        return f"{shown(result['p50'])} (n={result['n']})"
+    return Seconds(result["p50"], result["cpu"])
 
 
 def cli_search(table: Table, cwd: Path) -> float | str:
     runs = []
     for query in QUERIES:
-        seconds, peak, code, message = run([BIN / "briefwright", "search", query], cwd)
+        seconds, peak, code, message, _ = run([BIN / "briefwright", "search", query], cwd)
         table.peak["search (CLI)"] = max(table.peak.get("search (CLI)", 0), peak)
         if code == 2 or (code == 1 and not message.startswith("no passage")):
             return f"failed: {message[:70]}"

@@ -36,9 +36,9 @@ class CatalogIndex:
     """The catalog's entries in file order: ids, files and positions; each entry's data when asked."""
 
     def __init__(self, path: Path, ids: list[str], files: list[str], lines: list[int], columns: list[int],
-                 entries: list[dict | None], decode=None, decode_all=None):
+                 entries: list[dict | None], decode=None, decode_all=None, encoded=None):
         self.path, self.ids, self.files, self.lines, self.columns = path, ids, files, lines, columns
-        self._entries, self._decode, self._decode_all = entries, decode, decode_all
+        self._entries, self._decode, self._decode_all, self._encoded = entries, decode, decode_all, encoded
         self._numbers: dict[str, int] | None = None
         self._file_ids: dict[str, str] | None = None
 
@@ -56,6 +56,10 @@ class CatalogIndex:
         if self._entries[number] is None:
             self._entries[number] = self._decode(number)
         return self._entries[number]
+
+    def entry_json(self, number: int) -> bytes:
+        """Entry `number` as JSON (`entry_json` of its data), taken from the cache file where there is one."""
+        return self._encoded(number) if self._encoded is not None else entry_json(self.entry(number))
 
     def decode_all(self) -> None:
         """Decode every entry now, at once (much faster than one by one, for a listing of them all)."""
@@ -97,6 +101,11 @@ class CatalogIndex:
         return [(self.entry(n), self.position(n)) for n in range(len(self))]
 
 
+def entry_json(entry: dict) -> bytes:
+    """An entry's data as the cache keeps it: JSON, keys in the catalog's order, UTF-8."""
+    return json.dumps(entry, ensure_ascii=False).encode("utf-8")
+
+
 def _cache_path(workspace: Workspace) -> Path:
     from .index import INDEX_FOLDER
 
@@ -135,7 +144,8 @@ def _read_cache(workspace: Workspace, digest: str) -> CatalogIndex | None:
     start = table_end + 1
     return CatalogIndex(workspace.catalog, ids, files, lines, columns, [None] * len(ids),
                         lambda n: json.loads(cache[start + offsets[n]:start + offsets[n + 1]]),
-                        lambda: json.loads(b"[" + cache[start:-1].replace(b"\n", b",") + b"]") if ids else [])
+                        lambda: json.loads(b"[" + cache[start:-1].replace(b"\n", b",") + b"]") if ids else [],
+                        lambda n: cache[start + offsets[n]:start + offsets[n + 1] - 1])
 
 
 def store_index(workspace: Workspace, data: bytes, index: CatalogIndex) -> None:
@@ -144,7 +154,7 @@ def store_index(workspace: Workspace, data: bytes, index: CatalogIndex) -> None:
         return
     lines, offsets = [], [0]
     for number in range(len(index)):
-        lines.append(json.dumps(index.entry(number), ensure_ascii=False).encode("utf-8") + b"\n")
+        lines.append(entry_json(index.entry(number)) + b"\n")
         offsets.append(offsets[-1] + len(lines[-1]))
     table = json.dumps([index.ids, index.files, index.lines, index.columns, offsets], ensure_ascii=False)
     body = table.encode("utf-8") + b"\n" + b"".join(lines)

@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .. import yamlnodes
 from ..errors import BriefwrightError, Position, ProblemLog, display_path
 from ..workspace import MAX_CATALOG_BYTES, MAX_CATALOG_ENTRIES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
-from .catalog_cache import CatalogIndex, cached_index, store_index
+from .catalog_cache import CatalogIndex, cached_index, entry_json, store_index
 
 CORPUS_SUFFIXES = (".txt", ".md")
 FAST_YAML_CHARS = 100_000  # a larger catalog is parsed with libyaml
@@ -160,6 +160,13 @@ class Corpus:
                 return None
             source = self._made[source.id]
         return source
+
+    def entry_json(self, source: Source) -> bytes:
+        """The catalog entry of `source` as JSON (catalog_cache.entry_json), from the catalog cache where it can."""
+        number = self._catalog.number(source.id) if self._catalog is not None else None
+        if number is not None and self._catalog.entry(number) is source.entry:
+            return self._catalog.entry_json(number)
+        return entry_json(source.entry)
 
     def known_ids(self) -> list[str]:
         return sorted({*self._made, *self._listed})
