@@ -165,3 +165,17 @@ def test_a_lazy_corpus_finds_what_a_corpus_read_in_full_finds(big):
     assert [str(w) for w in eager.warnings.problems] == [str(w) for w in lazy.warnings.problems]
     assert {i: (s.path, s.entry) for i, s in eager.sources.items()} == \
         {i: (s.path, s.entry) for i, s in lazy.sources.items()}
+
+
+def test_an_entrys_json_is_the_same_from_the_cache_as_from_the_yaml(big):
+    """The notes cache is keyed by it: a catalog read from its cache must give the keys a parsed one gives."""
+    from briefwright.corpus.catalog_cache import entry_json
+    from briefwright.corpus.sources import catalog_index
+
+    truth = [entry_json(entry) for entry, _ in _parsed(big)]
+    index = catalog_index(big, ProblemLog())
+    assert index._encoded is not None  # read from the cache
+    assert [index.entry_json(n) for n in range(len(index))] == truth
+    corpus = load_corpus(big, lazy=True)
+    source = corpus.find("gen-3")
+    assert corpus.entry_json(source) == entry_json(source.entry)
