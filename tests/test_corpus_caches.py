@@ -174,7 +174,7 @@ def test_an_entrys_json_is_the_same_from_the_cache_as_from_the_yaml(big):
 
     truth = [entry_json(entry) for entry, _ in _parsed(big)]
     index = catalog_index(big, ProblemLog())
-    assert index._encoded is not None  # read from the cache
+    assert index._stored is not None  # read from the cache
     assert [index.entry_json(n) for n in range(len(index))] == truth
     corpus = load_corpus(big, lazy=True)
     source = corpus.find("gen-3")

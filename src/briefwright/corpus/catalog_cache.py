@@ -36,9 +36,9 @@ class CatalogIndex:
     """The catalog's entries in file order: ids, files and positions; each entry's data when asked."""
 
     def __init__(self, path: Path, ids: list[str], files: list[str], lines: list[int], columns: list[int],
-                 entries: list[dict | None], decode=None, decode_all=None, encoded=None):
+                 entries: list[dict | None], stored: "_StoredEntries | None" = None):
         self.path, self.ids, self.files, self.lines, self.columns = path, ids, files, lines, columns
-        self._entries, self._decode, self._decode_all, self._encoded = entries, decode, decode_all, encoded
+        self._entries, self._stored = entries, stored  # decoded entries (None: not yet); their JSON in the cache
         self._numbers: dict[str, int] | None = None
         self._file_ids: dict[str, str] | None = None
 
@@ -54,18 +54,17 @@ class CatalogIndex:
     def entry(self, number: int) -> dict:
         """The CSL data of entry `number` (from 0, in file order)."""
         if self._entries[number] is None:
-            self._entries[number] = self._decode(number)
+            self._entries[number] = json.loads(self._stored.json(number))
         return self._entries[number]
 
     def entry_json(self, number: int) -> bytes:
         """Entry `number` as JSON (`entry_json` of its data), taken from the cache file where there is one."""
-        return self._encoded(number) if self._encoded is not None else entry_json(self.entry(number))
+        return self._stored.json(number) if self._stored is not None else entry_json(self.entry(number))
 
     def decode_all(self) -> None:
         """Decode every entry now, at once (much faster than one by one, for a listing of them all)."""
-        if self._decode_all is not None:
-            decoded, self._decode_all = self._decode_all(), None
-            self._entries = [known or new for known, new in zip(self._entries, decoded)]
+        if self._stored is not None and None in self._entries:
+            self._entries = [known or new for known, new in zip(self._entries, self._stored.decode_all())]
 
     def position(self, number: int) -> Position:
         return Position(self.path, self.lines[number], self.columns[number])
@@ -141,11 +140,23 @@ def _read_cache(workspace: Workspace, digest: str) -> CatalogIndex | None:
             return None
     except (UnsafePath, ValueError, TypeError, KeyError):
         return None
-    start = table_end + 1
     return CatalogIndex(workspace.catalog, ids, files, lines, columns, [None] * len(ids),
-                        lambda n: json.loads(cache[start + offsets[n]:start + offsets[n + 1]]),
-                        lambda: json.loads(b"[" + cache[start:-1].replace(b"\n", b",") + b"]") if ids else [],
-                        lambda n: cache[start + offsets[n]:start + offsets[n + 1] - 1])
+                        _StoredEntries(cache, table_end + 1, offsets))
+
+
+class _StoredEntries:
+    """The entries' JSON lines in the cache file's bytes (checked by its hash), one per entry."""
+
+    def __init__(self, cache: bytes, start: int, offsets: list[int]):
+        self.cache, self.start, self.offsets = cache, start, offsets
+
+    def json(self, number: int) -> bytes:
+        return self.cache[self.start + self.offsets[number]:self.start + self.offsets[number + 1] - 1]
+
+    def decode_all(self) -> list[dict]:
+        """Every entry, decoded in one read of JSON (much faster than one by one)."""
+        lines = self.cache[self.start:].rstrip(b"\n")
+        return json.loads(b"[" + lines.replace(b"\n", b",") + b"]") if lines else []
 
 
 def store_index(workspace: Workspace, data: bytes, index: CatalogIndex) -> None:
