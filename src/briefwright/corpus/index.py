@@ -403,7 +403,7 @@ def _read_only(error: sqlite3.DatabaseError) -> bool:
 
 
 def _file_stats(folder: Path, names: set[str]) -> dict[str, tuple[int, int]]:
-    """{name: (size, mtime_ns)} of the files `names` in `folder`, in one pass over it (a file that vanished is left out)."""
+    """{name: (size, mtime_ns)} of the files `names` in `folder`, in one pass over it (less any that vanished)."""
     stats = {}
     with os.scandir(folder) as entries:
         for entry in entries:

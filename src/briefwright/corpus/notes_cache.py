@@ -2,7 +2,8 @@
 
 Formatting 10,000 catalog entries with citeproc takes a minute; reading them back
 takes milliseconds. Each entry's (full note, short note) is kept under the SHA-256
-of its catalog entry's JSON (as the catalog cache keeps it; for an uncatalogued file, of its stand-in CSL data), in a file named by the SHA-256 of the style's bytes and of the
+of the entry's JSON (as the catalog cache keeps it; for an uncatalogued file, of its
+stand-in CSL data), in a file named by the SHA-256 of the style's bytes and of the
 pandoc binary's size and mtime: a changed entry, style or pandoc is formatted
 again. The cache is never the truth (a damaged or foreign file is ignored, and
 where .briefwright/ cannot be written nothing is kept), and formatting an entry

@@ -124,9 +124,19 @@ class Corpus:
         self._listed: dict[str, tuple[str, int | None]] = {}  # id → (file name, entry number): not made yet
         self._catalog: CatalogIndex | None = None
         self.stems = stems if stems is not None else {}
-        self.warnings = warnings if warnings is not None else ProblemLog()
+        self._warnings = warnings if warnings is not None else ProblemLog()
+        self._uncatalogued: list[str] = []  # file names whose warning is still to be worded
         self.broken = broken if broken is not None else {}  # id or stem → why it cannot be cited
         self.workspace = workspace  # where unread sources are read from
+
+    @property
+    def warnings(self) -> ProblemLog:
+        """The warnings about catalog gaps and unreadable files (in a lazy corpus, worded when first asked for)."""
+        if self._uncatalogued:
+            names, self._uncatalogued = self._uncatalogued, []
+            for name in names:
+                self._warnings.warning(Position(self.workspace.seeds / name), _no_entry(name))
+        return self._warnings
 
     @property
     def sources(self) -> dict[str, Source]:
@@ -197,14 +207,18 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
         del files[name]
         add(corpus, source_id, name, number)
     for name in files:
-        stem = name[:name.rindex(".")]
-        if add(corpus, stem, name, None):
-            log.warning(Position(workspace.seeds / name), f"no catalog entry in seeds/sources.yaml: cite it as "
-                        f"@{stem}; its notes will show the file name until you add one")
+        if add(corpus, name[:name.rindex(".")], name, None):
+            corpus._uncatalogued.append(name)  # worded only if asked for: there may be thousands
     listed = [(i, name) for i, (name, _) in corpus._listed.items()] or \
         [(s.id, s.path.name) for s in corpus._made.values()]
     corpus.stems = {name[:name.rindex(".")]: source_id for source_id, name in listed}  # every name has a suffix
     return corpus
+
+
+def _no_entry(name: str) -> str:
+    stem = name[:name.rindex(".")]
+    return (f"no catalog entry in seeds/sources.yaml: cite it as @{stem}; "
+            "its notes will show the file name until you add one")
 
 
 def corpus_stem(name: str) -> str | None:
