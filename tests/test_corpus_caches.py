@@ -179,3 +179,19 @@ def test_an_entrys_json_is_the_same_from_the_cache_as_from_the_yaml(big):
     corpus = load_corpus(big, lazy=True)
     source = corpus.find("gen-3")
     assert corpus.entry_json(source) == entry_json(source.entry)
+
+
+def test_status_makes_each_changed_sources_matcher_view_once(workspace, monkeypatch):
+    from briefwright.regen import status
+    from briefwright.regen.lock import read_lock
+
+    from .conftest import REPO
+
+    lock, _ = read_lock(REPO / "briefs" / "azerbaijan-pakistan-turkey.lock")
+    changed = {record.source for record in lock.citations}
+    assert sum(1 for r in lock.citations if r.source == "trt-2021") > 1
+    made = []
+    real = status.SourceIndex
+    monkeypatch.setattr(status, "SourceIndex", lambda source: made.append(source.id) or real(source))
+    status.quotation_drift(lock, changed, load_corpus(workspace, lazy=True))
+    assert sorted(made) == sorted(changed)
