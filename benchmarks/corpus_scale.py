@@ -1,10 +1,12 @@
 """Measure briefwright on a library-sized corpus against the five-document example workspace.
 
 Usage: .venv/bin/python benchmarks/corpus_scale.py [--docs 10000] [--catalog N] [--repeat 3] [--budget 30]
+                                                    [--keep DIR]
 
 Generates, in a temporary folder, a deterministic corpus of `--docs` documents (about
 6 KB each, paragraphs of 20 to 220 words drawn from the example sources' vocabulary) with
-a catalog of `--catalog` entries (default: one per document), next to a copy of the
+a catalog of `--catalog` entries (default: one per document, up to the limit of 50,000
+with the example's), next to a copy of the
 example workspace. A 50-quotation brief over the five example sources is written into
 both. Then the same commands run in both workspaces, each as a fresh process (imports
 count, as for a user): `check` of that brief, `search` (p50 over 20 queries, in-process
@@ -12,6 +14,8 @@ and on the command line, against `briefwright --version`), `status` after one ci
 source changed, `sources`, the cold index build and the update after one file changed,
 and the peak memory of every command. A figure that exceeds `--budget` seconds on its
 first run is measured once; a command that fails is shown as failed with its message.
+With `--keep DIR` the two workspaces are generated in DIR (reused when DIR already holds
+them) and left there, e.g. for profiling; delete DIR afterwards.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from briefwright.workspace import MAX_CATALOG_ENTRIES
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 EXAMPLE_IDS = ["trt-2021", "kazimbeyli-2017", "avdaliani-2020", "korybko-2021", "cij-2017"]
@@ -36,7 +42,8 @@ QUERIES = ["JF-17", "Pakistan", "defense cooperation", "only country", "Nagorno-
            "energy", "trade", "recognize", "Cyprus", "strategic", "Caspian", "brotherly", "Islamabad"]
 MEASURE_PEAK = ("import resource, subprocess, sys\n"
                 "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-                "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) + '\\n')\n"
+                "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                "sys.stdout.write(f'{used.ru_maxrss} {used.ru_utime + used.ru_stime}\\n')\n"
                 "sys.stderr.write(done.stderr)\n"
                 "raise SystemExit(done.returncode)\n")
 IN_PROCESS_SEARCH = """
@@ -52,15 +59,16 @@ except ImportError:  # before the index: the corpus is loaded once, each search 
     from briefwright.corpus.sources import load_corpus
     corpus = load_corpus(workspace)
     search = lambda q: search_corpus(corpus, q)
-budget, runs = float(sys.argv[3]), []
+budget, runs, cpus = float(sys.argv[3]), [], []
 search(queries[0])
 for query in queries:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     search(query)
     runs.append(time.perf_counter() - start)
+    cpus.append(time.process_time() - cpu)
     if sum(runs) > budget:
         break
-print(json.dumps({"p50": statistics.median(runs), "n": len(runs)}))
+print(json.dumps({"p50": statistics.median(runs), "cpu": statistics.median(cpus), "n": len(runs)}))
 """
 
 
@@ -136,14 +144,23 @@ def fifty_quotations(root: Path) -> str:
 
 # -- measuring -----------------------------------------------------------------------
 
-def run(command: list, cwd: Path) -> tuple[float, int, int, str]:
-    """Run `command` once: (seconds, peak KB, exit code, last line of stderr)."""
+class Seconds(float):
+    """A median wall-clock time, with the median CPU time (user + system) of the same runs."""
+
+    def __new__(cls, wall: float, cpu: float):
+        figure = super().__new__(cls, wall)
+        figure.cpu = cpu
+        return figure
+
+
+def run(command: list, cwd: Path) -> tuple[float, int, int, str, float]:
+    """Run `command` once: (seconds, peak KB, exit code, last line of stderr, CPU seconds)."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", MEASURE_PEAK, *map(str, command)], cwd=cwd,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    peak = int(done.stdout.strip() or 0)
-    return seconds, peak, done.returncode, (done.stderr.strip().splitlines() or [""])[-1]
+    peak, cpu = (done.stdout.split() + ["0", "0"])[:2]
+    return seconds, int(peak), done.returncode, (done.stderr.strip().splitlines() or [""])[-1], float(cpu)
 
 
 class Table:
@@ -151,31 +168,38 @@ class Table:
         self.repeat, self.budget, self.rows, self.peak = repeat, budget, [], {}
 
     def timed(self, label: str, command: list, cwd: Path, prepare=None) -> float | str:
-        runs = []
+        runs, cpus = [], []
         for _ in range(self.repeat):
             if prepare:
                 prepare()
-            seconds, peak, code, message = run(command, cwd)
+            seconds, peak, code, message, cpu = run(command, cwd)
             self.peak[label] = max(self.peak.get(label, 0), peak)
             if code != 0:
                 return f"failed: {message[:70]}"
             runs.append(seconds)
+            cpus.append(cpu)
             if sum(runs) > self.budget:
                 break
-        return statistics.median(runs)
+        return Seconds(statistics.median(runs), statistics.median(cpus))
 
     def add(self, label: str, small, large, target: str) -> None:
         self.rows.append((label, small, large, target))
         print(f"  {label}: {shown(small)} | {shown(large)}", file=sys.stderr, flush=True)
 
     def print(self, docs: int, catalog: int) -> None:
-        print(f"| command | 5 sources | {docs:,} sources, {catalog:,} entries | target |")
-        print("| --- | --- | --- | --- |")
+        print(f"| command | 5 sources | {docs:,} sources, {catalog:,} entries | target | CPU (user + system) |")
+        print("| --- | --- | --- | --- | --- |")
         for label, small, large, target in self.rows:
-            print(f"| {label} | {shown(small)} | {shown(large)} | {target} |")
+            if "×" in target and isinstance(small, float) and isinstance(large, float):
+                target += f" (now {large / small:.2f}×)"
+            cpu = " / ".join(shown(getattr(v, "cpu", None)) for v in (small, large)) \
+                if hasattr(small, "cpu") or hasattr(large, "cpu") else ""
+            print(f"| {label} | {shown(small)} | {shown(large)} | {target} | {cpu} |")
 
 
 def shown(value) -> str:
+    if value is None:
+        return "–"
     if isinstance(value, float):
         return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
     return str(value)
@@ -187,13 +211,15 @@ def in_process_search(cwd: Path, budget: float) -> float | str:
     if done.returncode:
         return f"failed: {(done.stderr.strip().splitlines() or [''])[-1][:70]}"
     result = json.loads(done.stdout)
-    return result["p50"] if result["n"] == len(QUERIES) else f"{shown(result['p50'])} (n={result['n']})"
+    if result["n"] != len(QUERIES):
+        return f"{shown(result['p50'])} (n={result['n']})"
+    return Seconds(result["p50"], result["cpu"])
 
 
 def cli_search(table: Table, cwd: Path) -> float | str:
     runs = []
     for query in QUERIES:
-        seconds, peak, code, message = run([BIN / "briefwright", "search", query], cwd)
+        seconds, peak, code, message, _ = run([BIN / "briefwright", "search", query], cwd)
         table.peak["search (CLI)"] = max(table.peak.get("search (CLI)", 0), peak)
         if code == 2 or (code == 1 and not message.startswith("no passage")):
             return f"failed: {message[:70]}"
@@ -206,6 +232,8 @@ def cli_search(table: Table, cwd: Path) -> float | str:
 def measure(small: Path, large: Path, table: Table) -> None:
     briefwright = BIN / "briefwright"
     check = [briefwright, "check", "briefs/scale.yaml"]
+    for root in (small, large):  # warm, as every figure: the catalog cache made once (untimed)
+        subprocess.run(check, cwd=root, capture_output=True)
     table.add("`check` of a 50-quotation brief", table.timed("check", check, small),
               table.timed("check", check, large), "≤ 1.3× small")
     for root in (small, large):  # the cold index build, where there is one
@@ -245,29 +273,44 @@ def _append(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--catalog", type=int, default=None, help="catalog entries (default: one per document)")
+    parser.add_argument("--catalog", type=int, default=None,
+                        help="catalog entries (default: one per document, within the catalog's limit)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--budget", type=float, default=30.0, help="seconds after which a figure is measured once")
+    parser.add_argument("--keep", type=Path, help="generate the workspaces in this folder (or reuse them) and keep them")
     args = parser.parse_args()
-    catalog = args.docs if args.catalog is None else args.catalog
+    example = len(re.findall(r"^  - id: ", (REPO / "seeds" / "sources.yaml").read_text(encoding="utf-8"), re.M))
+    catalog = min(args.docs, MAX_CATALOG_ENTRIES - example) if args.catalog is None else args.catalog
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        benchmark(args.keep, args, catalog)
+        return
     with tempfile.TemporaryDirectory() as folder:
-        small, large = Path(folder) / "small", Path(folder) / "large"
-        start = time.perf_counter()
+        benchmark(Path(folder), args, catalog)
+
+
+def benchmark(folder: Path, args, catalog: int) -> None:
+    small, large = folder / "small", folder / "large"
+    start = time.perf_counter()
+    if not (small / "briefs" / "scale.yaml").is_file() or not (large / "briefs" / "scale.yaml").is_file():
+        shutil.rmtree(small, ignore_errors=True)
+        shutil.rmtree(large, ignore_errors=True)
         generate(large, args.docs, catalog)
         generate(small, 0, 0)
         outline = fifty_quotations(REPO)
         for root in (small, large):
             (root / "briefs" / "scale.yaml").write_text(outline, encoding="utf-8")
-        size = sum(p.stat().st_size for p in (large / "seeds").iterdir())
-        print(f"generated {args.docs:,} documents, {size / 1e6:.0f} MB, catalog "
-              f"{(large / 'seeds' / 'sources.yaml').stat().st_size / 1e6:.1f} MB, "
-              f"in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
-        table = Table(args.repeat, args.budget)
-        measure(small, large, table)
-        table.print(args.docs, catalog)
-        peak = max(table.peak.values()) / 1024
-        worst = max(table.peak, key=table.peak.get)
-        print(f"\npeak memory of any command: {peak:.0f} MB ({worst}; target ≤ 300 MB)")
+    size = sum(p.stat().st_size for p in (large / "seeds").iterdir())
+    documents = len(list((large / "seeds").glob("*.txt")))
+    print(f"{documents:,} documents, {size / 1e6:.0f} MB, catalog "
+          f"{(large / 'seeds' / 'sources.yaml').stat().st_size / 1e6:.1f} MB, "
+          f"ready in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    table = Table(args.repeat, args.budget)
+    measure(small, large, table)
+    table.print(args.docs, catalog)
+    peak = max(table.peak.values()) / 1024
+    worst = max(table.peak, key=table.peak.get)
+    print(f"\npeak memory of any command: {peak:.0f} MB ({worst}; target ≤ 300 MB)")
 
 
 if __name__ == "__main__":

@@ -392,8 +392,8 @@ def test_a_search_right_after_a_full_check_stats_no_file(workspace, monkeypatch)
     os.utime(path, ns=(old, old))
     os.utime(workspace.seeds, ns=(old, old))  # nothing changed recently
     found(workspace, "Kashmir")
-    checks = []
-    monkeypatch.setattr(index_module, "_differs", lambda *args: checks.append(args) or True)
+    checks, real = [], index_module._file_stats
+    monkeypatch.setattr(index_module, "_file_stats", lambda *args: checks.append(args) or real(*args))
     found(workspace, "JF-17")
     assert checks == []
     _rewind_last_check(workspace)
@@ -417,3 +417,23 @@ def test_a_file_added_right_after_a_check_is_seen_at_once(workspace):
     found(workspace, "Kashmir")
     (workspace.seeds / "zz-new.txt").write_text("The Zanzibar accord.\n", encoding="utf-8")
     assert found(workspace, "zanzibar accord") == {("zz-new", 1, "Zanzibar accord")}
+
+
+def test_a_file_changed_just_before_it_was_indexed_is_hashed_again_without_a_full_check(workspace, monkeypatch):
+    from briefwright.corpus import index as index_module
+
+    path = workspace.seeds / "001_2aadb1dbeed98bb9.txt"
+    old = path.stat().st_mtime_ns - 10**10
+    os.utime(workspace.seeds, ns=(old, old))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nThe Zanzibar accord.\n", encoding="utf-8")  # just now: too recent to vouch for
+    os.utime(workspace.seeds, ns=(old, old))
+    assert found(workspace, "zanzibar accord") == {("kazimbeyli-2017", 22, "Zanzibar accord")}
+    info = path.stat()
+    path.write_text(text + "\nThe Pemba accord.\n\n\n\n", encoding="utf-8")  # same size, same mtime: only a hash tells
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    checks, real = [], index_module._file_stats
+    monkeypatch.setattr(index_module, "_file_stats", lambda *args: checks.append(args) or real(*args))
+    assert found(workspace, "pemba accord") == {("kazimbeyli-2017", 22, "Pemba accord")}
+    assert checks == []  # within a second of the full check: only the recent file was looked at

@@ -19,13 +19,16 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BriefwrightError, ProblemLog, display_path, plural
 from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside, sha256, write_atomically
 from . import catalog_edit
-from .fetch import Fetched, fetch
 from .importers import SUFFIX_KINDS, SUPPORTED, Extracted, extract
 from .sources import ID_PATTERN, load_catalog
+
+if TYPE_CHECKING:
+    from .fetch import Fetched
 
 MAX_ORIGINAL_BYTES = 50_000_000
 OUR_FIELDS = ("file", "original", "original-sha256", "extractor")
@@ -84,6 +87,8 @@ def targets_in(targets: list[str]) -> list[str]:
 def read_document(target: str, *, allow_private: bool = True) -> Document:
     """The document named on the command line: a URL (fetched) or a file (read, with a size cap)."""
     if is_url(target):
+        from .fetch import fetch  # the network, only for a URL (and its imports, only then)
+
         fetched = fetch(target, allow_private=allow_private)
         name = fetched.final_url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "index.html"
         return Document(fetched.data, name, fetched.content_type, fetched)

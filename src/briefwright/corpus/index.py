@@ -13,11 +13,11 @@ matcher would find, whatever the case.
 
 Kept in step incrementally: a file whose size and mtime are unchanged is not read;
 one whose content hash is unchanged is not re-indexed. A file modified in the last
-few seconds is read and hashed again next time (an edit within one mtime tick
-could otherwise keep both). Right after such a full check (for SWEEP_NS), while
-seeds/ keeps its mtime (no file added, removed or renamed) and no file changed
-recently, a search stats no file: an edit in place within that second may be
-missed by search (never misquoted: hits are verified against the file). An index that is corrupt or
+few seconds is read and hashed again at each search until it is older (an edit
+within one mtime tick could otherwise keep both). Right after a full check (for
+SWEEP_NS), while seeds/ keeps its mtime (no file added, removed or renamed), a
+search stats no other file: an edit in place within that second may be missed by
+search (never misquoted: hits are verified against the file). An index that is corrupt or
 was written by another version is rebuilt, with a warning. SQLite's WAL lets any
 number of readers work while one process writes; writers take turns
 (`BEGIN IMMEDIATE`). Where .briefwright/ cannot be written, `open_index` returns
@@ -196,21 +196,21 @@ class FtsIndex:
 
     # -- keeping in step -------------------------------------------------------
 
-    def in_step(self, progress_for: Callable[[int], Progress | None] = lambda count: None) -> list[str]:
-        """Bring the index in step with seeds/ and return the names of the files it holds.
+    def in_step(self, progress_for: Callable[[int], Progress | None] = lambda count: None) -> None:
+        """Bring the index in step with seeds/.
 
         A full check (a stat of every file) runs unless the last one was less
-        than SWEEP_NS ago, seeds/ has the mtime it had then (no file added,
-        removed or renamed) and no indexed file had changed within RACY_NS of
-        being indexed; `progress_for(count)` may give a callback when `count`
-        files are to be read.
+        than SWEEP_NS ago and seeds/ has the mtime it had then (no file added,
+        removed or renamed); then only the files that had changed within RACY_NS
+        of being indexed are read and hashed again. `progress_for(count)` may give
+        a callback when `count` files are to be read.
         """
         now, folder_mtime = time.time_ns(), _mtime(self.workspace.seeds)
         checked = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('checked_ns', 'seeds_mtime')"))
-        recent = self.db.execute("SELECT 1 FROM files WHERE mtime_ns = -1 LIMIT 1").fetchone()
-        if (not recent and folder_mtime is not None and checked.get("seeds_mtime") == str(folder_mtime)
+        if (folder_mtime is not None and checked.get("seeds_mtime") == str(folder_mtime)
                 and 0 <= now - int(checked.get("checked_ns", 0)) < SWEEP_NS):
-            return [name for (name,) in self.db.execute("SELECT name FROM files ORDER BY name")]
+            self._recheck([name for (name,) in self.db.execute("SELECT name FROM files WHERE mtime_ns = -1")])
+            return
         files = corpus_files(self.workspace)
         known = self.db.execute("SELECT count(*) FROM files").fetchone()[0]
         self.update(files, progress_for(len(files)) if len(files) - known > 200 else None)
@@ -219,46 +219,72 @@ class FtsIndex:
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                             [("checked_ns", str(now)), ("seeds_mtime", "-1" if racy else str(folder_mtime))])
         self.db.execute("COMMIT")
-        return files
 
     def update(self, files: Iterable[str], progress: Progress | None = None) -> UpdateReport:
-        """Bring the index in step with the files named; only changed files are read, only new content indexed."""
+        """Bring the index in step with the files named; only changed files are read, only new content indexed.
+
+        One pass over seeds/ stats the files; only those new, gone, or whose size
+        or mtime differ from the index's record are looked at again, under the lock.
+        """
         folder = self.workspace.seeds
-        on_disk = {name: os.path.join(folder, name) for name in files}
-        known = {name: (size, mtime, digest) for name, size, mtime, digest
-                 in self.db.execute("SELECT name, size, mtime_ns, sha256 FROM files")}
-        if not _differs(folder, on_disk, known):
-            return UpdateReport(unchanged=len(on_disk))
+        names = set(files)
+        known = {name: (size, mtime) for name, size, mtime in self.db.execute("SELECT name, size, mtime_ns FROM files")}
+        stats = _file_stats(folder, names)
+        changed = sorted(name for name in names if name not in known or stats.get(name) != known[name])
+        gone = sorted(set(known) - names)
+        if not changed and not gone:
+            return UpdateReport(unchanged=len(names))
         self.db.execute("BEGIN IMMEDIATE")  # one writer at a time; then look again, under the lock
         try:
-            report = self._update_locked(on_disk, progress)
+            report = self._update_locked(changed, gone, stats, progress)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        report.unchanged += len(names) - len(changed)
         return report
 
-    def _update_locked(self, on_disk: dict[str, str], progress: Progress | None) -> UpdateReport:
+    def _update_locked(self, changed: list[str], gone: list[str], stats: dict[str, tuple[int, int]],
+                       progress: Progress | None) -> UpdateReport:
         report = UpdateReport()
-        known = {name: (file_id, size, mtime, digest) for file_id, name, size, mtime, digest
-                 in self.db.execute("SELECT id, name, size, mtime_ns, sha256 FROM files")}
-        for name in sorted(set(known) - set(on_disk)):
-            self._forget(known[name][0])
-            report.removed += 1
-        stale = [(name, path, _stat(path)) for name, path in sorted(on_disk.items())]
-        stale = [(name, path, stat) for name, path, stat in stale if name not in known or known[name][1:3] != stat]
-        report.unchanged = len(on_disk) - len(stale)
-        for done, (name, path, stat) in enumerate(stale, start=1):
-            self._refresh(name, path, stat, known.get(name), report)
+        for name in gone:
+            row = self._row(name)
+            if row is not None:
+                self._forget(row[0])
+                report.removed += 1
+        for done, name in enumerate(changed, start=1):
+            row, stat = self._row(name), stats.get(name)
+            if row is not None and stat is not None and row[1:3] == stat:
+                report.unchanged += 1  # another process has indexed it meanwhile
+            else:
+                self._refresh(name, os.path.join(self.workspace.seeds, name), stat, row, report)
             if progress:
-                progress(done, len(stale))
+                progress(done, len(changed))
         return report
+
+    def _recheck(self, names: list[str]) -> None:
+        """Read and hash again the files `names` (indexed too recently to vouch for their mtime)."""
+        if not names:
+            return
+        folder = self.workspace.seeds
+        stats = {name: stat for name in names if (stat := _stat(os.path.join(folder, name))) is not None}
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._update_locked(names, [], stats, None)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _row(self, name: str) -> tuple | None:
+        """(id, size, mtime_ns, sha256) of an indexed file, or None."""
+        return self.db.execute("SELECT id, size, mtime_ns, sha256 FROM files WHERE name = ?", (name,)).fetchone()
 
     def _refresh(self, name: str, path: str, stat: tuple[int, int] | None, row, report: UpdateReport) -> None:
         """Index one new or changed file (or forget it, if it cannot be read)."""
         if stat is not None and stat[1] > time.time_ns() - RACY_NS:
             stat = (stat[0], -1)  # too recent to vouch for: hash it again next time (as git does)
-        text = read_source_text(Path(path), self.workspace)
+        text = read_source_text(Path(path), self.workspace) if stat is not None else None
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest() if text is not None else None
         if row is not None and digest is not None and digest == row[3]:
             self.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?", (*stat, row[0]))
@@ -376,29 +402,18 @@ def _read_only(error: sqlite3.DatabaseError) -> bool:
     return "readonly" in message or "read-only" in message or "unable to open" in message
 
 
-def _differs(folder: Path, on_disk: dict[str, str], known: dict[str, tuple]) -> bool:
-    """Whether any file was added, removed or has another size or mtime than indexed (one pass over the folder)."""
-    if on_disk.keys() != known.keys():
-        return True
-    seen = 0
+def _file_stats(folder: Path, names: set[str]) -> dict[str, tuple[int, int]]:
+    """{name: (size, mtime_ns)} of the files `names` in `folder`, in one pass over it (less any that vanished)."""
+    stats = {}
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.name in on_disk:
-                seen += 1
+            if entry.name in names:
                 try:
                     info = entry.stat()
                 except OSError:
-                    return True
-                if (info.st_size, info.st_mtime_ns) != known[entry.name][:2]:
-                    return True
-    return seen != len(on_disk)
-
-
-def _mtime(path: Path) -> int | None:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return None
+                    continue
+                stats[entry.name] = (info.st_size, info.st_mtime_ns)
+    return stats
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -407,6 +422,13 @@ def _stat(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_size, info.st_mtime_ns
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
 
 
 def read_source_text(path: Path, workspace: Workspace) -> str | None:

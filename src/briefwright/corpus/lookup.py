@@ -16,11 +16,10 @@ from pathlib import Path
 from ..errors import BriefwrightError, ProblemLog, display_path
 from ..verify.matcher import SourceIndex
 from ..verify.view import DOUBLE_QUOTES
-from ..workspace import MAX_CATALOG_BYTES, UnsafePath, Workspace, read_inside
-from .catalog_cache import cached_file_ids, store_entries
+from ..workspace import Workspace
 from .index import Progress, SearchBackend, corpus_files, open_index, read_source_text
 from .passages import source_locator
-from .sources import Corpus, Source, load_catalog, load_corpus
+from .sources import Corpus, Source, catalog_index, load_corpus
 
 DEFAULT_LIMIT = 20
 NOT_EVIDENCE = set(DOUBLE_QUOTES) | {"[", "]", "…"}  # characters an evidence phrase cannot hold as such
@@ -107,8 +106,8 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
         return _scanned(load_corpus(workspace), words, source_id, case_sensitive, limit)
     try:
         ids = _catalog_ids(workspace, warn)
-        files = index.in_step(progress)
-        only = _only(corpus_files(workspace) if source_id else files, ids, source_id)
+        index.in_step(progress)
+        only = _only(corpus_files(workspace), ids, source_id) if source_id else None
         return _verified(index, workspace, ids, words, only, case_sensitive, limit)
     finally:
         index.close()
@@ -116,29 +115,15 @@ def search_workspace(workspace: Workspace, words: str, source_id: str | None = N
 
 def _catalog_ids(workspace: Workspace, warn: Callable[[str], None]) -> dict[str, str]:
     """{file name: catalog id} for catalogued files (others are cited by their stem)."""
-    try:
-        data = read_inside(workspace.catalog, workspace.seeds, MAX_CATALOG_BYTES)
-    except UnsafePath:
-        data = None
-    ids = cached_file_ids(workspace, data) if data is not None else None
-    if ids is not None:
-        return ids
     log = ProblemLog()
-    entries = load_catalog(workspace, log)
+    catalog = catalog_index(workspace, log)
     if log.errors:
         warn("the catalog seeds/sources.yaml has errors (see briefwright sources): citations use file stems")
         return {}
-    if data is not None and not log.problems:
-        store_entries(workspace, data, entries)
-    ids = {}
-    for entry, _ in entries:
-        ids.setdefault(entry["file"], entry["id"])
-    return ids
+    return catalog.file_ids()
 
 
-def _only(files: list[str], ids: dict[str, str], source_id: str | None) -> list[str] | None:
-    if source_id is None:
-        return None
+def _only(files: list[str], ids: dict[str, str], source_id: str) -> list[str]:
     for name in files:
         stem = Path(name).stem
         if ids.get(name, stem) == source_id or stem == source_id:
@@ -161,9 +146,9 @@ class _Verifier:
     def source(self, name: str) -> Source | None:
         """The source file `name` as it is now (read once per search), or None if it cannot be read."""
         if name not in self._sources:
-            text = read_source_text(self.workspace.seeds / name, self.workspace)
-            self._sources[name] = None if text is None else Source(
-                self.ids.get(name, Path(name).stem), self.workspace.seeds / name, text)
+            path = self.workspace.seeds / name
+            text = read_source_text(path, self.workspace)
+            self._sources[name] = None if text is None else Source(self.ids.get(name, path.stem), path, text)
         return self._sources[name]
 
     def paragraph(self, name: str, number: int) -> str | None:
@@ -173,9 +158,8 @@ class _Verifier:
     def view(self, name: str, number: int) -> SourceIndex | None:
         """The matcher's view of one paragraph, as a source of its own (made once per search)."""
         if (name, number) not in self._views:
-            line = self.paragraph(name, number)
-            self._views[name, number] = None if line is None else SourceIndex(
-                Source(self.ids.get(name, Path(name).stem), self.workspace.seeds / name, line))
+            line, source = self.paragraph(name, number), self._sources.get(name)
+            self._views[name, number] = None if line is None else SourceIndex(Source(source.id, source.path, line))
         return self._views[name, number]
 
     def hits(self, name: str, number: int, words: str) -> list[Hit]:

@@ -2,7 +2,8 @@
 
 Formatting 10,000 catalog entries with citeproc takes a minute; reading them back
 takes milliseconds. Each entry's (full note, short note) is kept under the SHA-256
-of its CSL data, in a file named by the SHA-256 of the style's bytes and of the
+of the entry's JSON (as the catalog cache keeps it; for an uncatalogued file, of its
+stand-in CSL data), in a file named by the SHA-256 of the style's bytes and of the
 pandoc binary's size and mtime: a changed entry, style or pandoc is formatted
 again. The cache is never the truth (a damaged or foreign file is ignored, and
 where .briefwright/ cannot be written nothing is kept), and formatting an entry
@@ -18,9 +19,10 @@ import json
 from pathlib import Path
 
 from ..workspace import OutputError, Workspace, write_atomically
+from .catalog_cache import entry_json
 from .sources import Corpus, Source
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 BATCH = 1000  # entries per pandoc run: its memory grows with the entries it holds
 
 
@@ -30,7 +32,7 @@ def formatted_notes(corpus: Corpus, workspace: Workspace, style: Path) -> dict[s
 
     path = _cache_path(workspace, style, pandoc_path())
     cached = _read(path)
-    keys = {source.id: entry_key(source) for source in corpus.sources.values()}
+    keys = {source.id: entry_key(source, corpus) for source in corpus.sources.values()}
     missing = sorted(i for i, key in keys.items() if key not in cached)
     for start in range(0, len(missing), BATCH):
         batch = Corpus({i: corpus.sources[i] for i in missing[start:start + BATCH]})
@@ -41,9 +43,12 @@ def formatted_notes(corpus: Corpus, workspace: Workspace, style: Path) -> dict[s
     return {source_id: tuple(cached[key]) for source_id, key in keys.items()}
 
 
-def entry_key(source: Source) -> str:
-    """The SHA-256 of what citeproc is given for `source` (its CSL data, id included, in the catalog's order)."""
-    return hashlib.sha256(json.dumps(source.csl, ensure_ascii=False).encode("utf-8")).hexdigest()
+def entry_key(source: Source, corpus: Corpus | None = None) -> str:
+    """The SHA-256 of what citeproc is given for `source`: its catalog entry as JSON (which holds its id), or
+    the stand-in CSL data of an uncatalogued file. The entry's JSON comes from the catalog cache where it is."""
+    if source.entry is None:
+        return hashlib.sha256(json.dumps(source.csl, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return hashlib.sha256(corpus.entry_json(source) if corpus else entry_json(source.entry)).hexdigest()
 
 
 def _cache_path(workspace: Workspace, style: Path, pandoc: Path) -> Path:

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .. import yamlnodes
 from ..errors import BriefwrightError, Position, ProblemLog, display_path
 from ..workspace import MAX_CATALOG_BYTES, MAX_CATALOG_ENTRIES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
-from .catalog_cache import cached_entries, store_entries
+from .catalog_cache import CatalogIndex, cached_index, entry_json, store_index
 
 CORPUS_SUFFIXES = (".txt", ".md")
 FAST_YAML_CHARS = 100_000  # a larger catalog is parsed with libyaml
@@ -108,29 +108,78 @@ class Source:
         return {"id": self.id, "type": "document", "title": self.path.name}
 
 
-@dataclass
 class Corpus:
-    """All sources of a workspace, with warnings about catalog gaps."""
+    """All sources of a workspace, with warnings about catalog gaps.
 
-    sources: dict[str, Source] = field(default_factory=dict)
-    stems: dict[str, str] = field(default_factory=dict)
-    warnings: ProblemLog = field(default_factory=ProblemLog)
-    broken: dict[str, str] = field(default_factory=dict)  # id or stem → why it cannot be cited
-    workspace: Workspace | None = None  # where unread sources are read from
+    A lazy corpus (`load_corpus(workspace, lazy=True)`) knows every source's id,
+    file and catalog entry number from the start, as plain strings; it makes a
+    source, reads its file and decodes its entry only when `find` first returns it.
+    `sources` makes every source (unread) at once, for the commands that list them all.
+    """
+
+    def __init__(self, sources: dict[str, Source] | None = None, stems: dict[str, str] | None = None,
+                 warnings: ProblemLog | None = None, broken: dict[str, str] | None = None,
+                 workspace: Workspace | None = None):
+        self._made: dict[str, Source] = dict(sources or {})
+        self._listed: dict[str, tuple[str, int | None]] = {}  # id → (file name, entry number): not made yet
+        self._catalog: CatalogIndex | None = None
+        self.stems = stems if stems is not None else {}
+        self._warnings = warnings if warnings is not None else ProblemLog()
+        self._uncatalogued: list[str] = []  # file names whose warning is still to be worded
+        self.broken = broken if broken is not None else {}  # id or stem → why it cannot be cited
+        self.workspace = workspace  # where unread sources are read from
+
+    @property
+    def warnings(self) -> ProblemLog:
+        """The warnings about catalog gaps and unreadable files (in a lazy corpus, worded when first asked for)."""
+        if self._uncatalogued:
+            names, self._uncatalogued = self._uncatalogued, []
+            for name in names:
+                self._warnings.warning(Position(self.workspace.seeds / name), _no_entry(name))
+        return self._warnings
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Every source by id (in a lazy corpus, the ones not found yet are made now, unread)."""
+        if self._listed:
+            self._catalog.decode_all()
+            seeds = self.workspace.seeds
+            self._made.update((i, self._unread(i, name, number, seeds)) for i, (name, number) in self._listed.items())
+            self._listed = {}
+        return self._made
+
+    def _unread(self, source_id: str, name: str, number: int | None, seeds: Path | None = None) -> Source:
+        entry = None if number is None else self._catalog.entry(number)
+        return Source(source_id, (seeds or self.workspace.seeds) / name, None, entry)
+
+    def _known(self, source_id: str) -> bool:
+        return source_id in self._made or source_id in self._listed
 
     def find(self, key: str) -> Source | None:
         """Return the source with catalog id or file stem `key`, reading its file if not read yet."""
-        source = self.sources.get(key) or self.sources.get(self.stems.get(key, ""))
-        if source is not None and source.text is None:
-            del self.sources[source.id]
+        source_id = key if self._known(key) else self.stems.get(key, "")
+        if not self._known(source_id):
+            return None
+        source = self._made.get(source_id)
+        if source is None:
+            source = self._unread(source_id, *self._listed.pop(source_id))
+        if source.text is None:
+            self._made.pop(source_id, None)
             if not _add_source(self, source.id, source.path, self.workspace, source.entry):
                 self.stems.pop(source.stem, None)
                 return None
-            source = self.sources[source.id]
+            source = self._made[source.id]
         return source
 
+    def entry_json(self, source: Source) -> bytes:
+        """The catalog entry of `source` as JSON (catalog_cache.entry_json), from the catalog cache where it can."""
+        number = self._catalog.number(source.id) if self._catalog is not None else None
+        if number is not None and self._catalog.entry(number) is source.entry:
+            return self._catalog.entry_json(number)
+        return entry_json(source.entry)
+
     def known_ids(self) -> list[str]:
-        return sorted(self.sources)
+        return sorted({*self._made, *self._listed})
 
 
 def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
@@ -144,38 +193,57 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
     if not workspace.seeds.is_dir():
         raise BriefwrightError(f"no seeds/ folder in {display_path(workspace.root)}: the corpus lives there")
     log = ProblemLog()
-    entries = load_catalog(workspace, log)
+    catalog = catalog_index(workspace, log)
     log.raise_if_errors()
     corpus = Corpus(warnings=log, workspace=workspace)
-    add = _add_unread if lazy else _add_source
-    seeds = workspace.seeds
-    files = {name: seeds / name for name in corpus_file_names(seeds)}
-    for entry, where in entries:
-        name = entry["file"]
+    corpus._catalog = catalog
+    add = _list_unread if lazy else _read_now
+    files = dict.fromkeys(corpus_file_names(workspace.seeds))  # sorted, and quick to look up
+    for number, (source_id, name) in enumerate(zip(catalog.ids, catalog.files)):
         if name not in files:
-            reason = f"it is in the catalog, but its file seeds/{name} does not exist"
-            log.warning(where, f"catalog entry {entry['id']!r}: its file seeds/{name} does not exist")
-            corpus.broken[entry["id"]] = reason
+            log.warning(catalog.position(number), f"catalog entry {source_id!r}: its file seeds/{name} does not exist")
+            corpus.broken[source_id] = f"it is in the catalog, but its file seeds/{name} does not exist"
             continue
-        add(corpus, entry["id"], files.pop(name), workspace, entry)
-    for path in files.values():
-        if add(corpus, path.stem, path, workspace, None):
-            log.warning(Position(path), f"no catalog entry in seeds/sources.yaml: cite it as @{path.stem}; "
-                        "its notes will show the file name until you add one")
-    corpus.stems = {s.stem: s.id for s in corpus.sources.values()}
+        del files[name]
+        add(corpus, source_id, name, number)
+    for name in files:
+        if add(corpus, name[:name.rindex(".")], name, None):
+            corpus._uncatalogued.append(name)  # worded only if asked for: there may be thousands
+    listed = [(i, name) for i, (name, _) in corpus._listed.items()] or \
+        [(s.id, s.path.name) for s in corpus._made.values()]
+    corpus.stems = {name[:name.rindex(".")]: source_id for source_id, name in listed}  # every name has a suffix
     return corpus
+
+
+def _no_entry(name: str) -> str:
+    stem = name[:name.rindex(".")]
+    return (f"no catalog entry in seeds/sources.yaml: cite it as @{stem}; "
+            "its notes will show the file name until you add one")
+
+
+def corpus_stem(name: str) -> str | None:
+    """The stem of a corpus file's name (`a.txt` → `a`), or None for another name (as os.path.splitext says)."""
+    for suffix in CORPUS_SUFFIXES:
+        if name.endswith(suffix) and name[:-len(suffix)].strip("."):
+            return name[:-len(suffix)]
+    return None
 
 
 def corpus_file_names(seeds: Path) -> list[str]:
     """The names of the corpus files in `seeds`, sorted (names, not paths: fast for thousands)."""
-    with os.scandir(seeds) as entries:
-        return sorted(e.name for e in entries if os.path.splitext(e.name)[1] in CORPUS_SUFFIXES)
+    return sorted(name for name in os.listdir(seeds)  # (only a name starting with "." can be all dots and suffix)
+                  if name.endswith(CORPUS_SUFFIXES) and (name[0] != "." or corpus_stem(name) is not None))
 
 
-def _add_unread(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
+def _list_unread(corpus: Corpus, source_id: str, name: str, number: int | None) -> bool:
     """Note a corpus file without reading it (Corpus.find reads it)."""
-    corpus.sources[source_id] = Source(source_id, path, None, entry)
+    corpus._listed[source_id] = (name, number)
     return True
+
+
+def _read_now(corpus: Corpus, source_id: str, name: str, number: int | None) -> bool:
+    entry = None if number is None else corpus._catalog.entry(number)
+    return _add_source(corpus, source_id, corpus.workspace.seeds / name, corpus.workspace, entry)
 
 
 def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace, entry) -> bool:
@@ -188,8 +256,8 @@ def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace
     except UnicodeDecodeError as error:
         reason = f"not UTF-8 text (byte {error.start}); save the file as UTF-8"
     else:
-        corpus.sources[source_id] = Source(source_id, path, text.removeprefix("\ufeff"), entry,
-                                           hashlib.sha256(data).hexdigest())
+        corpus._made[source_id] = Source(source_id, path, text.removeprefix("\ufeff"), entry,
+                                         hashlib.sha256(data).hexdigest())
         return True
     corpus.warnings.warning(Position(path), reason)
     corpus.broken[source_id] = f"seeds/{path.name} cannot be read: {reason}"
@@ -199,23 +267,28 @@ def _add_source(corpus: Corpus, source_id: str, path: Path, workspace: Workspace
 
 def load_catalog(workspace: Workspace, log: ProblemLog) -> list[tuple[dict, Position]]:
     """Return the catalog's entries (plain CSL dicts) with their positions."""
+    return catalog_index(workspace, log).pairs()
+
+
+def catalog_index(workspace: Workspace, log: ProblemLog) -> CatalogIndex:
+    """The catalog's entries, indexed (each decoded when asked, if read from the cache); problems go to `log`."""
     path = workspace.catalog
     if not path.exists():
-        return []
+        return CatalogIndex.parsed(path, [])
     try:
         data = read_inside(path, workspace.seeds, MAX_CATALOG_BYTES)
+        cached = cached_index(workspace, data)  # bytes that parsed well before are UTF-8
+        if cached is not None:
+            return cached
         text = data.decode("utf-8")
     except (UnsafePath, UnicodeDecodeError) as error:
         log.error(Position(path), getattr(error, "reason", "not UTF-8 text: save the file as UTF-8"))
-        return []
-    cached = cached_entries(workspace, data)
-    if cached is not None:
-        return cached
+        return CatalogIndex.parsed(path, [])
     problems = len(log.problems)
-    entries = _parse_catalog(text, path, log)
+    index = CatalogIndex.parsed(path, _parse_catalog(text, path, log))
     if len(log.problems) == problems:
-        store_entries(workspace, data, entries)
-    return entries
+        store_index(workspace, data, index)
+    return index
 
 
 def _parse_catalog(text: str, path: Path, log: ProblemLog) -> list[tuple[dict, Position]]:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..build import BuildOptions, edition_path, output_path, print_html_path
-from ..corpus.sources import load_catalog
+from ..corpus.catalog_cache import CatalogIndex
+from ..corpus.sources import catalog_index
 from ..errors import ProblemLog
 from .lock import FileHashes, Lock, Places, entry_hash, lock_path, read_lock
 from ..workspace import Workspace
@@ -60,16 +61,15 @@ class FreshnessChecker:
         self.hash = FileHashes()
         self.places = Places(workspace.root)
         self.versions = current_versions()
-        self._catalog: dict[str, dict] | None = None
+        self._catalog: CatalogIndex | None = None
         self._catalog_broken = False
 
     @property
-    def catalog(self) -> dict[str, dict] | None:
-        """Today's catalog entries by id (None if the catalog has errors)."""
+    def catalog(self) -> CatalogIndex | None:
+        """Today's catalog, indexed (None if it has errors); only the entries looked up are decoded."""
         if self._catalog is None:
             log = ProblemLog()
-            entries = load_catalog(self.workspace, log)
-            self._catalog = {} if log.errors else {entry["id"]: entry for entry, _ in entries}
+            self._catalog = catalog_index(self.workspace, log)
             self._catalog_broken = bool(log.errors)
         return None if self._catalog_broken else self._catalog
 
@@ -121,10 +121,11 @@ class FreshnessChecker:
     def _entry(self, source_id: str, lock: Lock) -> dict | None:
         """Today's catalog entry of a locked source: by its id, or else by its file (a source cited by
         its file's stem that has since been catalogued under another id)."""
-        if source_id in self.catalog:
-            return self.catalog[source_id]
+        entry = self.catalog.by_id(source_id)
+        if entry is not None:
+            return entry
         file = Path(lock.sources.get(source_id, {}).get("file", "")).name
-        return next((entry for entry in self.catalog.values() if file and entry.get("file") == file), None)
+        return self.catalog.first_with_file(file) if file else None
 
     def _theme_reasons(self, lock: Lock) -> list[str]:
         reasons = []

@@ -76,7 +76,9 @@ def quotation_drift(lock, changed: set[str], corpus: Corpus) -> list[Drift]:
         if source is None:
             drifts.append(Drift(record, "gone"))
             continue
-        index = indexes.setdefault(source.id, SourceIndex(source))
+        if source.id not in indexes:  # the matcher's view of a source is made once, not once per quotation
+            indexes[source.id] = SourceIndex(source)
+        index = indexes[source.id]
         drift = classify(record, index)
         if drift.kind != "unchanged":
             drifts.append(drift)

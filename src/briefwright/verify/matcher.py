@@ -20,13 +20,14 @@ the source's own `...`) prints the source's characters, not ` … `.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ..corpus.passages import Passage
 from ..corpus.sources import Source
-from .view import ELLIPSIS, boundary_after, boundary_before, code_of, coded, normalise, units
+from .view import CLUSTER, ELLIPSIS, FOLD, boundary_after, boundary_before, code_of, coded, normalise, units
 
 __all__ = ["normalise", "SourceIndex", "Nearest", "QuotationNotFound", "QuotationAmbiguous",
            "OccurrenceMissing", "parse_quotation"]
@@ -79,6 +80,17 @@ def parse_quotation(quotation: str) -> list[_Piece]:
     return pieces
 
 
+def _plain(text: str) -> bool:
+    """Whether each character of `text` is a cluster of its own whose normalised view is itself, folded.
+
+    Printable (no control, no white space but the space), no run of spaces, no
+    `...`, in NFC, and no character joined to the next in a cluster: the case of
+    most prose, whose view is then made without going through it cluster by cluster.
+    """
+    return (text.isprintable() and "  " not in text and "..." not in text
+            and unicodedata.is_normalized("NFC", text) and len(CLUSTER.findall(text)) == len(text))
+
+
 class SourceIndex:
     """The normalised view of one source, with the map back to its characters."""
 
@@ -96,7 +108,16 @@ class SourceIndex:
                 self.ends.append(self.starts[-1])
             raw = paragraph.text
             lead = len(raw) - len(raw.lstrip())
-            for unit, start, end in units(raw.strip()):
+            if _plain(body := raw.strip()):  # its view is itself, folded, character for character
+                first, count = len(chars), len(body)
+                chars.extend(body.translate(FOLD))
+                coded.append(body.translate(FOLD))
+                self._unit_start.extend(range(first, first + count))
+                self.paragraph_of.extend([paragraph.number] * count)
+                self.starts.extend(range(lead, lead + count))
+                self.ends.extend(range(lead + 1, lead + count + 1))
+                continue
+            for unit, start, end in units(body):
                 coded.append(code_of(unit))
                 self._unit_start.append(len(chars))
                 for char in unit:
@@ -131,8 +152,7 @@ class SourceIndex:
 
     def find_all(self, quotation: str, ignore_case: bool = False) -> list[Passage]:
         """Return every occurrence of `quotation` (with elisions and insertions); `ignore_case` for search."""
-        pieces = parse_quotation(quotation)
-        pattern = _pattern(pieces, re.IGNORECASE if ignore_case else 0)
+        pieces, pattern = _compiled(quotation, re.IGNORECASE if ignore_case else 0)
         if pattern is None:
             return []
         return [self._printed_match(match, pieces) for match in self._matches(pattern)]
@@ -255,6 +275,13 @@ def _space_before(pieces: list[_Piece], index: int) -> bool:
 
 def _space_after(pieces: list[_Piece], index: int) -> bool:
     return index + 1 < len(pieces) and pieces[index + 1].value.startswith((" ", "\u00a0"))
+
+
+@lru_cache(maxsize=1024)
+def _compiled(quotation: str, flags: int) -> tuple[tuple[_Piece, ...], re.Pattern | None]:
+    """A quotation's pieces and pattern, made once per process (a search tries one on many paragraphs)."""
+    pieces = tuple(parse_quotation(quotation))
+    return pieces, _pattern(list(pieces), flags)
 
 
 def _pattern(pieces: list[_Piece], flags: int = 0) -> re.Pattern | None:
