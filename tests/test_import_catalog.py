@@ -67,6 +67,8 @@ def test_an_imported_entry_without_its_file_gets_its_text_from_add_with_its_id(r
     """The import says 'add it with: briefwright add FILE --id ID': that command must then work."""
     result = run("catalog", "import", "library.bib")
     assert "add it with: briefwright add FILE --id serjeant-2020" in result.output
+    assert ("warning: catalog entry 'serjeant-2020': its file seeds/serjeant-2020.txt does not exist; add its "
+            "document with: briefwright add FILE --id serjeant-2020") in run("sources").output
     book = tmp_path / "ports.md"
     book.write_text("# Ports\n\nThe harbour at Gwadar was\ndeepened in 2016.\n", encoding="utf-8")
     added = run("add", str(book), "--id", "serjeant-2020")
@@ -113,6 +115,10 @@ def test_a_library_import_names_its_thousands_of_entries_in_one_line(run, worksp
     second = run("catalog", "import", "export.json")
     assert second.output.splitlines()[0] == ("1,200 entries already in the catalog, the same: "
                                              "doe-1, doe-2, doe-3, doe-4, doe-5, … doe-1200")
+    listing = run("sources")
+    warnings = [line for line in listing.output.splitlines() if "warning" in line]
+    assert warnings == ["seeds/sources.yaml: warning: 1,200 catalog entries have no file in seeds/ yet (doe-1, "
+                        "doe-2, doe-3, doe-4, doe-5, … doe-1200): add each document with: briefwright add FILE --id ID"]
 
 
 @pytest.mark.parametrize("suffix", [".bib", ".json"])

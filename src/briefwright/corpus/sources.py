@@ -199,13 +199,15 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
     corpus._catalog = catalog
     add = _list_unread if lazy else _read_now
     files = dict.fromkeys(corpus_file_names(workspace.seeds))  # sorted, and quick to look up
+    awaiting = []
     for number, (source_id, name) in enumerate(zip(catalog.ids, catalog.files)):
         if name not in files:
-            log.warning(catalog.position(number), f"catalog entry {source_id!r}: its file seeds/{name} does not exist")
+            awaiting.append((number, source_id, name))
             corpus.broken[source_id] = f"it is in the catalog, but its file seeds/{name} does not exist"
             continue
         del files[name]
         add(corpus, source_id, name, number)
+    _warn_about_missing_texts(log, catalog, awaiting, workspace.catalog)
     for name in files:
         if add(corpus, name[:name.rindex(".")], name, None):
             corpus._uncatalogued.append(name)  # worded only if asked for: there may be thousands
@@ -213,6 +215,20 @@ def load_corpus(workspace: Workspace, lazy: bool = False) -> Corpus:
         [(s.id, s.path.name) for s in corpus._made.values()]
     corpus.stems = {name[:name.rindex(".")]: source_id for source_id, name in listed}  # every name has a suffix
     return corpus
+
+
+def _warn_about_missing_texts(log: ProblemLog, catalog, awaiting: list, path: Path, most: int = 20) -> None:
+    """A warning for each catalog entry whose file is missing; for a library's thousands (a Zotero
+    import whose documents are still to come), one warning naming the first few."""
+    if len(awaiting) <= most:
+        for number, source_id, name in awaiting:
+            log.warning(catalog.position(number), f"catalog entry {source_id!r}: its file seeds/{name} does not "
+                                                  f"exist; add its document with: briefwright add FILE --id {source_id}")
+        return
+    ids = [source_id for _, source_id, _ in awaiting]
+    log.warning(Position(path), f"{len(ids):,} catalog entries have no file in seeds/ yet "
+                                f"({', '.join(ids[:5])}, … {ids[-1]}): add each document with: "
+                                "briefwright add FILE --id ID")
 
 
 def _no_entry(name: str) -> str:
