@@ -91,7 +91,7 @@ def paragraph(rng: random.Random, words: list[str]) -> str:
 
 def generate(root: Path, docs: int, catalog: int) -> None:
     """Copy the example workspace to `root` and add `docs` generated documents and `catalog` entries."""
-    for name in ("seeds", "briefs", "templates"):
+    for name in ("seeds", "briefs", "templates", "data"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.lock"))
     rng, words = random.Random(12), vocabulary()
     entries = []
