@@ -38,7 +38,6 @@ class BuildOptions:
     formats: tuple[str, ...] = ("pdf",)  # editions to write besides the PDF: "html" (web), "docx"
 
 
-FORMATS = ("pdf", "html", "docx")
 EDITION_SUFFIXES = {"html": ".html", "docx": ".docx"}
 
 

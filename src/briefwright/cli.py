@@ -18,21 +18,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, BuildOptions, check_briefs
-from .corpus.sources import load_corpus
 from .errors import BriefwrightError, display_path, plural, printable
-from .regen.freshness import UP_TO_DATE
-from .corpus.lookup import catalog_rows
-from .outline.reader import DEFAULT_STYLE, PDF_VARIANTS
-from .corpus.passages import parse_paragraph_range
-from .regen.rebuild import build_stale, refuse_shared_slugs
-from .regen.report import BUILT, FAILED, FRESH, Outcome, outcome_lines
-from .regen.status import brief_status
-from .regen.watch import watch_workspace
-from .render.theme_init import init_theme, theme_description, theme_table
-from .settings import PAPER_SIZES
-from .render.citations import is_note_style
+from .settings import DEFAULT_STYLE, FORMATS, PAPER_SIZES, PDF_VARIANTS
 from .workspace import Workspace
+
+# Each command imports the stages it uses when it runs: `sources`, `search` and `show` start
+# without the renderer, the builder and the regeneration stage (a third of a second).
 
 WORKSPACE_HELP = "The workspace folder (holding seeds/ and briefs/). Default: the current folder."
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -74,6 +65,8 @@ def main(ctx: click.Context, root: Path) -> None:
 
 def _outlines(workspace: Workspace, given: tuple[Path, ...]) -> list[Path]:
     """The outlines a command works on: those given (inside the workspace), or all of briefs/."""
+    from .regen.rebuild import refuse_shared_slugs
+
     if not given:
         outlines = workspace.outlines()
         if not outlines:
@@ -144,6 +137,10 @@ def build(workspace: Workspace, outlines: tuple[Path, ...], output: Path | None,
       briefwright build --accept
       briefwright build --pdf-variant a-3b -o archive/ --force
     """
+    from .build import BuildOptions
+    from .regen.rebuild import build_stale
+    from .regen.report import BUILT, FAILED, FRESH
+
     paths = _outlines(workspace, outlines)
     if output and len(paths) > 1 and output.suffix.lower() == ".pdf":
         raise click.BadParameter("with several outlines, -o must be a folder", param_hint="-o")
@@ -181,7 +178,9 @@ class BuildProgress:
             self.bar = click.progressbar(length=count, label="building", file=sys.stdout)
             self.bar.__enter__()
 
-    def report(self, outcome: Outcome) -> None:
+    def report(self, outcome) -> None:   # a regen.report.Outcome
+        from .regen.report import FRESH, outcome_lines
+
         if outcome.status == FRESH:
             return
         if self.bar is not None:
@@ -219,6 +218,10 @@ def status(workspace: Workspace, outlines: tuple[Path, ...], as_json: bool, stri
       briefwright status --check         exit 1 if anything is stale
       briefwright status --json
     """
+    from .build import BuildOptions
+    from .regen.freshness import UP_TO_DATE
+    from .regen.status import brief_status
+
     options = BuildOptions(paper=paper.lower() if paper else None, pdf_variant=pdf_variant)
     reports = brief_status(workspace, _outlines(workspace, outlines), options)
     if as_json:
@@ -246,6 +249,9 @@ def watch(workspace: Workspace, jobs: int | None) -> None:
     Example:
       briefwright watch
     """
+    from .build import BuildOptions
+    from .regen.watch import watch_workspace
+
     watch_workspace(workspace, BuildOptions(), jobs=jobs, echo=click.echo)
 
 
@@ -265,6 +271,9 @@ def check(workspace: Workspace, outlines: tuple[Path, ...]) -> None:
       briefwright check
       briefwright check briefs/azerbaijan-pakistan-turkey.yaml
     """
+    from .build import check_briefs
+    from .render.citations import is_note_style
+
     failed = False
     for path, outcome in check_briefs(workspace, _outlines(workspace, outlines)):
         if isinstance(outcome, BriefwrightError):
@@ -295,6 +304,9 @@ def sources(workspace: Workspace, style: str) -> None:
     Example:
       briefwright sources
     """
+    from .corpus.lookup import catalog_rows
+    from .corpus.sources import load_corpus
+
     corpus = load_corpus(workspace, lazy=True)
     rows = catalog_rows(corpus, workspace, style, warn=lambda message: click.echo(f"warning: {message}", err=True))
     width = max((len(r.id) for r in rows), default=2)
@@ -321,6 +333,8 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
       briefwright show kazimbeyli-2017 --para 15
       briefwright show avdaliani-2020 --para 6-7
     """
+    from .corpus.sources import load_corpus
+
     corpus = load_corpus(workspace, lazy=True)  # reads only the source shown
     source = corpus.find(source_id)
     if source is None and source_id in corpus.broken:
@@ -343,6 +357,8 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
 
 
 def _paragraph_range(para: str | None, count: int) -> tuple[int, int]:
+    from .corpus.passages import parse_paragraph_range
+
     if para is None:
         return 1, count
     paragraphs = parse_paragraph_range(para)
@@ -450,6 +466,8 @@ def templates_list(workspace: Workspace) -> None:
     Example:
       briefwright templates list
     """
+    from .render.theme_init import theme_table
+
     for line in theme_table(workspace):
         click.echo(line)
 
@@ -472,6 +490,8 @@ def templates_init(workspace: Workspace, name: str, base: str) -> None:
       briefwright templates init my-institute
       briefwright templates init my-note --from briefing-note
     """
+    from .render.theme_init import init_theme
+
     for path in init_theme(workspace, name, base):
         click.echo(f"wrote {display_path(path)}")
     click.echo(f"use it with 'template: {name}' in an outline; see: briefwright templates show {name}")
@@ -487,6 +507,8 @@ def templates_show(workspace: Workspace, theme_name: str) -> None:
     Example:
       briefwright templates show briefing-note
     """
+    from .render.theme_init import theme_description
+
     for line in theme_description(workspace, theme_name):
         click.echo(line)
 

@@ -16,6 +16,10 @@ from pathlib import PurePosixPath
 from tinycss2 import parse_component_value_list
 from tinycss2.color5 import parse_color  # the colour syntax WeasyPrint 70 reads
 
+FORMATS = ("pdf", "html", "docx")               # the editions `build --format` writes
+PDF_VARIANTS = ("ua-1", "a-3b")                 # `pdf_variant:` / `--pdf-variant`
+DEFAULT_STYLE = "chicago-notes-bibliography"    # the CSL style of an outline that names none
+
 PAPER_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "legal": "legal"}
 _LENGTH = r"(0|\d+(\.\d+)?(mm|cm|in|pt|pc|px))"
 _FAMILY = r'("[^"\\;{}<>]+"|[A-Za-z][A-Za-z0-9 -]*)'

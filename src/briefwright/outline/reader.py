@@ -22,7 +22,7 @@ from ..errors import Position, Problem, ProblemLog, ProblemsFound
 from .blocks import BlockReader, Chart, DataFile, Figure, Table, number_blocks
 from .prose import CiteGroup, ParsedProse, parse_prose
 from ..corpus.passages import Passage, parse_paragraph_range
-from ..settings import SETTINGS, unknown_setting_message
+from ..settings import DEFAULT_STYLE, PDF_VARIANTS, SETTINGS, unknown_setting_message
 from ..workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
 from ..yamlnodes import Declared
 
@@ -47,7 +47,6 @@ OUTLINE_KEYS = {
     "number": "back matter: the brief's number in its series, e.g. 7 or 2026/3",
     "licence": "back matter: the licence, e.g. 'CC BY 4.0'",
 }
-PDF_VARIANTS = ("ua-1", "a-3b")
 AUTHOR_KEYS = {"name": "the author's name", "affiliation": "their programme or institution"}
 SECTION_KEYS = {"heading": "the section's heading", "body": "a list of blocks"}
 QUOTE_KEYS = {
@@ -62,7 +61,6 @@ QUOTE_KEYS = {
 }
 TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template", "series", "number", "licence"}
 DEFAULT_THEME = "policy-brief"
-DEFAULT_STYLE = "chicago-notes-bibliography"
 
 
 @dataclass
