@@ -42,12 +42,17 @@ MUTATION_JOBS    ?= 1      # processes per module (the machine may be shared)
 FAST             := -m "not renders"
 # Tests that start worker processes (build -j, watch) cannot see the mutants: left out.
 INPROCESS        := -k "not processes and not watch and not kill and not test_build_writes"
+# Tests that build a whole brief (3 s each) to test what only the build does (versions, PDFs): left out
+# of the modules they do not concern, since mutmut runs them for every surviving mutant.
+NO_BUILD         := -k "not version_change and not test_the_example_economy_brief_cites_the_journal_pdf_by_page"
 mutate_matcher   := src/briefwright/verify/matcher.py
 tests_matcher    := tests/test_quotes.py tests/test_outline.py tests/test_promises.py $(FAST)
 mutate_resolver  := src/briefwright/verify/resolver.py
-tests_resolver   := tests/test_quotes.py tests/test_outline.py tests/test_drift.py tests/test_promises.py $(FAST)
+tests_resolver   := tests/test_quotes.py tests/test_messages.py tests/test_import_pages.py tests/test_outline.py \
+                    tests/test_drift.py tests/test_promises.py $(FAST) $(NO_BUILD)
 mutate_drift     := src/briefwright/regen/drift.py
-tests_drift      := tests/test_drift.py tests/test_promises.py $(FAST)
+tests_drift      := tests/test_drift.py tests/test_import_pages.py tests/test_promises.py \
+                    $(FAST) $(NO_BUILD)
 mutate_freshness := src/briefwright/regen/freshness.py
 tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_lock      := src/briefwright/regen/lock.py
@@ -65,7 +70,7 @@ mutation-%: $(STAMP)
 	@test -x $(BIN)/mutmut || $(BIN)/pip install --quiet --disable-pip-version-check 'mutmut>=3.8,<4'
 	rm -rf build/mutation/$* && mkdir -p build/mutation/$*
 	tar --exclude=./.venv --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/mutation/$*
-	printf '[mutmut]\nsource_paths=src/briefwright\nonly_mutate=%s\nalso_copy=seeds\n  briefs\n  templates\npytest_add_cli_args_test_selection=%s\n' \
+	printf '[mutmut]\nsource_paths=src/briefwright\nonly_mutate=%s\nalso_copy=seeds\n  briefs\n  templates\n  data\npytest_add_cli_args_test_selection=%s\n' \
 	    '$(mutate_$*)' "$$(printf '%s\n  ' $(tests_$*))" > build/mutation/$*/setup.cfg
 	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(abspath $(BIN))/mutmut run \
 	    --max-children $(MUTATION_JOBS) $(only_$*) > run.log 2>&1; \
