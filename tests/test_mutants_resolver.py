@@ -1,0 +1,125 @@
+"""The resolver's messages, word for word: what `make mutation-resolver` found no test holding.
+
+Each test names a message the resolver gives an editor (a page range that does not exist, an
+omission across three paragraphs, the nearest passage shortened or diffed, the two fixes for a
+quotation found twice, an occurrence too large) and pins it whole, on a small corpus document
+written for the case (`seeds/memo-2020.txt`, and `seeds/gazette-2020.txt` with printed pages).
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+
+from briefwright.build import Pipeline
+from briefwright.errors import ProblemsFound
+
+from .conftest import minimal
+
+ACROSS = ("The first long sentence of the fifth paragraph names the river crossing plan in full detail.",
+          "Second sentence sits alone.",
+          "Third sentence ends the set.")
+# Two paragraphs of exactly 400 and 401 characters: a nearest passage up to 400 gets a word diff.
+HARBOUR = " ".join(["harbour dues"] * 28 + ["harbour ferry", "ends"])
+WORDS_400, WORDS_401 = HARBOUR.ljust(400, "!"), HARBOUR.replace("harbour", "Harbour", 1).ljust(401, "?")
+MEMO = [
+    "The council met on Monday and agreed on the budget for the coming year.",
+    "Rates rise. Rates rise again next year.",
+    "Ferries run hourly.",
+    "Ferries run hourly in summer.",
+    *ACROSS,
+    WORDS_400,
+    WORDS_401,
+    "The mayor said it’s time to act on housing now.",
+]
+GAZETTE = "\f1\nPage one opens.\n\f2\nPage two follows.\n\f3\nPage three closes.\n"
+
+
+@pytest.fixture
+def memo(workspace):
+    """A workspace with a memo (one paragraph per line, see MEMO) and a gazette printed on pages 1–3."""
+    assert (len(WORDS_400), len(WORDS_401)) == (400, 401)
+    (workspace.seeds / "memo-2020.txt").write_text("\n".join(MEMO) + "\n", encoding="utf-8")
+    (workspace.seeds / "gazette-2020.txt").write_text(GAZETTE, encoding="utf-8")
+    with open(workspace.catalog, "a", encoding="utf-8") as catalog:
+        for key, title in (("memo-2020", "A council memo"), ("gazette-2020", "A gazette")):
+            catalog.write(f"\n  - id: {key}\n    file: {key}.txt\n    type: report\n    title: {title}\n"
+                          "    issued: {date-parts: [[2020]]}\n")
+    return workspace
+
+
+def problems(workspace, outline: str) -> list[str]:
+    """The messages of a check of `outline` (which must fail), one string each, positions included."""
+    path = workspace.briefs / "test.yaml"
+    path.write_text(textwrap.dedent(outline).lstrip("\n"), encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        Pipeline(workspace).check(path)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def block(lines: str) -> str:
+    """An outline whose only body block is a block quotation (`lines`: its keys, one a line)."""
+    keys = "".join(f"        {line}\n" for line in lines.strip().splitlines())
+    return f"title: \"A test brief\"\nsections:\n  - heading: Background\n    body:\n      - {keys.lstrip()}"
+
+
+def test_a_page_range_that_does_not_exist_names_it_and_the_pages_there_are(memo):
+    [problem] = problems(memo, minimal("'Cited.[@gazette-2020, pp. 7–9]'"))
+    assert problem == ("briefs/test.yaml:5:17: error: pp. 7–9 does not exist in gazette-2020, which has pages 1–3 "
+                       "(see: briefwright show gazette-2020)")
+
+
+def test_an_omission_across_three_paragraphs_names_each_fragment_and_its_paragraph(memo):
+    quotation = " … ".join(ACROSS).replace(" in full detail.", "").rstrip(".")
+    [problem] = problems(memo, minimal(f"'\"{quotation}\"[@memo-2020].'"))
+    assert ("an omission (…) cannot join paragraphs, and “The first long sentence of the fifth pa…” is in para. 5 "
+            "and “Second sentence sits alone.” in para. 6 and “Third sentence ends the set” in para. 7; "
+            "quote each paragraph on its own") in problem
+
+
+def test_words_with_nothing_near_them_are_not_found_without_a_nearest_passage(memo):
+    [problem] = problems(memo, minimal("'\"ΩΨΦ\"[@memo-2020].'"))
+    assert problem == "briefs/test.yaml:5:10: error: quotation not found in memo-2020: “ΩΨΦ”"
+
+
+def test_a_nearest_passage_of_400_characters_is_shortened_to_160_and_diffed(memo):
+    typed = WORDS_400.replace("ferry", "fairy")
+    [problem] = problems(memo, minimal(f"'\"{typed}\"[@memo-2020].'"))
+    first, diff = problem.splitlines()
+    shown = WORDS_400[:159].rstrip() + "…"
+    assert re.search(r"; nearest passage: para\. 8 \(\d+% similar\): “([^“]*)”$", first)[1] == shown
+    assert diff == "    harbour dues harbour … harbour dues harbour [-fairy-] {+ferry+} " + WORDS_400.split()[-1]
+
+
+def test_a_nearest_passage_over_400_characters_is_not_diffed(memo):
+    typed = WORDS_401.replace("ferry", "fairy")
+    [problem] = problems(memo, minimal(f"'\"{typed}\"[@memo-2020].'"))
+    assert problem.startswith("briefs/test.yaml:5:10: error: quotation not found in memo-2020: “Harbour dues")
+    assert "\n" not in problem
+    assert "; nearest passage: para. 9 (" in problem and "[-" not in problem
+
+
+def test_the_word_diff_compares_words_as_the_matcher_does(memo):
+    """A straight apostrophe typed for the source's curly one is no difference: only the wrong word is shown."""
+    [problem] = problems(memo, minimal("'\"said it''s time to act on housing today\"[@memo-2020].'"))
+    assert problem.splitlines()[1] == "    said it’s time to act on housing [-today-] {+now.+}"
+
+
+def test_a_printed_quotation_found_twice_in_one_paragraph_says_to_quote_more_words(memo):
+    [problem] = problems(memo, minimal("'\"Rates rise\"[@memo-2020].'"))
+    assert problem == ("briefs/test.yaml:5:10: error: the quotation occurs 2 times in memo-2020 (para. 2): "
+                       "quote more words so that it occurs once")
+
+
+def test_a_block_quotation_found_twice_may_also_name_its_occurrence(memo):
+    [problem] = problems(memo, block('quote: memo-2020\ntext: "Ferries run hourly"'))
+    assert problem == ("briefs/test.yaml:6:15: error: the quotation occurs 2 times in memo-2020 (paras. 3, 4): "
+                       "quote more words, or add occurrence: N")
+
+
+def test_an_occurrence_too_large_lists_every_paragraph_holding_the_text(memo):
+    [problem] = problems(memo, block('quote: memo-2020\ntext: "Ferries run hourly"\noccurrence: 3'))
+    assert problem == ("briefs/test.yaml:6:15: error: occurrence: is too large: the text occurs 2 times in "
+                       "memo-2020 (paras. 3, 4)")
