@@ -19,7 +19,7 @@ from briefwright.errors import ProblemsFound
 from .conftest import minimal
 
 ACROSS = ("The first long sentence of the fifth paragraph names the river crossing plan in full detail.",
-          "Second sentence sits alone.",
+          "The second plan is in place.",
           "Third sentence ends the set.")
 # Two paragraphs of exactly 400 and 401 characters: a nearest passage up to 400 gets a word diff.
 HARBOUR = " ".join(["harbour dues"] * 28 + ["harbour ferry", "ends"])
@@ -75,8 +75,8 @@ def test_an_omission_across_three_paragraphs_names_each_fragment_and_its_paragra
     quotation = " … ".join(ACROSS).replace(" in full detail.", "").rstrip(".")
     [problem] = problems(memo, minimal(f"'\"{quotation}\"[@memo-2020].'"))
     assert ("an omission (…) cannot join paragraphs, and “The first long sentence of the fifth pa…” is in para. 5 "
-            "and “Second sentence sits alone.” in para. 6 and “Third sentence ends the set” in para. 7; "
-            "quote each paragraph on its own") in problem
+            "and “The second plan is in place.” in para. 6 and “Third sentence ends the set” in para. 7; "
+            "quote each paragraph on its own, or pull the passage as a block quotation with from: and to:") in problem
 
 
 def test_words_with_nothing_near_them_are_not_found_without_a_nearest_passage(memo):
@@ -123,3 +123,41 @@ def test_an_occurrence_too_large_lists_every_paragraph_holding_the_text(memo):
     [problem] = problems(memo, block('quote: memo-2020\ntext: "Ferries run hourly"\noccurrence: 3'))
     assert problem == ("briefs/test.yaml:6:15: error: occurrence: is too large: the text occurs 2 times in "
                        "memo-2020 (paras. 3, 4)")
+
+
+def test_the_words_typed_are_shown_whole_up_to_100_characters_then_shortened_at_a_word(memo):
+    hundred = "ΩΨΦ" + " ΩΨΦΩ" * 19 + " ΩΨ"            # 101 characters, a space at the 99th
+    assert len(hundred) == 101 and hundred[98] == " "
+    for typed, shown in ((hundred[:-1], hundred[:-1]), (hundred, hundred[:98] + "…")):
+        [problem] = problems(memo, minimal(f"'\"{typed}\"[@memo-2020].'"))
+        assert re.match(r"briefs/test\.yaml:5:10: error: quotation not found in memo-2020: “([^”]*)”", problem)[1] == shown
+
+
+def test_a_quotation_found_nowhere_names_the_paragraph_its_locator_gave(memo):
+    [problem] = problems(memo, minimal("'\"Ferries fly hourly\"[@memo-2020, para. 3].'"))
+    assert problem.startswith("briefs/test.yaml:5:10: error: quotation not found in para. 3 of memo-2020: "
+                              "“Ferries fly hourly”; nearest passage: ")
+
+
+def test_a_passage_from_and_to_found_twice_says_to_quote_more_words_or_name_its_occurrence(memo):
+    [problem] = problems(memo, block('quote: memo-2020\nfrom: "Ferries run"\nto: "hourly"'))
+    assert problem == ("briefs/test.yaml:6:15: error: the passage occurs 2 times in memo-2020 (paras. 3, 4): "
+                       "quote more words, or add occurrence: N")
+
+
+def test_a_passage_from_and_to_takes_its_occurrence(memo):
+    [problem] = problems(memo, block('quote: memo-2020\nfrom: "Ferries run"\nto: "hourly"\noccurrence: 3'))
+    assert problem == ("briefs/test.yaml:8:21: error: occurrence: is too large: the text occurs 2 times in "
+                       "memo-2020 (paras. 3, 4)")
+
+
+@pytest.mark.parametrize("from_words, to_words, nearest, diff", [
+    ("Ferries run", "in sumer", "in summer.", "in [-sumer-] {+summer.+}"),        # to: misquoted
+    ("Feries run hourly in", "summer", "Ferries run hourly in", "[-Feries-] {+Ferries+} run hourly in"),  # from:
+])
+def test_a_passage_from_and_to_not_found_diffs_the_words_that_are_missing(memo, from_words, to_words, nearest, diff):
+    [problem] = problems(memo, block(f'quote: memo-2020\nfrom: "{from_words}"\nto: "{to_words}"'))
+    first, shown = problem.splitlines()
+    assert re.fullmatch(rf"briefs/test\.yaml:6:15: error: no passage from “{from_words}” to “{to_words}” in "
+                        rf"memo-2020; nearest passage: para\. 4 \(\d+% similar\): “{nearest}”", first), first
+    assert shown == f"    {diff}"
