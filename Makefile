@@ -48,21 +48,22 @@ NO_BUILD         := -k "not version_change and not test_the_example_economy_brie
 mutate_matcher   := src/briefwright/verify/matcher.py
 tests_matcher    := tests/test_quotes.py tests/test_outline.py tests/test_promises.py $(FAST)
 mutate_resolver  := src/briefwright/verify/resolver.py
-tests_resolver   := tests/test_quotes.py tests/test_messages.py tests/test_import_pages.py tests/test_outline.py \
+tests_resolver   := tests/test_mutants_resolver.py tests/test_quotes.py tests/test_messages.py tests/test_import_pages.py \
                     tests/test_drift.py tests/test_promises.py $(FAST) $(NO_BUILD)
 mutate_drift     := src/briefwright/regen/drift.py
-tests_drift      := tests/test_drift.py tests/test_import_pages.py tests/test_promises.py \
+tests_drift      := tests/test_mutants_drift.py tests/test_drift.py tests/test_import_pages.py tests/test_promises.py \
                     $(FAST) $(NO_BUILD)
 mutate_freshness := src/briefwright/regen/freshness.py
 tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_lock      := src/briefwright/regen/lock.py
 tests_lock       := tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_pdf       := src/briefwright/render/pdf.py
-tests_pdf        := tests/test_pdf.py tests/test_promises.py -k "fetcher or page_check or refuse or note"
+tests_pdf        := tests/test_mutants_pdf.py tests/test_pdf.py tests/test_promises.py \
+                    -k "fetcher or page_check or note_off or note_set_off or note_whose or refused_url or image_outside"
 only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
                     'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
 mutate_workspace := src/briefwright/workspace.py
-tests_workspace  := tests/test_cli.py tests/test_outline.py tests/test_promises.py $(FAST) $(INPROCESS)
+tests_workspace  := tests/test_mutants_workspace.py tests/test_cli.py $(FAST) $(INPROCESS)
 
 mutation: $(addprefix mutation-,$(MUTATION_MODULES))
 
