@@ -15,6 +15,7 @@ import pytest
 
 from briefwright.build import Pipeline
 from briefwright.errors import ProblemsFound
+from briefwright.render.citations import format_citations
 
 from .conftest import minimal
 
@@ -161,3 +162,18 @@ def test_a_passage_from_and_to_not_found_diffs_the_words_that_are_missing(memo, 
     assert re.fullmatch(rf"briefs/test\.yaml:6:15: error: no passage from “{from_words}” to “{to_words}” in "
                         rf"memo-2020; nearest passage: para\. 4 \(\d+% similar\): “{nearest}”", first), first
     assert shown == f"    {diff}"
+
+
+@pytest.mark.parametrize("locator, printed", [("p. 7", ", 7,"), ("chap. 2", ", chap. 2,")])
+def test_a_printed_quotation_with_a_locator_briefwright_cannot_check_prints_the_locator_as_written(
+        workspace, write_outline, locator, printed):
+    """README: a page in a source numbered by paragraph is printed as written (with a warning), and so is any
+    other locator (`chap. 2`); the paragraph the quotation was found in does not replace it."""
+    path = write_outline(minimal(f"'\"attains a much greater importance\"[@trt-2021, {locator}].'"))
+    pipeline = Pipeline(workspace)
+    checked = pipeline.check(path)
+    [note] = format_citations(checked.notes, pipeline.corpus, checked.style).notes
+    text = " ".join(re.sub(r"<[^>]+>", "", note).split())
+    assert text.startswith(f"“What’s Behind the Growing Azerbaijan-Pakistan-Turkey Friendship?” TRT World, "
+                           f"January 2021{printed} https://www.trtworld.com/")
+    assert "para." not in text

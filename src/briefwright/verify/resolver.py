@@ -78,7 +78,7 @@ class Resolver:
         passage = self._find(source, group.quotation, where, log, "quotation", within=within)
         if passage:
             group.passage = passage
-            if not item.explicit and item.evidence is None:
+            if not item.explicit and item.evidence is None and item.locator is None:  # a locator is printed as written
                 item.paragraphs = (passage.first, passage.last)
 
     def _check_locator(self, item: CiteItem, source: Source, where: Position, log: ProblemLog) -> None:
