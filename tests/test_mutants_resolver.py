@@ -155,6 +155,7 @@ def test_a_passage_from_and_to_takes_its_occurrence(memo):
 @pytest.mark.parametrize("from_words, to_words, nearest, diff", [
     ("Ferries run", "in sumer", "in summer.", "in [-sumer-] {+summer.+}"),        # to: misquoted
     ("Feries run hourly in", "summer", "Ferries run hourly in", "[-Feries-] {+Ferries+} run hourly in"),  # from:
+    ("Ferries run hourly in", "sumer", "summer.", "[-sumer-] {+summer.+}"),    # to:, after a from: found once
 ])
 def test_a_passage_from_and_to_not_found_diffs_the_words_that_are_missing(memo, from_words, to_words, nearest, diff):
     [problem] = problems(memo, block(f'quote: memo-2020\nfrom: "{from_words}"\nto: "{to_words}"'))
@@ -177,3 +178,15 @@ def test_a_printed_quotation_with_a_locator_briefwright_cannot_check_prints_the_
     assert text.startswith(f"“What’s Behind the Growing Azerbaijan-Pakistan-Turkey Friendship?” TRT World, "
                            f"January 2021{printed} https://www.trtworld.com/")
     assert "para." not in text
+
+
+def test_a_block_quotation_of_an_unknown_source_is_an_error_at_its_quote_key(memo):
+    [problem] = problems(memo, block('quote: memo-2021\ntext: "Ferries run hourly"'))
+    assert problem == "briefs/test.yaml:5:16: error: unknown source 'memo-2021' (did you mean 'memo-2020'?)"
+
+
+@pytest.mark.parametrize("keys", ['from: "Ferries run"', 'to: "hourly"'])
+def test_a_block_quotation_with_from_and_no_to_is_one_error_of_the_outline(memo, keys):
+    found = problems(memo, block(f"quote: memo-2020\n{keys}"))
+    assert len(found) == 1 and found[0].startswith("briefs/test.yaml:5:9: error: ")
+    assert "from:" in found[0] and "to:" in found[0]
