@@ -190,3 +190,13 @@ def test_a_block_quotation_with_from_and_no_to_is_one_error_of_the_outline(memo,
     found = problems(memo, block(f"quote: memo-2020\n{keys}"))
     assert len(found) == 1 and found[0].startswith("briefs/test.yaml:5:9: error: ")
     assert "from:" in found[0] and "to:" in found[0]
+
+
+@pytest.mark.parametrize("keys, expected", [
+    ("paragraph: 99", "6:20: error: para. 99 does not exist in memo-2020, which has paragraphs 1–10 "
+                      "(see: briefwright show memo-2020)"),
+    ("paragraphs: 9-12", "6:21: error: paras. 9–12 does not exist in memo-2020, which has paragraphs 1–10 "
+                         "(see: briefwright show memo-2020)"),
+])
+def test_a_block_quotation_of_paragraphs_that_do_not_exist_is_an_error_at_its_number(memo, keys, expected):
+    assert problems(memo, block(f"quote: memo-2020\n{keys}")) == [f"briefs/test.yaml:{expected}"]
