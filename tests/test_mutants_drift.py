@@ -138,3 +138,18 @@ def test_in_a_paged_source_quotations_speak_in_pages_and_paragraph_numbers_in_pa
     drift = classify(record(PAGED, HARBOUR, kind=kind), index_of(today))
     assert drift.by_page is by_page
     assert drift.was == ("p. 41" if by_page else "para. 2")
+
+
+def test_a_long_quotation_is_shortened_to_80_characters_at_a_word_in_messages():
+    words = "It agreed that the harbour will be dredged in the spring of next year.\nFerries keep running"
+    drift = classify(record(MEMO, words), index_of("A new first paragraph.\n" + MEMO))
+    shown = "It agreed that the harbour will be dredged in the spring of next year. Ferries…"
+    assert drift.message() == f"moved: “{shown}” in memo is now paras. 3–4 (was paras. 2–3)"
+
+
+@pytest.mark.parametrize("old, new", [("The council met", "The council sat"),           # at the very start
+                                      ("Ferries keep running.", "Ferries keep sailing.")])  # at the very end
+def test_a_quotation_reworded_at_either_end_of_the_source_is_edited(old, new):
+    words = old.rstrip(".")
+    drift = classify(record(MEMO, words), index_of(MEMO.replace(old, new)))
+    assert (drift.kind, drift.new_text) == ("edited", new.rstrip("."))
