@@ -200,3 +200,15 @@ def test_a_block_quotation_with_from_and_no_to_is_one_error_of_the_outline(memo,
 ])
 def test_a_block_quotation_of_paragraphs_that_do_not_exist_is_an_error_at_its_number(memo, keys, expected):
     assert problems(memo, block(f"quote: memo-2020\n{keys}")) == [f"briefs/test.yaml:{expected}"]
+
+
+@pytest.mark.parametrize("keys, locator", [('text: "Ferries run hourly in summer"', "para. 4"),
+                                           ('from: "Ferries run hourly."\nto: "in summer"', "paras. 3–4"),
+                                           ("paragraphs: 3-4", "paras. 3–4")])
+def test_the_note_of_a_block_quotation_names_the_paragraphs_it_was_found_in(memo, keys, locator):
+    path = memo.briefs / "test.yaml"
+    path.write_text(block(f"quote: memo-2020\n{keys}"), encoding="utf-8")
+    pipeline = Pipeline(memo)
+    checked = pipeline.check(path)
+    [note] = format_citations(checked.notes, pipeline.corpus, checked.style).notes
+    assert " ".join(re.sub(r"<[^>]+>", "", note).split()) == f"A Council Memo (2020), {locator}."
