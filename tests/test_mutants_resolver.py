@@ -40,12 +40,13 @@ GAZETTE = "\f1\nPage one opens.\n\f2\nPage two follows.\n\f3\nPage three closes.
 
 @pytest.fixture
 def memo(workspace):
-    """A workspace with a memo (one paragraph per line, see MEMO) and a gazette printed on pages 1–3."""
+    """A workspace with a memo (one paragraph per line, see MEMO), a gazette printed on pages 1–3, and a blank file."""
     assert (len(WORDS_400), len(WORDS_401)) == (400, 401)
     (workspace.seeds / "memo-2020.txt").write_text("\n".join(MEMO) + "\n", encoding="utf-8")
     (workspace.seeds / "gazette-2020.txt").write_text(GAZETTE, encoding="utf-8")
+    (workspace.seeds / "blank-2020.txt").write_text("\n \n", encoding="utf-8")
     with open(workspace.catalog, "a", encoding="utf-8") as catalog:
-        for key, title in (("memo-2020", "A council memo"), ("gazette-2020", "A gazette")):
+        for key, title in (("memo-2020", "A council memo"), ("gazette-2020", "A gazette"), ("blank-2020", "Blank")):
             catalog.write(f"\n  - id: {key}\n    file: {key}.txt\n    type: report\n    title: {title}\n"
                           "    issued: {date-parts: [[2020]]}\n")
     return workspace
@@ -212,3 +213,11 @@ def test_the_note_of_a_block_quotation_names_the_paragraphs_it_was_found_in(memo
     checked = pipeline.check(path)
     [note] = format_citations(checked.notes, pipeline.corpus, checked.style).notes
     assert " ".join(re.sub(r"<[^>]+>", "", note).split()) == f"A Council Memo (2020), {locator}."
+
+
+def test_a_locator_or_a_quotation_of_a_source_without_text_says_the_file_is_empty(memo):
+    found = problems(memo, minimal("'Cited.[@blank-2020, paras. 2–3] And \"quoted\"[@blank-2020].'"))
+    assert found == ["briefs/test.yaml:5:17: error: paras. 2–3 does not exist: blank-2020 is empty "
+                     "(seeds/blank-2020.txt has no text)",
+                     "briefs/test.yaml:5:46: error: quotation not found: blank-2020 is empty "
+                     "(seeds/blank-2020.txt has no text)"]
