@@ -65,6 +65,10 @@ only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.ren
 mutate_workspace := src/briefwright/workspace.py
 tests_workspace  := tests/test_mutants_workspace.py tests/test_cli.py $(FAST) $(INPROCESS)
 
+MUTMUT           := $(abspath $(BIN))/mutmut
+MUTATION_SCORE    = $(MUTMUT) results > survivors.txt 2>&1; $(MUTMUT) export-cicd-stats > /dev/null 2>&1; \
+                    cp mutants/mutmut-cicd-stats.json score.json; echo "$*: $$(tr -d ' \n' < score.json)"
+
 mutation: $(addprefix mutation-,$(MUTATION_MODULES))
 
 mutation-%: $(STAMP)
@@ -73,11 +77,20 @@ mutation-%: $(STAMP)
 	tar --exclude=./.venv --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/mutation/$*
 	printf '[mutmut]\nsource_paths=src/briefwright\nonly_mutate=%s\nalso_copy=seeds\n  briefs\n  templates\n  data\npytest_add_cli_args_test_selection=%s\n' \
 	    '$(mutate_$*)' "$$(printf '%s\n  ' $(tests_$*))" > build/mutation/$*/setup.cfg
-	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(abspath $(BIN))/mutmut run \
-	    --max-children $(MUTATION_JOBS) $(only_$*) > run.log 2>&1; \
-	    $(abspath $(BIN))/mutmut results > survivors.txt 2>&1; \
-	    $(abspath $(BIN))/mutmut export-cicd-stats > /dev/null 2>&1; \
-	    cp mutants/mutmut-cicd-stats.json score.json; echo "$*: $$(tr -d ' \n' < score.json)"
+	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(MUTMUT) run \
+	    --max-children $(MUTATION_JOBS) $(only_$*) > run.log 2>&1; $(MUTATION_SCORE)
+
+# After a new test or a fix: copy src/ and tests/ into the module's copy and run again there. mutmut keeps
+# the verdicts of the functions that did not change, checks the mutants not checked yet (a run stopped by
+# its timeout resumes), then every survivor is tested again against today's tests.
+mutation-again-%: $(STAMP)
+	test -f build/mutation/$*/setup.cfg || { echo "run make mutation-$* first"; exit 2; }
+	tar -cf - src tests | tar -xf - -C build/mutation/$*
+	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(MUTMUT) run \
+	    --max-children $(MUTATION_JOBS) $(only_$*) > run-again.log 2>&1; \
+	    survivors=$$($(MUTMUT) results 2>/dev/null | sed -n 's/^ *\(.*\): survived$$/\1/p'); \
+	    test -z "$$survivors" || timeout $(MUTATION_TIMEOUT) nice $(MUTMUT) run \
+	    --max-children $(MUTATION_JOBS) $$survivors >> run-again.log 2>&1; $(MUTATION_SCORE)
 
 clean:
 	rm -rf build $(VENV) src/*.egg-info
