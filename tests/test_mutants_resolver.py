@@ -221,3 +221,11 @@ def test_a_locator_or_a_quotation_of_a_source_without_text_says_the_file_is_empt
                      "(seeds/blank-2020.txt has no text)",
                      "briefs/test.yaml:5:46: error: quotation not found: blank-2020 is empty "
                      "(seeds/blank-2020.txt has no text)"]
+
+
+def test_the_first_and_the_last_paragraph_of_a_source_may_be_cited(memo):
+    path = memo.briefs / "test.yaml"
+    path.write_text(minimal("'First.[@memo-2020, para. 1] Last.[@memo-2020, para. 10] All.[@memo-2020, paras. 1–10]'"),
+                    encoding="utf-8")
+    notes = Pipeline(memo).check(path).notes
+    assert [note.items[0].paragraphs for note in notes] == [(1, 1), (10, 10), (1, 10)]
