@@ -229,3 +229,23 @@ def test_the_first_and_the_last_paragraph_of_a_source_may_be_cited(memo):
                     encoding="utf-8")
     notes = Pipeline(memo).check(path).notes
     assert [note.items[0].paragraphs for note in notes] == [(1, 1), (10, 10), (1, 10)]
+
+
+def notes_printed(workspace, prose: str) -> list[str]:
+    """The text of each note of a one-paragraph outline, as the style prints it."""
+    path = workspace.briefs / "test.yaml"
+    path.write_text(minimal(prose), encoding="utf-8")
+    pipeline = Pipeline(workspace)
+    checked = pipeline.check(path)
+    return [" ".join(re.sub(r"<[^>]+>", "", note).split())
+            for note in format_citations(checked.notes, pipeline.corpus, checked.style).notes]
+
+
+def test_a_printed_quotation_keeps_the_paragraph_range_its_locator_names(memo):
+    assert notes_printed(memo, "'\"Ferries run hourly in summer\"[@memo-2020, paras. 3–4].'") == [
+        "A Council Memo (2020), paras. 3–4."]
+
+
+def test_a_printed_quotation_with_an_evidence_phrase_is_found_anywhere_and_cites_the_evidence(memo):
+    assert notes_printed(memo, "'\"Ferries run hourly in summer\"[@memo-2020 \"The council met on Monday\"].'") == [
+        "A Council Memo (2020), para. 1."]
