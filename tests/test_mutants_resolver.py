@@ -249,3 +249,25 @@ def test_a_printed_quotation_keeps_the_paragraph_range_its_locator_names(memo):
 def test_a_printed_quotation_with_an_evidence_phrase_is_found_anywhere_and_cites_the_evidence(memo):
     assert notes_printed(memo, "'\"Ferries run hourly in summer\"[@memo-2020 \"The council met on Monday\"].'") == [
         "A Council Memo (2020), para. 1."]
+
+
+def test_every_source_of_a_citation_is_checked_even_after_an_unknown_one(memo):
+    assert problems(memo, minimal("'Cited.[@memo-2021; @memo-2020, para. 99]'")) == [
+        "briefs/test.yaml:5:17: error: unknown source 'memo-2021' (did you mean 'memo-2020'?)",
+        "briefs/test.yaml:5:29: error: para. 99 does not exist in memo-2020, which has paragraphs 1–10 "
+        "(see: briefwright show memo-2020)"]
+
+
+def test_an_evidence_phrase_not_found_is_an_error_at_its_citation(memo):
+    [problem] = problems(memo, minimal("'Cited.[@memo-2020 \"The council sat on Monday\"]'"))
+    assert problem.startswith("briefs/test.yaml:5:17: error: evidence not found in memo-2020: "
+                              "“The council sat on Monday”; nearest passage: para. 1 (")
+
+
+def test_a_page_of_a_source_numbered_by_paragraph_is_a_warning_saying_what_to_write(memo):
+    path = memo.briefs / "test.yaml"
+    path.write_text(minimal("'Cited.[@memo-2020, p. 7]'").lstrip("\n"), encoding="utf-8")
+    assert [str(w) for w in Pipeline(memo).check(path).warnings] == [
+        "briefs/test.yaml:5:17: warning: memo-2020 has no pages: its text is numbered by paragraph (see: briefwright "
+        "show memo-2020), so the page 7 is printed as written, unchecked; write para. N for a locator briefwright "
+        "verifies"]
