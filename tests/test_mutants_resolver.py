@@ -271,3 +271,18 @@ def test_a_page_of_a_source_numbered_by_paragraph_is_a_warning_saying_what_to_wr
         "briefs/test.yaml:5:17: warning: memo-2020 has no pages: its text is numbered by paragraph (see: briefwright "
         "show memo-2020), so the page 7 is printed as written, unchecked; write para. N for a locator briefwright "
         "verifies"]
+
+
+def test_a_catalog_entry_whose_file_is_missing_is_an_error_where_it_is_cited(memo):
+    with open(memo.catalog, "a", encoding="utf-8") as catalog:
+        catalog.write("\n  - id: lost-2020\n    file: lost-2020.txt\n    type: report\n    title: Lost\n")
+    assert problems(memo, minimal("'Cited.[@lost-2020]'")) == [
+        "briefs/test.yaml:5:17: error: source 'lost-2020': it is in the catalog, but its file seeds/lost-2020.txt "
+        "does not exist"]
+
+
+def test_the_blocks_after_a_block_quotation_in_error_are_still_checked(memo):
+    outline = block("quote: memo-2021\ntext: \"Ferries run hourly\"") + "      - 'Cited.[@memo-2020, para. 99]'\n"
+    found = problems(memo, outline)
+    assert [problem.split(": error: ")[1][:22] for problem in found] == ["unknown source 'memo-2",
+                                                                         "para. 99 does not exis"]
