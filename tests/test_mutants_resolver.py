@@ -286,3 +286,9 @@ def test_the_blocks_after_a_block_quotation_in_error_are_still_checked(memo):
     found = problems(memo, outline)
     assert [problem.split(": error: ")[1][:22] for problem in found] == ["unknown source 'memo-2",
                                                                          "para. 99 does not exis"]
+
+
+def test_an_unknown_source_like_none_lists_the_known_ones(memo):
+    assert problems(memo, minimal("'Cited.[@qqq]'")) == [
+        "briefs/test.yaml:5:17: error: unknown source 'qqq'; known sources: avdaliani-2020, blank-2020, cij-2017, "
+        "cij-2017-pdf, gazette-2020, kazimbeyli-2017, kazimbeyli-2017-web, korybko-2021, memo-2020, trt-2021"]
