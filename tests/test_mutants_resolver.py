@@ -292,3 +292,11 @@ def test_an_unknown_source_like_none_lists_the_known_ones(memo):
     assert problems(memo, minimal("'Cited.[@qqq]'")) == [
         "briefs/test.yaml:5:17: error: unknown source 'qqq'; known sources: avdaliani-2020, blank-2020, cij-2017, "
         "cij-2017-pdf, gazette-2020, kazimbeyli-2017, kazimbeyli-2017-web, korybko-2021, memo-2020, trt-2021"]
+
+
+def test_a_source_without_a_catalog_entry_is_cited_by_its_file_with_a_warning_at_the_citation(memo):
+    (memo.seeds / "loose.txt").write_text("A loose paragraph.\n", encoding="utf-8")
+    path = memo.briefs / "test.yaml"
+    path.write_text(minimal("'Cited.[@loose, para. 1]'").lstrip("\n"), encoding="utf-8")
+    assert "briefs/test.yaml:5:17: warning: source 'loose' has no entry in seeds/sources.yaml; its note shows the " \
+           "file name" in [str(w) for w in Pipeline(memo).check(path).warnings]
