@@ -14,6 +14,7 @@ import pytest
 
 from briefwright.corpus.passages import page_label
 from briefwright.corpus.sources import Source
+from briefwright.errors import Position
 from briefwright.regen.drift import classify
 from briefwright.regen.lock import CONTEXT_CHARS, CitationRecord
 from briefwright.verify.matcher import SourceIndex, normalise
@@ -153,3 +154,45 @@ def test_a_quotation_reworded_at_either_end_of_the_source_is_edited(old, new):
     words = old.rstrip(".")
     drift = classify(record(MEMO, words), index_of(MEMO.replace(old, new)))
     assert (drift.kind, drift.new_text) == ("edited", new.rstrip("."))
+
+
+def test_in_a_paged_source_a_quotation_now_twice_on_one_page_names_that_page():
+    today = PAGED.replace("\f42\n", "It agreed that the harbour will be dredged in the spring again.\n\f42\n")
+    drift = classify(record(PAGED, HARBOUR), index_of(today))
+    assert drift.message().endswith("now occurs 2 times in memo (p. 41); it was in p. 41: quote more words so that "
+                                    "it occurs once")
+
+
+def test_the_data_of_a_drift_give_its_first_and_last_paragraph_and_its_position():
+    words = "dredged in the spring of next year.\nFerries keep"
+    drift = classify(record(MEMO, words), index_of("A new first paragraph.\n" + MEMO))
+    drift.position = Position(Path("briefs/x.yaml"), 7, 21)
+    data = drift.as_data()
+    assert (data["was"], data["now"], data["position"]) == ([2, 3], [3, 4], "briefs/x.yaml:7:21")
+
+
+@pytest.mark.parametrize("old, new", [("The council met on Monday.", "The committee sat on Monday."),  # at the start
+                                      ("Ferries keep running.", "Ferries still run.")])             # at the end
+def test_a_quotation_reworded_at_either_end_of_the_source_is_edited_by_its_one_context(old, new):
+    """Too different for the nearest passage (under 85%), but standing where the one context it has says."""
+    drift = classify(record(MEMO, old), index_of(MEMO.replace(old, new)))
+    assert (drift.kind, drift.new_text) == ("edited", new)
+
+
+def test_a_nearly_identical_passage_whose_context_changed_after_it_is_edited():
+    today = MEMO.replace("will be dredged in the spring of next year.\nFerries keep running.",
+                         "would be dredged in the spring, the mayor added; buses were not discussed.")
+    drift = classify(record(MEMO, "It agreed that the harbour will be dredged in the spring"), index_of(today))
+    assert (drift.kind, drift.paragraphs) == ("edited", [2, 2])
+
+
+def test_a_nearly_identical_passage_with_no_context_alike_is_gone():
+    """The quotation stood inside the memo; nearly the same words now open a source whose context is all new."""
+    today = "the harbour would be dredged in the spring, said nobody at all today.\n"
+    assert classify(record(MEMO, HARBOUR), index_of(today)).kind == "gone"
+
+
+def test_the_data_of_an_ambiguous_quotation_give_its_first_and_last_place():
+    again = "Since then it agreed that the harbour will be dredged in the spring anyway.\n"
+    drift = classify(record(MEMO, HARBOUR), index_of(MEMO + again + "Ferries.\n" + again))
+    assert (drift.kind, drift.paragraphs, drift.as_data()["now"]) == ("ambiguous", [2, 4, 6], [2, 6])
