@@ -196,3 +196,28 @@ def test_the_data_of_an_ambiguous_quotation_give_its_first_and_last_place():
     again = "Since then it agreed that the harbour will be dredged in the spring anyway.\n"
     drift = classify(record(MEMO, HARBOUR), index_of(MEMO + again + "Ferries.\n" + again))
     assert (drift.kind, drift.paragraphs, drift.as_data()["now"]) == ("ambiguous", [2, 4, 6], [2, 6])
+
+
+# -- against a lock, in a workspace (test_drift's outline and helpers) -------------------------------------------
+
+def test_each_quotation_is_paired_with_its_record_after_a_new_one_and_a_numbered_one(workspace, write_outline):
+    from .test_drift import OUTLINE, TRT, edit, make_lock
+    from briefwright.build import Pipeline
+    path = write_outline(OUTLINE)
+    lock = make_lock(workspace, path)
+    first = "      - 'New here.[@avdaliani-2020, para. 16] And \"Lending a voice of support\"[@trt-2021].'\n"
+    path.write_text(OUTLINE.replace("    body:\n", "    body:\n" + first, 1), encoding="utf-8")
+    edit(workspace, TRT, "Pakistan was second", "A new paragraph inserted by the outlet.\nPakistan was second")
+    drifts = Pipeline(workspace).check(path, lock).drifts
+    assert [(d.kind, d.record.kind, d.locator) for d in drifts] == [("moved", "quotation", "para. 12")]
+
+
+def test_a_lock_that_records_no_hash_for_a_source_still_classifies_its_quotations(workspace, write_outline):
+    from .test_drift import OUTLINE, TRT, edit, make_lock
+    from briefwright.build import Pipeline
+    path = write_outline(OUTLINE)
+    lock = make_lock(workspace, path)
+    lock.sources = {}
+    edit(workspace, TRT, "Pakistan was second", "A new paragraph inserted by the outlet.\nPakistan was second")
+    drifts = Pipeline(workspace).check(path, lock).drifts
+    assert [(d.kind, d.record.kind, d.locator) for d in drifts] == [("moved", "quotation", "para. 12")]
