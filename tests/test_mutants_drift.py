@@ -221,3 +221,10 @@ def test_a_lock_that_records_no_hash_for_a_source_still_classifies_its_quotation
     edit(workspace, TRT, "Pakistan was second", "A new paragraph inserted by the outlet.\nPakistan was second")
     drifts = Pipeline(workspace).check(path, lock).drifts
     assert [(d.kind, d.record.kind, d.locator) for d in drifts] == [("moved", "quotation", "para. 12")]
+
+
+def test_an_edited_passage_over_two_paragraphs_keeps_its_paragraph_break_in_the_new_text():
+    words = "dredged in the spring of next year.\nFerries keep running."
+    drift = classify(record(MEMO, words), index_of(MEMO.replace("Ferries keep", "Ferries are")))
+    assert (drift.kind, drift.paragraphs, drift.new_text) == ("edited", [2, 3], "dredged in the spring of next "
+                                                                                 "year.\nFerries are running.")
