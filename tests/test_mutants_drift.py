@@ -228,3 +228,23 @@ def test_an_edited_passage_over_two_paragraphs_keeps_its_paragraph_break_in_the_
     drift = classify(record(MEMO, words), index_of(MEMO.replace("Ferries keep", "Ferries are")))
     assert (drift.kind, drift.paragraphs, drift.new_text) == ("edited", [2, 3], "dredged in the spring of next "
                                                                                  "year.\nFerries are running.")
+
+
+def test_the_lock_records_which_occurrence_a_block_quotation_took_and_the_editors_punctuation(workspace,
+                                                                                             write_outline):
+    from briefwright.build import Pipeline
+    from briefwright.regen.drift import record_citations
+    (workspace.seeds / "memo.txt").write_text("Ferries run hourly.\nFerries run hourly in summer.\n", encoding="utf-8")
+    path = write_outline('title: "A"\nsections:\n  - heading: B\n    body:\n'
+                         "      - 'Said \"Ferries run hourly in summer\"[@memo] twice.'\n"
+                         '      - quote: memo\n        text: "Ferries run hourly"\n        occurrence: 2\n')
+    pipeline = Pipeline(workspace)
+    checked = pipeline.check(path)
+    group = checked.notes[0]
+    records = record_citations(checked.outline, lambda sid: pipeline.resolver.index(pipeline.corpus.find(sid)),
+                               {id(group): ","})
+    assert [(r.kind, r.first, r.occurrence, r.occurrences, r.editor_punctuation) for r in records] == [
+        ("quotation", 2, 1, 1, ","), ("text", 2, 2, 2, "")]
+    assert records[0].before == "Ferries run hourly.\n" and records[1].before == "Ferries run hourly.\n"
+    plain = record_citations(checked.outline, lambda sid: pipeline.resolver.index(pipeline.corpus.find(sid)))
+    assert [r.editor_punctuation for r in plain] == ["", ""]
