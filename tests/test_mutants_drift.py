@@ -248,3 +248,15 @@ def test_the_lock_records_which_occurrence_a_block_quotation_took_and_the_editor
     assert records[0].before == "Ferries run hourly.\n" and records[1].before == "Ferries run hourly.\n"
     plain = record_citations(checked.outline, lambda sid: pipeline.resolver.index(pipeline.corpus.find(sid)))
     assert [r.editor_punctuation for r in plain] == ["", ""]
+
+
+def test_a_block_quotation_of_a_paragraph_range_that_moved_is_an_error_at_its_range(workspace, write_outline):
+    from .test_drift import AVD, edit, make_lock, problems
+    path = write_outline('title: "A"\nsections:\n  - heading: B\n    body:\n'
+                         "      - quote: avdaliani-2020\n        paragraphs: 15-16\n")
+    lock = make_lock(workspace, path)
+    assert [r.typed for r in lock.citations] == ["15-16"]
+    edit(workspace, AVD, "There is also Pakistan’s concern", "An inserted paragraph.\nThere is also Pakistan’s concern")
+    message = problems(workspace, path, lock)
+    assert message.startswith("briefs/test.yaml:6:21: error: moved: ")
+    assert "is now paras. 16–17 (was paras. 15–16)" in message
