@@ -63,7 +63,7 @@ tests_pdf        := tests/test_mutants_pdf.py tests/test_pdf.py tests/test_promi
 only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
                     'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
 mutate_workspace := src/briefwright/workspace.py
-tests_workspace  := tests/test_mutants_workspace.py tests/test_cli.py $(FAST) $(INPROCESS)
+tests_workspace  := tests/test_mutants_workspace.py tests/test_outline.py $(FAST) $(INPROCESS)
 
 MUTMUT           := $(abspath $(BIN))/mutmut
 MUTATION_SCORE    = $(MUTMUT) results > survivors.txt 2>&1; $(MUTMUT) export-cicd-stats > /dev/null 2>&1; \

@@ -154,3 +154,7 @@ def test_a_write_that_fails_leaves_the_previous_file_and_says_why(root):
 
 def test_the_sha256_of_bytes_is_their_hex_digest():
     assert sha256(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_the_workspace_is_the_working_directory_unless_told_otherwise(root):
+    assert Workspace.at().root == root.resolve()
