@@ -36,7 +36,7 @@ def ws(tmp_path, monkeypatch) -> Path:
     theme.mkdir(parents=True)
     (theme / "extra.css").write_text("p { color: red }", encoding="utf-8")
     (tmp_path / "ws" / "data").mkdir()
-    (tmp_path / "ws" / "data" / "notes.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "ws" / "data" / "notes.xyzzy").write_bytes(b"\x00\x01")    # a type nobody knows
     (tmp_path / "outside.css").write_text("p {}", encoding="utf-8")
     monkeypatch.chdir(tmp_path / "ws")
     return tmp_path / "ws"
@@ -71,9 +71,9 @@ def test_the_fetcher_serves_a_workspace_file_with_its_type_or_as_bytes(ws, fetch
     (ws / "data" / "my chart.png").write_bytes(png(10, 10))
     image = fetcher.fetch((ws / "data" / "my chart.png").as_uri())        # percent-encoded: my%20chart.png
     assert (image.read(), image.headers["Content-Type"]) == (png(10, 10), "image/png")
-    other = fetcher.fetch("FILE://" + str(ws / "data" / "notes.bin"))     # the scheme in capitals
+    other = fetcher.fetch("FILE://" + str(ws / "data" / "notes.xyzzy"))   # the scheme in capitals
     assert (other.read(), other.headers["Content-Type"]) == (b"\x00\x01", "application/octet-stream")
-    assert fetcher.loaded == [(None, ws / "data" / "my chart.png"), (None, ws / "data" / "notes.bin")]
+    assert fetcher.loaded == [(None, ws / "data" / "my chart.png"), (None, ws / "data" / "notes.xyzzy")]
 
 
 def test_the_fetcher_says_a_missing_file_is_missing_not_refused(ws, fetcher):
@@ -122,8 +122,9 @@ def test_the_fetcher_serves_an_image_of_as_many_pixels_as_its_limit(ws, fetcher)
 
 
 def test_the_fetcher_serves_a_data_url_and_refuses_one_holding_an_image_bomb(fetcher):
-    small = fetcher.fetch("data:text/plain;base64," + base64.b64encode(b"hello").decode())
-    assert small.read() == b"hello"
+    small_url = "data:text/plain;base64," + base64.b64encode(b"hello").decode()
+    small = fetcher.fetch(small_url)
+    assert (small.read(), small.url, small.headers.get_content_type()) == (b"hello", small_url, "text/plain")
     url = "data:image/png;base64," + base64.b64encode(png(10_000, 10_000)).decode()   # above Pillow's own limit too
     assert refused(fetcher, url) == ("a data: URL: refused: an image of 100,000,000 pixels, above the limit "
                                      "of 40,000,000 pixels (an image bomb?)")
@@ -146,3 +147,7 @@ def test_a_weasyprint_message_about_a_refused_url_is_not_reported_twice():
     assert _about_refused("Failed to load image at 'file:///etc/x'", ["http://a", "file:///etc/x"])
     assert not _about_refused("Failed to load image at 'file:///etc/y'", ["file:///etc/x"])
     assert not _about_refused("anything", [])
+
+
+def test_the_fetcher_refuses_a_network_url_whose_path_names_a_workspace_file(ws, fetcher):
+    assert refused(fetcher, "http://example.org" + str(ws / "data" / "notes.xyzzy")) is None
