@@ -30,10 +30,11 @@ golden: $(STAMP)
 references: $(STAMP)
 	$(BIN)/python tests/visual/regenerate.py
 
-# Mutation testing (not in CI: it takes from minutes to an hour per module). `make mutation`
+# Mutation testing (not in CI: from one to about 25 minutes per module on two shared cores). `make mutation`
 # runs every module below, `make mutation-matcher` one of them. Each runs in its own copy of
 # the repository under build/mutation/NAME/, against only the fast tests that exercise the
-# module (mutmut then runs, for each mutant, the tests that cover the function it changed).
+# module, its tests/test_mutants_NAME.py first (mutmut runs, for each mutant, the tests that cover the
+# function it changed, fastest first: a surviving mutant costs all of them, so they must be fast).
 # Results: build/mutation/NAME/score.json (killed, survived, ...) and survivors.txt;
 # `cd build/mutation/NAME && ../../../.venv/bin/mutmut show MUTANT` shows one mutant.
 MUTATION_MODULES := matcher resolver drift freshness lock pdf workspace
