@@ -78,7 +78,7 @@ class Resolver:
         passage = self._find(source, group.quotation, where, log, "quotation", within=within)
         if passage:
             group.passage = passage
-            if not item.explicit and item.evidence is None:
+            if not item.explicit and item.evidence is None and item.locator is None:  # a locator is printed as written
                 item.paragraphs = (passage.first, passage.last)
 
     def _check_locator(self, item: CiteItem, source: Source, where: Position, log: ProblemLog) -> None:
@@ -148,13 +148,18 @@ class Resolver:
                           f"before “{_shorten(quote.from_words)}” in {source.id} ({reversed_.locator}); swap them")
             else:
                 log.error(where, f"no passage from “{_shorten(quote.from_words)}” to “{_shorten(quote.to_words)}” "
-                          f"in {source.id}" + _nearest_hint(missing.nearest, quote.to_words if missing.nearest
-                                                            else quote.from_words))
+                          f"in {source.id}" + _nearest_hint(missing.nearest, self._missing_words(source, quote)))
         except QuotationAmbiguous as many:
             log.error(where, _ambiguous_message("the passage", source, many.paragraphs, block=True))
         except OccurrenceMissing as few:
             log.error(quote.positions["occurrence"], _occurrence_message(source, few))
         return None
+
+    def _missing_words(self, source: Source, quote: Quote) -> str:
+        """The words of a `from:`/`to:` pair that the nearest passage stands for: `from:` if it is not in the
+        source, else `to:` (as the matcher looks for them)."""
+        opening = self._found_or_none(source, lambda index: index.find_all(quote.from_words)[0])
+        return quote.to_words if opening is not None else quote.from_words
 
     # -- shared ------------------------------------------------------------------
 
@@ -216,8 +221,9 @@ class Resolver:
         found = [self._found_or_none(source, lambda index, f=f: index.find_all(f)[0]) for f in fragments]
         if any(f is None for f in found) or len({f.first for f in found}) == 1:
             return None
-        places = [f"“{_shorten(fragment, 40)}” is in {passage.locator}" for fragment, passage in zip(fragments, found)]
-        return places[0] + "".join(f" and {p.replace(' is in ', ' in ', 1)}" for p in places[1:])
+        places = [(f"“{_shorten(fragment, 40)}”", passage.locator) for fragment, passage in zip(fragments, found)]
+        return " and ".join(f"{words} is in {where}" if number == 0 else f"{words} in {where}"
+                            for number, (words, where) in enumerate(places))
 
     def _found_or_none(self, source: Source, find) -> Passage | None:
         try:
