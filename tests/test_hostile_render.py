@@ -291,6 +291,20 @@ def test_weasyprint_css_warnings_are_located_in_the_theme_file_once_each_and_cap
     assert not workspace.build.exists()
 
 
+def test_a_theme_rule_weasyprint_fails_on_is_an_error_at_its_line_not_a_traceback(workspace, write_outline):
+    """`display: none` on a note's marker passes WeasyPrint's CSS check and then stops its layout."""
+    house_with(workspace, css="p { color: #222 }\n\n.fn::footnote-marker { display: none }\n")
+    write_outline("template: house\n" + CITING)
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1, result.output
+    assert ("templates/house/brief.css:3:1: error: `display: none` on a ::footnote-marker or ::marker, which "
+            "WeasyPrint cannot lay out; hide the marker with `content: none` instead") in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert not workspace.build.exists()
+    house_with(workspace, css="p { color: #222 }\n\n.fn::footnote-marker { content: none }\n")
+    assert run("build", "briefs/test.yaml").exit_code == 0
+
+
 @pytest.mark.parametrize("args", [[], ["-o", "build/x.pdf"]])
 def test_build_being_a_file_is_a_plain_message(workspace, write_outline, args):
     write_outline(minimal("'p'"))

@@ -210,8 +210,12 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
     try:
         source = HTML(string=html, base_url=theme_base.as_uri() + "/", url_fetcher=fetcher)
         with _fixed_clock(options.epoch), hyphenation.kept_whole(hyphenation.prepare(source.etree_element)):
-            layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
-                                      "stylesheets": list(options.stylesheets)})
+            try:
+                layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
+                                          "stylesheets": list(options.stylesheets)})
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:  # inside WeasyPrint
+                raise PdfProblem("the PDF was not written: "
+                                 + weasy_messages.crash_message(error, html, _stylesheet_names(theme))) from None
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
                                              pdf_variant=variant, attachments=_attachments(files, options.epoch),

@@ -53,3 +53,27 @@ def _locate(message: str, lines: list[str], files: dict[str, str]) -> str:
             text = message[:position.start()] + message[position.end():]
             return f"{where}:{line - 1 - index}:{column}: error: {text[:1].lower()}{text[1:]}"
     return f"WeasyPrint: {message}"
+
+
+# Rules WeasyPrint 70 accepts and then fails on while laying out: (pattern, what to write instead)
+_KNOWN_CRASHES = [
+    (re.compile(r"::?(?:footnote-)?marker\s*\{[^}]*\bdisplay\s*:\s*none", re.IGNORECASE),
+     "`display: none` on a ::footnote-marker or ::marker, which WeasyPrint cannot lay out; "
+     "hide the marker with `content: none` instead"),
+]
+
+
+def crash_message(error: Exception, html: str, files: dict[str, str]) -> str:
+    """What to tell people when WeasyPrint itself fails while laying out: the likely rule, located."""
+    lines = _stylesheet_lines(html)
+    css = "\n".join(lines)
+    for pattern, advice in _KNOWN_CRASHES:
+        found = pattern.search(css)
+        if found:
+            line = css.count("\n", 0, found.start()) + 1
+            where = _locate(f"rule at {line}:1.", lines, files)
+            place = where.split(": error: ")[0] if ": error: " in where else "the theme's stylesheet"
+            return f"{place}: error: {advice} (WeasyPrint stopped: {type(error).__name__} {error})"
+    return (f"WeasyPrint stopped while laying out the brief ({type(error).__name__}: {error}). A rule in the "
+            "theme's stylesheets that it cannot handle is the usual cause: undo the last change to the "
+            "theme's brief.css; if the theme is as shipped, please report it")

@@ -1,6 +1,6 @@
 """Resolution: every citation of an outline checked against the corpus and located.
 
-`resolve_citations` walks the outline in reading order, verifies each printed
+`Resolver(corpus).resolve(outline, log)` walks the outline in reading order, verifies each printed
 quotation, evidence phrase, locator and block quotation, records the passage and
 its paragraphs on the outline's objects, numbers the notes, and reports every
 problem of the outline at once.
@@ -230,12 +230,6 @@ class Resolver:
             return find(self.index(source))
         except (QuotationNotFound, QuotationAmbiguous, OccurrenceMissing, IndexError):
             return None
-
-
-def resolve_citations(outline: Outline, corpus: Corpus, log: ProblemLog,
-                      resolver: Resolver | None = None) -> list[CiteGroup]:
-    """Check and locate every citation of `outline`; return its notes in reading order."""
-    return (resolver or Resolver(corpus)).resolve(outline, log)
 
 
 def _nearest_hint(nearest: Nearest | None, words: str = "") -> str:
