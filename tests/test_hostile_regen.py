@@ -355,8 +355,18 @@ def test_escape_sequences_from_outline_text_are_never_echoed_raw(ws):
     for args in (("check",), ("build", "-j", "1")):
         result = run(*args)
         assert result.exit_code == 1, result.output
+        assert "text contains U+001B (ESC), an invisible control character" in result.output  # refused where typed
+        assert "\x1b" not in result.output, repr(result.output)
+
+
+def test_a_bidirectional_override_in_outline_text_is_never_echoed_raw(ws):
+    """Not a control character the outline refuses, but one that would reorder the terminal's line."""
+    replace_in(ws.briefs / "small.yaml", "    body:\n", '    body:\n      - {quote: extra, text: "\u202ered words"}\n')
+    for args in (("check",), ("build", "-j", "1")):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
         assert "quotation not found in extra" in result.output
-        assert "\x1b" not in result.output and "\\x1b[31mred" in result.output, repr(result.output)
+        assert "\u202e" not in result.output and "\\u202ered" in result.output, repr(result.output)
 
 
 # -- 15: the PDF and the lock are written together, or neither --------------------------
