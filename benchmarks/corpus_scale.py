@@ -189,8 +189,11 @@ class Table:
     def print(self, docs: int, catalog: int) -> None:
         print(f"| command | 5 sources | {docs:,} sources, {catalog:,} entries | target | CPU (user + system) |")
         print("| --- | --- | --- | --- | --- |")
+        version = next((large for label, _, large, _ in self.rows if "--version" in label), None)
         for label, small, large, target in self.rows:
-            if "×" in target and isinstance(small, float) and isinstance(large, float):
+            if "× --version" in target and isinstance(version, float) and isinstance(large, float):
+                target += f" (now {large / version:.2f}×)"       # against --version in the same workspace
+            elif "×" in target and isinstance(small, float) and isinstance(large, float):
                 target += f" (now {large / small:.2f}×)"
             cpu = " / ".join(shown(getattr(v, "cpu", None)) for v in (small, large)) \
                 if hasattr(small, "cpu") or hasattr(large, "cpu") else ""
