@@ -57,7 +57,7 @@ tests_drift      := tests/test_mutants_drift.py tests/test_drift.py tests/test_i
 mutate_freshness := src/briefwright/regen/freshness.py
 tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_lock      := src/briefwright/regen/lock.py
-tests_lock       := tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST) $(INPROCESS)
+tests_lock       := tests/test_mutants_lock.py tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_pdf       := src/briefwright/render/pdf.py
 tests_pdf        := tests/test_mutants_pdf.py tests/test_pdf.py tests/test_promises.py \
                     -k "fetcher or page_check or note_off or note_set_off or note_whose or refused_url or image_outside"

@@ -170,8 +170,6 @@ def read_lock(path: Path) -> tuple[Lock | None, str | None]:
         return None, f"{display_path(path)}: warning: damaged lock ({error}); the brief will be rebuilt"
 
 
-
-
 def entry_hash(entry: dict | None) -> str:
     """The hash of a catalog entry (None: the source has no entry)."""
     return sha256(json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))

@@ -1,0 +1,61 @@
+"""The lock read back (regen/lock.py), without a build: what a damaged or unreadable lock says.
+
+Fast tests written for the mutation run of the lock: each warning names the lock it is
+about, and an optional part of the lock (data, outputs, the theme's name) is checked like
+the required ones when it is there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from briefwright.regen.lock import lock_path, read_lock
+
+from .conftest import REPO
+
+
+@pytest.fixture
+def lock(tmp_path, monkeypatch) -> Path:
+    """A copy of the example's lock, in briefs/ of a folder that is the working directory."""
+    (tmp_path / "briefs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    path = lock_path(tmp_path / "briefs" / "example.yaml")
+    path.write_bytes((REPO / "briefs" / "azerbaijan-pakistan-turkey.lock").read_bytes())
+    return path
+
+
+def test_the_example_lock_reads_back(lock):
+    read, warning = read_lock(lock)
+    assert warning is None and read is not None and read.citations
+
+
+@pytest.mark.parametrize("damage, why", [
+    (lambda path: path.write_bytes(b"\xff\xfe not UTF-8"), "unreadable lock ("),
+    (lambda path: (path.unlink(), os.mkfifo(path)), "unreadable lock (refused: "),
+    (lambda path: path.write_text("[" * 100_000 + "]" * 100_000), "damaged lock (nested too deeply)"),
+    (lambda path: path.write_text("{not json"), "damaged lock ("),
+])
+def test_a_lock_that_cannot_be_read_is_a_warning_naming_it(lock, damage, why):
+    damage(lock)
+    read, warning = read_lock(lock)
+    assert read is None
+    assert warning.startswith(f"briefs/example.lock: warning: {why}"), warning
+    assert warning.endswith("; the brief will be rebuilt")
+
+
+@pytest.mark.parametrize("key, wrong", [
+    ("data", [{"path": 7, "sha256": None}]),
+    ("outputs", {"html": {"path": "build/x.html", "sha256": 12}}),
+    ("extractors", {"cij-2017-pdf": ["pypdfium2"]}),
+    ("theme", {"name": ["policy-brief"]}),
+])
+def test_an_optional_part_of_the_lock_is_checked_when_it_is_there(lock, key, wrong):
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    data[key] = wrong
+    lock.write_text(json.dumps(data), encoding="utf-8")
+    read, warning = read_lock(lock)
+    assert read is None and warning.startswith(f"briefs/example.lock: warning: damaged lock (lock.{key}"), warning
