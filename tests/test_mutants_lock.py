@@ -76,3 +76,24 @@ def test_a_file_modified_after_the_build_began_is_never_recorded_by_its_hash(tmp
     assert hashes(during) == CHANGED_DURING_BUILD
     assert hashes(before) == sha256(before.read_bytes())
     assert FileHashes()(during) == sha256(during.read_bytes())   # no build under way: its hash
+
+
+def test_a_file_stamped_the_very_moment_the_build_began_counts_as_changed_every_time_it_is_asked(tmp_path):
+    began = file_system_now()
+    path = tmp_path / "edited.txt"
+    path.write_text("edited as the build began\n", encoding="utf-8")
+    os.utime(path, ns=(began, began))
+    hashes = FileHashes(since=began)
+    assert hashes(path) == CHANGED_DURING_BUILD
+    assert hashes(path) == CHANGED_DURING_BUILD        # asked again (another brief citing it): the same answer
+
+
+def test_files_up_to_the_hashing_cap_are_hashed_and_larger_ones_are_not(tmp_path, monkeypatch):
+    from briefwright.regen import lock as lock_module
+
+    monkeypatch.setattr(lock_module, "MAX_HASHED_BYTES", 10)
+    at_cap, above = tmp_path / "ten.txt", tmp_path / "eleven.txt"
+    at_cap.write_bytes(b"0123456789")
+    above.write_bytes(b"0123456789!")
+    hashes = FileHashes()
+    assert hashes(at_cap) == sha256(b"0123456789") and hashes(above) is None
