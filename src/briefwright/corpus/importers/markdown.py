@@ -14,19 +14,14 @@ import re
 
 from . import PAGE_MARK, Extracted, extractor_of
 from .pandoc import plain_paragraphs, run_pandoc
-from .text import FRONT_MATTER, decoded, front_matter
+from .text import text_and_metadata
 
 PAGE_TOKEN = "\ue000page\ue001"   # private-use characters: a placeholder pandoc passes through as text
 PAGE_LINE = re.compile(r"^\f(.*)$", re.M)
 
 
 def extract(data: bytes, name: str) -> Extracted:
-    text = decoded(data, name)
-    metadata = {}
-    match = FRONT_MATTER.match(text)
-    if match:
-        metadata = front_matter(match[1])
-        text = text[match.end():]
+    text, metadata = text_and_metadata(data, name)
     marked = PAGE_LINE.sub(lambda page: f"\n\n{PAGE_TOKEN}{page[1].strip()}\n\n", text)
     lines = [PAGE_MARK + line[len(PAGE_TOKEN):] if line.startswith(PAGE_TOKEN) else line
              for line in plain_paragraphs(run_pandoc(marked.encode("utf-8"), "markdown", "plain", name, "Markdown file"))]

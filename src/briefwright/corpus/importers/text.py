@@ -17,27 +17,27 @@ from .metadata import csl_authors, csl_date
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.S)
 
 
-def decoded(data: bytes, name: str) -> str:
-    """The file's text: UTF-8 (a byte-order mark dropped), line ends as LF."""
+def text_and_metadata(data: bytes, name: str) -> tuple[str, dict]:
+    """The file's text after its front matter (UTF-8, a byte-order mark dropped, line ends as LF),
+    and the CSL metadata the front matter gives."""
     try:
-        return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+        text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as error:
         raise ExtractionError(f"{name}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return text, {}
+    return text[match.end():], _front_matter(match[1])
 
 
 def extract(data: bytes, name: str) -> Extracted:
-    text = decoded(data, name)
-    metadata = {}
-    match = FRONT_MATTER.match(text)
-    if match:
-        metadata = front_matter(match[1])
-        text = text[match.end():]
+    text, metadata = text_and_metadata(data, name)
     lines = [line.rstrip() if not line.startswith(PAGE_MARK) else line.strip(" \t")
              for line in text.split("\n") if line.strip(" \t\r\n") or line.startswith(PAGE_MARK)]
     return Extracted(lines, metadata, extractor_of("briefwright"))
 
 
-def front_matter(block: str) -> dict:
+def _front_matter(block: str) -> dict:
     """The title, authors and date of a YAML front matter block, as CSL metadata."""
     try:
         fields = yaml.safe_load(block)
