@@ -68,3 +68,14 @@ sections:
 def minimal(body: str) -> str:
     """A valid outline whose only body block is `body` (a YAML value on one line)."""
     return MINIMAL.format(body=body)
+
+
+def add_generated_sources(workspace: Workspace, entries: int = 400) -> None:
+    """Append `entries` generated catalog entries (gen-N, titled "Generated N"), each with its
+    one-paragraph file: enough for the catalog to be cached and indexed like a library's."""
+    text = "".join(f"  - id: gen-{n}\n    file: gen-{n}.txt\n    type: article\n    title: \"Generated {n}\"\n"
+                   for n in range(entries))
+    with open(workspace.catalog, "a", encoding="utf-8") as out:
+        out.write(text)
+    for n in range(entries):
+        (workspace.seeds / f"gen-{n}.txt").write_text(f"Paragraph of document {n}.\n", encoding="utf-8")

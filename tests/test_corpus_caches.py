@@ -20,15 +20,7 @@ from briefwright.corpus.sources import load_catalog, load_corpus
 from briefwright.errors import ProblemLog
 from briefwright.workspace import Workspace
 
-
-def _big_catalog(workspace: Workspace, entries: int = 400) -> None:
-    """Enough generated entries (and their files) for the catalog to be cached."""
-    text = "".join(f"  - id: gen-{n}\n    file: gen-{n}.txt\n    type: article\n    title: \"Generated {n}\"\n"
-                   for n in range(entries))
-    with open(workspace.catalog, "a", encoding="utf-8") as out:
-        out.write(text)
-    for n in range(entries):
-        (workspace.seeds / f"gen-{n}.txt").write_text(f"Paragraph of document {n}.\n", encoding="utf-8")
+from .conftest import add_generated_sources
 
 
 def _fresh_process():
@@ -42,7 +34,7 @@ def _cache(workspace: Workspace):
 
 @pytest.fixture
 def big(workspace: Workspace) -> Workspace:
-    _big_catalog(workspace)
+    add_generated_sources(workspace)
     return workspace
 
 

@@ -27,6 +27,8 @@ from briefwright.corpus.lookup import search_corpus, search_workspace
 from briefwright.corpus.sources import load_corpus
 from briefwright.workspace import Workspace
 
+from .conftest import add_generated_sources
+
 BIN = Path(sys.executable).parent
 
 
@@ -249,21 +251,12 @@ def test_search_through_the_index_equals_a_plain_scan(case):
 
 # -- the catalog, parsed once per content -----------------------------------------------
 
-def _big_catalog(workspace: Workspace, entries: int = 400) -> None:
-    text = "".join(f"  - id: gen-{n}\n    file: gen-{n}.txt\n    type: article\n    title: \"Title number {n}\"\n"
-                   for n in range(entries))
-    with open(workspace.catalog, "a", encoding="utf-8") as out:
-        out.write(text)
-    for n in range(entries):
-        (workspace.seeds / f"gen-{n}.txt").write_text(f"Paragraph of document {n}.\n", encoding="utf-8")
-
-
 def test_a_large_catalog_is_parsed_once_per_content(workspace, monkeypatch):
     from briefwright import yamlnodes
     from briefwright.corpus.sources import load_catalog
     from briefwright.errors import ProblemLog
 
-    _big_catalog(workspace)
+    add_generated_sources(workspace)
     first = load_catalog(workspace, ProblemLog())
     composed = []
     real = yamlnodes.compose
@@ -281,7 +274,7 @@ def test_a_catalog_with_problems_is_never_taken_from_the_cache(workspace):
     from briefwright.corpus.sources import load_catalog
     from briefwright.errors import ProblemLog
 
-    _big_catalog(workspace)
+    add_generated_sources(workspace)
     with open(workspace.catalog, "a", encoding="utf-8") as out:
         out.write("  - id: gen-3\n    file: x.txt\n    type: article\n")
     for _ in range(2):
@@ -296,7 +289,7 @@ def test_the_catalog_limit_counts_entries(workspace, monkeypatch):
 
     monkeypatch.setattr(sources, "MAX_CATALOG_ENTRIES", 100)
     example = len(sources.load_catalog(workspace, ProblemLog()))
-    _big_catalog(workspace, 101)
+    add_generated_sources(workspace, 101)
     log = ProblemLog()
     assert sources.load_catalog(workspace, log) == []
     assert f"{example + 101} entries, above the limit of 100" in log.errors[0].message
