@@ -62,6 +62,14 @@ class PdfProblem(BriefwrightError):
     """WeasyPrint refused or failed something: the build stops and writes nothing."""
 
 
+class WeasyPrintStopped(Exception):
+    """WeasyPrint itself failed while laying out (a rule of the theme's CSS it accepts but cannot lay out)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
 class LocalFetcher(URLFetcher):
     """Serves theme files and workspace files; refuses every other URL.
 
@@ -213,9 +221,9 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
             try:
                 layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
                                           "stylesheets": list(options.stylesheets)})
-            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:  # inside WeasyPrint
+            except WeasyPrintStopped as stopped:
                 raise PdfProblem("the PDF was not written: "
-                                 + weasy_messages.crash_message(error, html, _stylesheet_names(theme))) from None
+                                 + weasy_messages.crash_message(stopped.error, html, _stylesheet_names(theme))) from None
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
                                              pdf_variant=variant, attachments=_attachments(files, options.epoch),
@@ -308,7 +316,10 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
     passes, limit = 0, max_passes or MAX_PASSES
     while True:
         passes += 1
-        document = source.render(**render_options)
+        try:
+            document = source.render(**render_options)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            raise WeasyPrintStopped(error) from error
         fill_holes(document.pages)
         notes = note_pages(document)
         misplaced = {n for n, (call, page) in notes.items() if call != page}
