@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import BriefwrightError, display_path, plural, printable
+from .errors import BriefwrightError, display_path, first_few, plural, printable
 from .settings import DEFAULT_STYLE, FORMATS, PAPER_SIZES, PDF_VARIANTS
 from .workspace import Workspace
 
@@ -649,7 +649,7 @@ def _each_or_counted(ids: list[str], what: str, most: int = 20) -> list[str]:
     """A line per id, or for a library's thousands one line naming the first few."""
     if len(ids) <= most:
         return [f"{entry_id}: {what}" for entry_id in ids]
-    return [f"{len(ids):,} entries {what}: {', '.join(ids[:5])}, … {ids[-1]}"]
+    return [f"{len(ids):,} entries {what}: {first_few(ids)}"]
 
 
 @main.command(context_settings=CONTEXT)

@@ -95,6 +95,13 @@ class ProblemsFound(BriefwrightError):
         return printable(self.message + ("; nothing written" if nothing_written else ""))
 
 
+def first_few(names: list[str], shown: int = 5) -> str:
+    """A long list named by its first few and its last: `a, b, c, d, e, … z` (the whole list when short)."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])}, … {names[-1]}"
+
+
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     """`1 error`, `2 errors`, `0 notes`: the count and the noun, in the right number."""
     return f"{count} {noun if count == 1 else plural_form or noun + 's'}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import yamlnodes
-from ..errors import BriefwrightError, Position, ProblemLog, display_path
+from ..errors import BriefwrightError, Position, ProblemLog, display_path, first_few
 from ..workspace import MAX_CATALOG_BYTES, MAX_CATALOG_ENTRIES, MAX_SOURCE_BYTES, UnsafePath, Workspace, read_inside
 from .catalog_cache import CatalogIndex, cached_index, entry_json, store_index
 
@@ -227,7 +227,7 @@ def _warn_about_missing_texts(log: ProblemLog, catalog, awaiting: list, path: Pa
         return
     ids = [source_id for _, source_id, _ in awaiting]
     log.warning(Position(path), f"{len(ids):,} catalog entries have no file in seeds/ yet "
-                                f"({', '.join(ids[:5])}, … {ids[-1]}): add each document with: "
+                                f"({first_few(ids)}): add each document with: "
                                 "briefwright add FILE --id ID")
 
 
