@@ -180,13 +180,19 @@ def _write_first_text(workspace: Workspace, entry: dict, document: Document, ext
     text_path, original_path = workspace.seeds / entry["file"], workspace.seeds / original
     if original_path.exists():
         raise BriefwrightError(f"{display_path(original_path)} already exists: choose another --id")
-    fields = {"original": original.as_posix(), "original-sha256": digest, "extractor": extracted.extractor}
-    if document.fetched:
-        fields["accessed"] = _date_parts(document.fetched.fetched_at)
-        if "URL" not in entry:
-            fields["URL"] = document.url
+    fields = {"original": original.as_posix()} | _extraction_fields(document, extracted, digest)
+    if document.fetched and "URL" not in entry:
+        fields["URL"] = document.url
     new_catalog = catalog_edit.update_entry(catalog_text(workspace), workspace.catalog, entry["id"], fields)
     return _write_added(workspace, entry, original_path, text_path, new_catalog, document, extracted)
+
+
+def _extraction_fields(document: Document, extracted: Extracted, digest: str) -> dict:
+    """The fields an entry gets from each extraction: the original's hash, the extractor and, fetched, when."""
+    fields = {"original-sha256": digest, "extractor": extracted.extractor}
+    if document.fetched:
+        fields["accessed"] = _date_parts(document.fetched.fetched_at)
+    return fields
 
 
 def _write_added(workspace: Workspace, entry: dict, original_path: Path, text_path: Path, new_catalog: str,
@@ -209,9 +215,7 @@ def _write_update(workspace: Workspace, entry: dict, document: Document, extract
         if sha256(old) != digest:
             history = (workspace.seeds / "originals" / "history" /
                        f"{original_path.stem}-{sha256(old)[:12]}{original_path.suffix}")
-    fields = {"original-sha256": digest, "extractor": extracted.extractor}
-    if document.fetched:
-        fields["accessed"] = _date_parts(document.fetched.fetched_at)
+    fields = _extraction_fields(document, extracted, digest)
     new_catalog = catalog_edit.update_entry(catalog_text(workspace), workspace.catalog, entry["id"], fields)
     text_path = workspace.seeds / entry["file"]
     if history is not None:
