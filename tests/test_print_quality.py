@@ -181,9 +181,13 @@ def test_the_example_briefs_break_no_proper_noun_and_end_no_paragraph_in_a_fragm
 
 @pytest.mark.parametrize("example", EXAMPLES)
 @pytest.mark.parametrize("theme", THEMES)
-def test_the_example_briefs_are_laid_out_once(example_builds, example, theme):
-    """Each layout costs about a second: the built-in themes let quotations split, so no hole needs one more."""
-    assert example_builds[example, theme].passes == 1
+def test_the_example_briefs_are_laid_out_once_and_once_more_for_a_floated_figure(example_builds, example, theme):
+    """Each layout costs about a second: the built-in themes let quotations split, so no hole needs one more;
+    a figure that floats to fill a hole costs one (the economy chart in briefing-note)."""
+    result = example_builds[example, theme]
+    assert result.passes == 1 + len(result.floated)
+    assert result.floated == ([("figure 1", 2)] if (example, theme) == ("azerbaijan-pakistan-economy",
+                                                                         "briefing-note") else [])
 
 
 # -- loose lines ------------------------------------------------------------------------

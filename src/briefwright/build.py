@@ -74,6 +74,7 @@ class BuildResult:
     passes: int = 0
     typography: list[str] = field(default_factory=list)
     note_pages: dict[int, int | None] = field(default_factory=dict)  # {note: the page of its call and text}
+    floated: list[tuple[str, int]] = field(default_factory=list)    # ("figure 1", the page it floated to)
     warnings: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     loaded: list[tuple[str | None, Path]] = field(default_factory=list)  # theme files read: (name, path)
@@ -140,7 +141,8 @@ class Pipeline:
         result.pdf = self.output_path(outline_path, options)
         variant = options.pdf_variant or checked.outline.pdf_variant or settings["pdf_variant"]
         pdf_options = PdfOptions(variant, _epoch(checked.outline),
-                                 partial(self._attachments, checked.outline, result, provenance))
+                                 partial(self._attachments, checked.outline, result, provenance),
+                                 notes_in_order=self.notes_in_order(checked))
         word = self._word_edition(checked, citations, settings) if "docx" in options.formats else None
         try:  # pandoc writes the Word edition, in its own process, during the layout
             rendered = render_pdf(html, checked.theme, self.workspace.root, pdf_options)
@@ -151,6 +153,7 @@ class Pipeline:
         result.seconds["pdf"] = _lap(clock, result.seconds)
         result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
         result.note_pages = {n: call for n, (call, _) in rendered.layout.notes.items()}
+        result.floated = rendered.layout.floated
         result.warnings += [Problem(Position(outline_path), message, "warning") for message in rendered.typography]
         result.data = rendered.data
         result.loaded += rendered.loaded
@@ -188,6 +191,15 @@ class Pipeline:
 
         started, loaded = time.perf_counter(), []
         return start_docx(checked.outline, citations, checked.theme, settings, loaded), loaded, started
+
+    def notes_in_order(self, checked: CheckedBrief) -> Callable[[list[int]], list[str]]:
+        """The texts of the brief's notes in another order (a floated figure's): citeproc again, as a note's
+        form may change with its place (a short form after the first citation)."""
+        def texts(order: list[int]) -> list[str]:
+            notes = [checked.notes[number - 1] for number in order]
+            return format_citations(notes, self.corpus, checked.style, checked.outline.lang or "en").notes
+
+        return texts
 
     def html(self, checked: CheckedBrief, citations: FormattedCitations,
              settings: ThemeSettings | None = None, loaded: list[tuple[str | None, Path]] | None = None) -> str:

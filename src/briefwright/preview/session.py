@@ -205,7 +205,8 @@ class PreviewSession:
                 continue
             clock = time.perf_counter()
             try:
-                options = PdfOptions(None, _epoch(snapshot.checked.outline))
+                options = PdfOptions(None, _epoch(snapshot.checked.outline),
+                                     notes_in_order=snapshot.pipeline.notes_in_order(snapshot.checked))
                 pdf, problem = self._render_pdf(snapshot, render_pdf, options), None
             except BriefwrightError as error:
                 pdf, problem = None, error.format_message()

@@ -42,7 +42,8 @@ def page_report(result: BuildResult) -> list[str]:
     for page in range(1, result.pages + 1):
         notes = [n for n, call in result.note_pages.items() if call == page]
         listed = f"notes {notes[0]}–{notes[-1]}" if len(notes) > 1 else f"note {notes[0]}" if notes else "no footnotes"
-        lines.append(f"page {page}: {listed}")
+        floated = [f", {figure} floated here" for figure, on in result.floated if on == page]
+        lines.append(f"page {page}: {listed}{''.join(floated)}")
     lines.append("stages: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.seconds.items()))
     lines.append(f"typography: {plural(len(result.typography), 'finding')}" + ("" if result.typography else ", all clear"))
     lines += [f"  {finding}" for finding in result.typography]  # each names its page

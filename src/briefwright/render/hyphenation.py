@@ -116,7 +116,7 @@ def _paragraphs(element: Element):
         yield from _paragraphs(child)
 
 
-def _text_runs(element: Element):
+def text_runs(element: Element):
     """Yield each run of text inside `element`, in document order: an element's text, then each child's tail.
 
     Text inside skipped elements (notes, note calls) is not yielded, their tails are.
@@ -125,14 +125,14 @@ def _text_runs(element: Element):
         return
     yield element.text or ""
     for child in element:
-        yield from _text_runs(child)
+        yield from text_runs(child)
         yield child.tail or ""
 
 
 def last_word(paragraph: Element) -> str | None:
     """The paragraph's last word (if long enough to hyphenate), looking behind what may follow it:
     closing marks, the editor's punctuation, a note call (its number is skipped, as notes are)."""
-    for text in reversed(list(_text_runs(paragraph))):
+    for text in reversed(list(text_runs(paragraph))):
         if LETTER.search(text):
             match = LAST_WORD.search(text)
             return match[1] if match and len(match[1]) >= SHORTEST else None

@@ -11,8 +11,10 @@ WeasyPrint defect that breaks this; after each layout `note_pages` checks every
 note all the same, and where one is off its page, the paragraph (or list item)
 holding its call starts a new page and the brief is laid out again, at most
 `MAX_PASSES` times. A note that still cannot be placed fails the build. Then
-`typography` checks the pages, and mends what one more layout can. After each
-layout, `page_fill` spreads a hole at a page's foot over the page's gaps, where it can. Before the
+`typography` checks the pages, and mends what one more layout can; before that, a
+figure that went whole to the next page and left a hole floats there while the text
+after it fills the page (`floats`). After each layout, `page_fill` spreads a hole at
+a page's foot over the page's gaps, where it can. Before the
 first layout, `hyphenation` sets the patterns and finds the words never to break
 (paragraph-final words and proper nouns, refused by WeasyPrint's dictionaries).
 Output is byte-identical for identical input: the PDF identifier is derived
@@ -36,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
 from fontTools.ttLib import TTFont
 from PIL import Image
 from weasyprint import HTML
@@ -44,11 +47,12 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import hyphenation, weasy_messages, weasyprint_fix
+from .floats import NotesInOrder, figure_float
 from .page_fill import fill_holes
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
-from .typography import REPAIR_BREAK, Fault, find_faults, font_faults, note_of
+from .typography import REPAIR_BREAK, Fault, figure_label, find_faults, font_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
@@ -194,6 +198,7 @@ class PdfOptions:
     attachments: Attachments | None = None  # for a-3b
     fonts: FontConfiguration | None = None  # a warm DeclaredFonts to reuse (the preview's); None: a new one
     stylesheets: tuple = ()           # parsed CSS objects (made with `fonts`) laid out with the HTML
+    notes_in_order: NotesInOrder | None = None  # the notes' texts in another order: lets a figure float
 
 
 PDF_VARIANTS = {"ua-1": "pdf/ua-1", "a-3b": "pdf/a-3b"}
@@ -220,7 +225,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
         with _fixed_clock(options.epoch), hyphenation.kept_whole(hyphenation.prepare(source.etree_element)):
             try:
                 layout = lay_out(source, {"font_config": fonts, "pdf_variant": variant,
-                                          "stylesheets": list(options.stylesheets)})
+                                          "stylesheets": list(options.stylesheets)},
+                                 notes_in_order=options.notes_in_order)
             except WeasyPrintStopped as stopped:
                 raise PdfProblem("the PDF was not written: "
                                  + weasy_messages.crash_message(stopped.error, html, _stylesheet_names(theme))) from None
@@ -300,29 +306,46 @@ class Layout:
     seconds: float
     notes: dict[int, tuple[int | None, int | None]]
     faults: list[Fault]
+    floated: list[tuple[str, int]] = field(default_factory=list)  # ("figure 1", the page it floated to)
 
 
-def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -> Layout:
+def lay_out(source: HTML, render_options: dict, max_passes: int | None = None,
+            notes_in_order: NotesInOrder | None = None) -> Layout:
     """Lay out `source` until every note begins on the page of its call, then mend typography.
 
     After a layout with a misplaced note, the innermost block holding its call
     (a paragraph, list item or quotation) starts a new page, so the call moves to
-    the page where its note can stand. Once every note is in place, typographic
-    faults that carry a repair (see `typography`) are mended. Each round of
-    repairs costs one more layout; an element is repaired once at most, and
-    there are at most `MAX_PASSES` layouts.
+    the page where its note can stand. Once every note is in place, a figure that
+    left a hole by going whole to the next page floats there while the text after
+    it fills the hole (`floats`; with `notes_in_order`, which numbers the notes
+    again), and is taken back if that did not help; then typographic faults that
+    carry a repair (see `typography`) are mended. Each round of repairs costs one
+    more layout; an element is repaired once at most, and there are at most
+    `MAX_PASSES` layouts.
     """
-    start, repaired = time.perf_counter(), set()
-    passes, limit = 0, max_passes or MAX_PASSES
+    start, repaired, tried, floated = time.perf_counter(), set(), set(), []
+    passes, limit, trial = 0, max_passes or MAX_PASSES, None
     while True:
         passes += 1
-        try:
-            document = source.render(**render_options)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-            raise WeasyPrintStopped(error) from error
+        document = _render(source, render_options)
         fill_holes(document.pages)
         notes = note_pages(document)
-        misplaced = {n for n, (call, page) in notes.items() if call != page}
+        if trial is not None:
+            move, before, notes_before = trial
+            if move.helped(document.pages) and not _misplaced(notes):   # no note moved off its call's page
+                floated.append(move)
+            else:   # the layout before the float is true again once the figure is back
+                move.take_back(source.etree_element)
+                _reparsed(source)
+                document, notes = before, notes_before
+            trial = None
+        elif notes_in_order and passes < limit and \
+                (move := figure_float(document.pages, source.etree_element, tried)) is not None:
+            move.make(source.etree_element, notes_in_order)   # before any other repair: it moves everything after
+            _reparsed(source)
+            trial = (move, document, notes)
+            continue
+        misplaced = _misplaced(notes)
         if misplaced:  # notes first: typography is judged only on pages whose notes are in place
             faults = []
             repairs = [(element, NOTE_REPAIR) for element in _blocks_holding_calls(document, misplaced)]
@@ -338,7 +361,25 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None) -
             if css == NOTE_REPAIR:
                 element.set(REPAIR_BREAK, "")   # the hole this break leaves is still a fault
     faults = [fault for fault in faults if fault.message]
-    return Layout(document, passes, time.perf_counter() - start, notes, faults)
+    return Layout(document, passes, time.perf_counter() - start, notes, faults,
+                  [(figure_label(move.figure), move.page + 1) for move in floated])
+
+
+def _misplaced(notes: dict[int, tuple[int | None, int | None]]) -> set[int]:
+    """The notes not on the page of their call."""
+    return {n for n, (call, page) in notes.items() if call != page}
+
+
+def _render(source: HTML, render_options: dict):
+    try:
+        return source.render(**render_options)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise WeasyPrintStopped(error) from error
+
+
+def _reparsed(source: HTML) -> None:
+    """Let WeasyPrint see a changed tree: its element wrappers remember children and siblings."""
+    source.wrapper_element = cssselect2.ElementWrapper.from_html_root(source.etree_element)
 
 
 def _blocks_holding_calls(document, wanted: set[int]) -> list:

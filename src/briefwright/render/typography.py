@@ -33,6 +33,9 @@ the `pdf` stage applies before laying the brief out again:
   the next page, it is repaired by letting the quotation split (`break-inside:
   auto`; the paragraphs' orphans and widows keep two lines on either side). The
   built-in themes let quotations split from the start, which spares that layout.
+  Where a figure (or a table kept whole) went to the next page, the `pdf` stage
+  floats it (`floats`); a figure that stays (a colon introduces it, or floating did
+  not help) is named in the hole's message.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ RUNT_LINES = 3
 MAX_HOLE_LINES = 2
 HOLE_REPAIR = "break-inside: auto"
 FORCED_BREAKS = {"page", "left", "right", "recto", "verso"}
+FLOATING, FLOATING_CLASSES = {"figure"}, {"table-block"}   # blocks that may float (see `floats`)
+INTRODUCED = "data-introduced"       # set by `floats` on a figure a colon introduces: it stays where it is
 REPAIR_BREAK = "data-repair-break"   # set by the layout on an element it starts a page with: no deliberate break
 
 
@@ -243,12 +248,32 @@ def _hole_faults(pages) -> list[Fault]:
     for hole in holes(pages):
         if hole.lines > MAX_HOLE_LINES:
             quotation = _quotation_starting(pages[hole.page]._page_box)
+            figure = figure_starting(pages[hole.page]._page_box)
             cause = f" (the block quotation beginning {_opening([_Part(0, quotation)])} went whole to page " \
                     f"{hole.page + 1})" if quotation is not None else ""
+            if figure is not None:
+                cause = f" ({figure_label(figure.element)} went whole to page {hole.page + 1}{_kept_by(figure)})"
             faults.append(Fault(f"page {hole.page}: a hole of {hole.lines:.1f} lines at the foot of the page, "
                                 f"above the notes{cause}", quotation.element if quotation else None,
                                 HOLE_REPAIR if quotation else None))
     return faults
+
+
+def figure_starting(page_box) -> BlockBox | None:
+    """The figure (or table block, see `is_floating`) that opens the page, if one does."""
+    flow = _flow(page_box)
+    box = flow[0] if flow else None
+    while box is not None and not isinstance(box, LineBox):
+        if box.element is not None and "::" not in (box.element_tag or "::") and is_floating(box.element):
+            return box
+        children = getattr(box, "children", None)
+        box = children[0] if children else None
+    return None
+
+
+def is_floating(element) -> bool:
+    """True for a block that may float to the next page: a <figure>, or a table's block (class table-block)."""
+    return element.tag in FLOATING or bool(FLOATING_CLASSES & set((element.get("class") or "").split()))
 
 
 def _quotation_starting(page_box) -> BlockBox | None:
@@ -261,6 +286,18 @@ def _quotation_starting(page_box) -> BlockBox | None:
         children = getattr(box, "children", None)
         box = children[0] if children else None
     return None
+
+
+def figure_label(element) -> str:
+    """"figure 1" or "table 2", from the element's id (blocks.html: figure-1, table-2), else "a figure"."""
+    kind, _, number = (element.get("id") or "").partition("-")
+    return f"{kind} {number}" if kind in ("figure", "table") and number.isdigit() else "a figure"
+
+
+def _kept_by(box) -> str:
+    """Why a figure that left a hole did not float: the colon of the paragraph introducing it (see `floats`)."""
+    return ", after the colon that introduces it: refer to it by its number instead, and it may float" \
+        if box.element.get(INTRODUCED) is not None else ""
 
 
 def _line_count(part: _Part) -> int:

@@ -1,0 +1,233 @@
+"""Floating figures: a figure that went whole to the next page lets the text after it fill the hole.
+
+A figure (or a table kept whole) too tall for the space left at the foot of a page
+goes to the next page, and leaves a hole above the notes: the economy example's
+chart left eleven lines. A typesetter floats it: the text that follows it runs on
+to fill the page, and the figure stands on the next page, after that text. In the
+PDF's reading order (and its tags) the figure then comes after the paragraph that
+carried the text past it, as it does in LaTeX.
+
+`figure_float` finds such a hole after a layout (a page's hole of more than
+`MAX_HOLE_LINES` lines, the next page opening with a figure, and enough text after
+the figure on that page to fill it) and says which blocks the figure should follow:
+the fewest that fill the hole, never ending on a heading, never passing another
+figure or table, and all in the same kind of section as the figure (the figure of
+section 2 may move past the heading of section 3, never into the recommendations).
+`Float.make` moves the figure's element in the parsed HTML and numbers the notes
+again in their new reading order: a note's text can change with its place (a
+style's short form or "Ibid." after the first citation), so the texts come from the
+citation processor again (`notes_in_order`, given the old numbers in their new
+order). `Float.take_back` restores the element and the notes exactly, so the layout
+before the float stays true of the document when a float does not help. The web
+and Word editions, which have no pages, keep every figure where the editor put it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
+
+import tinyhtml5
+from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox
+
+from .hyphenation import text_runs
+from .page_fill import _atoms
+from .typography import HEADINGS, INTRODUCED, MAX_HOLE_LINES, _flow, figure_starting, holes, is_floating, note_of
+
+NotesInOrder = Callable[[list[int]], list[str]]   # the old note numbers in their new order: each note's new text
+
+
+@dataclass
+class Float:
+    """A figure moved after the blocks that will fill the hole it left on page `page`."""
+
+    figure: Element
+    after: Element
+    page: int                         # the page with the hole (from 1); the figure should stand on the next
+    hole_lines: float
+    pages: int                        # pages before the float: a float that adds one is taken back
+    _home: tuple[Element, int] = (None, 0)   # (parent, index) the figure came from
+    _saved: list = field(default_factory=list)  # (element, attributes, text, children) of each renumbered element
+
+    def make(self, root: Element, notes_in_order: NotesInOrder) -> None:
+        """Move the figure after `after`, and number the notes in their new reading order."""
+        parents = _parents(root)
+        home = parents[self.figure]
+        self._home = (home, list(home).index(self.figure))
+        home.remove(self.figure)
+        target = parents[self.after]
+        target.insert(list(target).index(self.after) + 1, self.figure)
+        self._saved = _renumber(root, notes_in_order)
+
+    def take_back(self, root: Element) -> None:
+        """Put the figure and the notes back exactly as they were."""
+        parents = _parents(root)
+        parents[self.figure].remove(self.figure)
+        home, index = self._home
+        home.insert(index, self.figure)
+        for element, attributes, text, children in self._saved:
+            element.attrib.clear()
+            element.attrib.update(attributes)
+            element.text = text
+            element[:] = children
+
+    def helped(self, pages) -> bool:
+        """True if the layout after the float has no more pages, a smaller hole on the page, and the figure on the next."""
+        if len(pages) > self.pages or self.page >= len(pages):
+            return False
+        after = next((hole.lines for hole in holes(pages) if hole.page == self.page), 0.0)
+        return after <= self.hole_lines - 1 and _page_of(pages, self.figure) in (self.page, self.page + 1)
+
+
+def figure_float(pages, root: Element, tried: set[int]) -> Float | None:
+    """The float that would fill the first hole a figure left, or None (a figure is floated once at most)."""
+    if not _renumberable(root):
+        return None
+    parents = _parents(root)
+    for hole in holes(pages):
+        box = figure_starting(pages[hole.page]._page_box) if hole.lines > MAX_HOLE_LINES else None
+        if box is None or id(box.element) in tried:
+            continue
+        figure = box.element
+        tried.add(id(figure))
+        if _introduced_by_colon(figure, parents):
+            figure.set(INTRODUCED, "")
+            continue
+        after = _blocks_to_follow(box, parents, hole.height, pages[hole.page:hole.page + 2])
+        if after is not None:
+            return Float(figure, after, hole.page, hole.lines, len(pages))
+    return None
+
+
+def _introduced_by_colon(figure: Element, parents: dict) -> bool:
+    """True if the block before the figure ends with a colon ("… in 2014–2015:"): the figure completes it."""
+    siblings = list(parents[figure])
+    index = siblings.index(figure)
+    before = siblings[index - 1] if index else None
+    return before is not None and "".join(text_runs(before)).rstrip().endswith(":")
+
+
+def _blocks_to_follow(figure: BlockBox, parents: dict, hole: float, pages: list) -> Element | None:
+    """The element of the last block the figure should follow: the fewest blocks after it that fill `hole`,
+    if the figure still fits on its page after the part of them that runs on (or None).
+
+    `pages` are the page of the figure and the next: a block split between them counts whole."""
+    inside, section = set(figure.element.iter()), _section_of(figure.element, parents)
+    notes = {n: height for page in pages for n, height in _note_heights(page._page_box).items()}
+    figure_height = figure.margin_height() + sum(notes.get(n, 0.0) for n in _calls(figure))
+    needed, blocks = 0.0, {}
+    for page in pages:
+        for atom in (a for flow in _flow(page._page_box) for a in _atoms(flow)):
+            if atom.element is not None and atom.element not in inside:
+                blocks.setdefault(atom.element, []).append(atom)
+    for element, parts in blocks.items():
+        if _in_figure(element, parents) or _section_of(element, parents) != section:
+            return None            # another figure or table, or another kind of section: the figure stays
+        needed += sum(part.margin_height() + sum(notes.get(n, 0.0) for n in _calls(part)) for part in parts)
+        if needed >= hole and element.tag not in HEADINGS and _heading(parts[-1]) is None:
+            runs_on = needed - hole   # what no longer fits on the page with the hole: it comes before the figure
+            return element if runs_on + figure_height <= pages[0]._page_box.height else None
+    return None
+
+
+def _in_figure(element: Element, parents: dict) -> bool:
+    while element is not None:
+        if is_floating(element):
+            return True
+        element = parents.get(element)
+    return False
+
+
+def _heading(atom) -> object | None:
+    """The heading `atom` is or ends with (a block never to be followed directly by the figure)."""
+    children = [child for child in getattr(atom, "children", []) if isinstance(child, BlockBox)]
+    last = children[-1] if children else None
+    return last if last is not None and last.element_tag in HEADINGS else None
+
+
+def _section_of(element: Element, parents: dict) -> tuple[str, str] | None:
+    """The tag and class of the nearest <section> (or <aside>) around `element`: the kind of section it is in."""
+    while element is not None:
+        if element.tag in ("section", "aside"):
+            return element.tag, element.get("class") or ""
+        element = parents.get(element)
+    return None
+
+
+def _note_heights(page_box) -> dict[int, float]:
+    """{note number: the height of its note} for the notes at the foot of the page."""
+    heights = {}
+    for area in page_box.children:
+        if isinstance(area, FootnoteAreaBox):
+            for note in area.children:
+                number = next((n for box in note.descendants() if (n := note_of(box, "footnote-marker"))), None)
+                if number is not None:
+                    heights[number] = note.margin_height()
+    return heights
+
+
+def _calls(atom) -> set[int]:
+    return {n for box in atom.descendants() if (n := note_of(box, "footnote-call")) is not None}
+
+
+def _page_of(pages, element: Element) -> int | None:
+    """The page (from 1) on which `element` begins, or None."""
+    for number, page in enumerate(pages, start=1):
+        if any(getattr(box, "element", None) is element for box in page._page_box.descendants()):
+            return number
+    return None
+
+
+def _parents(root: Element) -> dict[Element, Element]:
+    return {child: parent for parent in root.iter() for child in parent}
+
+
+# -- notes numbered again in their new reading order -----------------------------------------
+
+def _renumber(root: Element, notes_in_order: NotesInOrder) -> list:
+    """Number footnotes (or endnote calls) in document order, with their texts for that order; return what changed."""
+    notes = [e for e in root.iter() if _has_class(e, "fn") and e.get("data-note")]
+    calls = [e for e in root.iter() if _has_class(e, "fn-call") or _has_class(e, "note-call")]
+    order = [int(e.get("data-note")) for e in notes] or [int(e.text) for e in calls if (e.text or "").isdigit()]
+    if order == sorted(order):
+        return []
+    new_number = {old: new for new, old in enumerate(order, start=1)}
+    texts = notes_in_order(order)
+    saved = [(e, dict(e.attrib), e.text, list(e)) for e in notes + calls]
+    for call in calls:
+        old = int(call.text)
+        kind = "endnote" if _has_class(call, "note-call") else "note"
+        call.text = str(new_number[old])
+        call.set("id", f"call-{new_number[old]}")
+        call.set("href", f"#{kind}-{new_number[old]}")
+    for note in notes:
+        new = new_number[int(note.get("data-note"))]
+        note.set("id", f"note-{new}")
+        note.set("data-note", str(new))
+        _set_content(note, texts[new - 1])
+    endnotes = {e.get("id"): e for e in root.iter() if (e.get("id") or "").startswith("endnote-")}
+    for new in range(1, len(order) + 1) if endnotes else ():
+        if (item := endnotes.get(f"endnote-{new}")) is not None:
+            saved.append((item, dict(item.attrib), item.text, list(item)))
+            _set_content(item, texts[new - 1])
+    return saved
+
+
+def _set_content(element: Element, html: str) -> None:
+    """Replace what `element` holds (not its attributes) with the HTML fragment `html`."""
+    document = tinyhtml5.parse(f"<!DOCTYPE html><html><body><span>{html}</span></body></html>",
+                               namespace_html_elements=False)
+    parsed = document.find("body/span")
+    element.text = parsed.text
+    element[:] = list(parsed)
+
+
+def _has_class(element: Element, name: str) -> bool:
+    return name in (element.get("class") or "").split()
+
+
+def _renumberable(root: Element) -> bool:
+    """True if the notes can be numbered again: none, or footnotes numbered 1 to N (endnote calls are)."""
+    notes = [int(e.get("data-note")) for e in root.iter() if _has_class(e, "fn") and e.get("data-note")]
+    return not notes or sorted(notes) == list(range(1, len(notes) + 1))

@@ -1,0 +1,162 @@
+"""Floating figures: a figure that went whole to the next page lets the text after it fill the hole.
+
+On pages made for the case (render/floats.py), and on the economy example set in the
+briefing-note theme, whose chart left eleven empty lines on page 1 before figures
+floated. The reference for a floated brief is the brief its editor would get by moving
+the figure there by hand: the same pages, word for word, and the same notes, their
+texts made by pandoc's citeproc for that order.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, TextBox
+
+from briefwright.build import BuildOptions, Pipeline
+from briefwright.regen.report import page_report
+from briefwright.render.pdf import lay_out
+from briefwright.render.typography import holes
+from briefwright.workspace import Workspace
+
+REPO = Path(__file__).resolve().parent.parent
+
+PAGE = ("<style>@page {{ size: 120mm 100mm; margin: 10mm }} body {{ font: 10pt/14pt serif; orphans: 2; widows: 2 }}"
+        " p {{ margin: 0 }} figure {{ margin: 0; break-inside: avoid }} .art {{ height: {art}; background: #ccc }}"
+        " .fn {{ float: footnote; font-size: 8pt; line-height: 10pt }} .fn::footnote-call {{ content: '' }}"
+        " .fn::footnote-marker {{ content: counter(footnote) '. ' }} h2 {{ font-size: 10pt; margin: 0 }}"
+        " .kept {{ break-inside: avoid }}</style>"
+        "<section class='section'><p>{opening}</p>"
+        "<figure id='figure-1'><div class='art'></div><figcaption>Figure 1. A chart. Source: "
+        "{call1}</figcaption></figure>{after}</section><section class='section'><h2>Next</h2><p>{closing}</p></section>")
+
+
+def call(number: int) -> str:
+    return (f"<a class='fn-call' href='#note-{number}' id='call-{number}'>{number}</a>"
+            f"<span class='fn' id='note-{number}' data-note='{number}'>Note {number} as typed.</span>")
+
+
+def page(opening: int = 60, art: str = "45mm", after: str | None = None) -> str:
+    words = lambda count: " ".join(["following"] * count)  # noqa: E731
+    after = after if after is not None else f"<p>{words(2)} {call(2)} {words(28)}</p><p>{words(23)}</p>"
+    return PAGE.format(opening=" ".join(["opening"] * opening), art=art, call1=call(1), after=after,
+                       closing=" ".join(["closing"] * 30))
+
+
+def in_new_order(order: list[int]) -> list[str]:
+    """What the citation processor is asked: the old numbers in their new order; each note's text for its place."""
+    return [f"Old note {old}, printed {'first' if new == 1 else 'after note ' + str(new - 1)}."
+            for new, old in enumerate(order, start=1)]
+
+
+def notes_on_pages(document) -> list[list[str]]:
+    return [[" ".join("".join(getattr(b, "text", "") for b in note.descendants()).split())
+             for area in page._page_box.children if isinstance(area, FootnoteAreaBox) for note in area.children]
+            for page in document.pages]
+
+
+def calls_in_text(document) -> list[str]:
+    return [box.text for page in document.pages for box in page._page_box.descendants()
+            if isinstance(box, TextBox) and "fn-call" in (box.element.get("class") or "")]
+
+
+def text_of(page) -> str:
+    return "".join(getattr(box, "text", "") for box in page._page_box.descendants())
+
+
+def test_a_figure_too_tall_for_the_page_floats_and_the_text_after_it_fills_the_hole():
+    unfloated = lay_out(HTML(string=page()), {})
+    assert any(hole.page == 1 and hole.lines > 5 for hole in holes(unfloated.document.pages))   # the case is real
+    assert any("figure 1 went whole to page 2" in fault.message for fault in unfloated.faults)
+
+    source = HTML(string=page())
+    layout = lay_out(source, {}, notes_in_order=in_new_order)
+    first, second = layout.document.pages[:2]
+    assert layout.floated == [("figure 1", 2)]
+    assert max(hole.lines for hole in holes(layout.document.pages)) <= 2
+    assert "following" in text_of(first) and "Figure 1. A chart." in text_of(second)
+    assert not [fault for fault in layout.faults if "hole" in fault.message], layout.faults
+    # in the reading order the figure now follows the paragraph that ran past it
+    blocks = [child.tag for child in source.etree_element.find("body/section")]
+    assert blocks == ["p", "p", "figure", "p"]   # after the first block that fills the hole, not later
+
+
+def test_the_notes_are_numbered_again_in_the_new_reading_order_with_the_texts_for_that_order():
+    layout = lay_out(HTML(string=page()), {}, notes_in_order=in_new_order)
+    notes = notes_on_pages(layout.document)
+    # the paragraph's note (2 as the editor placed it) comes first now, the figure's note after it
+    assert notes[:2] == [["1. Old note 2, printed first."], ["2. Old note 1, printed after note 1."]]
+    assert calls_in_text(layout.document) == ["1", "2"]   # the calls in the text carry the new numbers, in order
+    assert layout.notes == {1: (1, 1), 2: (2, 2)}
+
+
+def test_a_figure_a_colon_introduces_stays_with_it_and_the_hole_says_why():
+    html = page().replace("opening</p>", "opening, as the chart shows:</p>")
+    layout = lay_out(HTML(string=html), {}, notes_in_order=in_new_order)
+    assert layout.floated == []
+    message = [fault.message for fault in layout.faults if "hole" in fault.message]
+    assert len(message) == 1 and "figure 1 went whole to page 2, after the colon that introduces it" in message[0]
+
+
+def test_a_float_that_does_not_fill_the_hole_is_taken_back_and_the_pages_are_those_without_it():
+    kept = f"<div class='kept'><p>{' '.join(['kept'] * 60)}</p></div>"   # taller than the hole, and cannot split
+    plain = lay_out(HTML(string=page(after=kept)), {})
+    source = HTML(string=page(after=kept))
+    tried = lay_out(source, {}, notes_in_order=in_new_order)
+    assert tried.floated == [] and tried.passes == plain.passes + 1
+    assert [text_of(p) for p in tried.document.pages] == [text_of(p) for p in plain.document.pages]
+    assert notes_on_pages(tried.document) == notes_on_pages(plain.document)
+    assert [child.tag for child in source.etree_element.find("body/section")] == ["p", "figure", "div"]
+
+
+def test_without_a_way_to_number_the_notes_again_no_figure_floats():
+    layout = lay_out(HTML(string=page()), {})
+    assert layout.floated == [] and any(hole.lines > 5 for hole in holes(layout.document.pages))
+
+
+# -- the economy example, set in the briefing-note theme ----------------------------------------
+
+CHART = re.compile(r"(?m)^      - chart:\n(?:        .*\n)+")
+AFTER = "        would tolerate Pakistan’s active participation in the project\"[@avdaliani-2020].\n"
+
+
+@pytest.fixture(scope="module")
+def economy(tmp_path_factory):
+    """The economy example in briefing-note as written, and with its chart moved by hand where the float puts it."""
+    root = tmp_path_factory.mktemp("workspace")
+    for name in ("seeds", "briefs", "templates", "data"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.lock"))
+    written = re.sub(r"(?m)^template:.*\n", "template: briefing-note\n",
+                     (root / "briefs" / "azerbaijan-pakistan-economy.yaml").read_text(encoding="utf-8"))
+    chart = CHART.search(written)[0]
+    assert AFTER in written
+    by_hand = CHART.sub("", written).replace(AFTER, AFTER + chart)
+    pipeline, built = Pipeline(Workspace.at(root)), {}
+    for name, text in (("written", written), ("by-hand", by_hand)):
+        (root / "briefs" / f"{name}.yaml").write_text(text, encoding="utf-8")
+        built[name] = pipeline.build(pipeline.check(root / "briefs" / f"{name}.yaml"),
+                                     BuildOptions(output=root / "out" / f"{name}.pdf"))
+    return built
+
+
+def pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def test_the_economy_chart_floats_and_its_pages_are_those_of_the_chart_moved_by_hand(economy):
+    written, by_hand = economy["written"], economy["by-hand"]
+    assert written.pages == by_hand.pages == 3
+    assert pdf_pages(written.pdf) == pdf_pages(by_hand.pdf)      # every word, every note number and note text
+    first = pdf_pages(written.pdf)[0]
+    assert "Figure 1." not in first and "Figure 1." in pdf_pages(written.pdf)[1]
+    assert not [message for message in written.typography if "page 1: a hole" in message], written.typography
+    report = page_report(written)                                 # --report tells the editor what moved
+    assert [line for line in report if "floated" in line] == [f"page 2: {report[1].split(': ')[1].split(',')[0]}, "
+                                                              "figure 1 floated here"]
+    assert by_hand.floated == [] and [line for line in page_report(by_hand) if "floated" in line] == []
