@@ -160,3 +160,16 @@ def test_the_economy_chart_floats_and_its_pages_are_those_of_the_chart_moved_by_
     assert [line for line in report if "floated" in line] == [f"page 2: {report[1].split(': ')[1].split(',')[0]}, "
                                                               "figure 1 floated here"]
     assert by_hand.floated == [] and [line for line in page_report(by_hand) if "floated" in line] == []
+
+
+def test_a_long_table_continued_from_the_page_with_the_hole_does_not_float():
+    """Tall rows never split: the page before the table's next rows can end in a hole, but the table began
+    before it, so there is nothing to float (the table would otherwise be moved whole after the text)."""
+    rows = "".join(f"<tr><td>{n}</td><td style='height: 22mm'>row {n}</td></tr>" for n in range(3))
+    table = f"<div class='table-block' id='table-1'><table><caption>Table 1. Source: {call(1)}</caption><tbody>{rows}</tbody></table></div>"
+    html = re.sub("<figure.*</figure>", table, page(opening=20))
+    unfloated = lay_out(HTML(string=html), {}, max_passes=1)
+    first, second = unfloated.document.pages[:2]
+    assert holes(unfloated.document.pages)[0].lines > 2 and "row 0" in text_of(first) and "row 2" in text_of(second)
+    layout = lay_out(HTML(string=html), {}, notes_in_order=in_new_order)
+    assert layout.floated == []

@@ -87,8 +87,8 @@ def figure_float(pages, root: Element, tried: set[int]) -> Float | None:
     parents = _parents(root)
     for hole in holes(pages):
         box = figure_starting(pages[hole.page]._page_box) if hole.lines > MAX_HOLE_LINES else None
-        if box is None or id(box.element) in tried:
-            continue
+        if box is None or id(box.element) in tried or _page_of(pages, box.element) != hole.page + 1:
+            continue   # no figure, one tried already, or a long table's rows continued from the page
         figure = box.element
         tried.add(id(figure))
         if _introduced_by_colon(figure, parents):
