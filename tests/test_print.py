@@ -21,7 +21,8 @@ from briefwright.render.citations import format_citations
 from briefwright.render.pdf import PdfProblem, lay_out, render_pdf
 from briefwright.regen.rebuild import build_stale
 from briefwright.render.html import builtin_themes
-from briefwright.render.typography import fallback_fonts, find_faults, note_of
+from briefwright.render.font_check import fallback_fonts
+from briefwright.render.typography import find_faults, note_of
 from briefwright.workspace import Workspace
 
 from .conftest import EXAMPLE, REPO

@@ -52,7 +52,8 @@ from .page_fill import fill_holes
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
-from .typography import REPAIR_BREAK, Fault, figure_label, find_faults, font_faults, note_of
+from .font_check import font_faults
+from .typography import REPAIR_BREAK, Fault, figure_label, find_faults, note_of
 
 # WeasyPrint says this when libharfbuzz-subset is absent; it changes nothing we print.
 HARMLESS_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
