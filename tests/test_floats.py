@@ -20,6 +20,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, TextBox
 
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.regen.report import page_report
+from briefwright.render.citations import pandoc_path
 from briefwright.render.pdf import lay_out
 from briefwright.render.typography import holes
 from briefwright.workspace import Workspace
@@ -140,7 +141,7 @@ def economy(tmp_path_factory):
     for name, text in (("written", written), ("by-hand", by_hand)):
         (root / "briefs" / f"{name}.yaml").write_text(text, encoding="utf-8")
         built[name] = pipeline.build(pipeline.check(root / "briefs" / f"{name}.yaml"),
-                                     BuildOptions(output=root / "out" / f"{name}.pdf"))
+                                     BuildOptions(output=root / "out" / f"{name}.pdf", formats=("html", "docx")))
     return built
 
 
@@ -173,3 +174,34 @@ def test_a_long_table_continued_from_the_page_with_the_hole_does_not_float():
     assert holes(unfloated.document.pages)[0].lines > 2 and "row 0" in text_of(first) and "row 2" in text_of(second)
     layout = lay_out(HTML(string=html), {}, notes_in_order=in_new_order)
     assert layout.floated == []
+
+
+def test_the_web_and_word_editions_print_the_floated_figure_where_the_pdf_does_with_the_same_notes(economy):
+    written, by_hand = economy["written"], economy["by-hand"]
+    web, web_by_hand = (result.editions["html"][1].decode("utf-8") for result in (written, by_hand))
+    assert web == web_by_hand
+    docx = [subprocess.run([pandoc_path(), "-f", "docx", "-t", "plain", "--wrap=none", str(result.editions["docx"][0])],
+                           capture_output=True, text=True, check=True).stdout for result in (written, by_hand)]
+    assert docx[0] == docx[1]
+    chart = docx[0].index("[Bar chart: bilateral trade")
+    assert docx[0].index("participation in the project.”[17]") < chart < docx[0].index("The east–west routes")
+
+
+def test_the_editions_keep_the_outline_order_when_the_pdf_order_of_the_notes_cannot_be_matched(economy):
+    """A theme whose blocks are not one element each would make the block count wrong: the copy's notes
+    would not come in the PDF's order, and the editions keep the outline's placement rather than differ."""
+    from xml.etree.ElementTree import Element
+    from briefwright.render.floats import Float, outline_as_printed
+
+    outline_path = economy["written"].outline
+    pipeline = Pipeline(Workspace.at(outline_path.parent.parent))
+    checked = pipeline.check(outline_path)
+    chart = Element("figure", {"id": "figure-1"})
+    matched = Float(chart, chart, 1, 11.0, 3, passed=2, order=[*range(1, 14), 15, 16, 17, 18, 14, *range(19, 25)])
+    printed, notes = outline_as_printed(checked.outline, [matched])
+    assert [group.number for group in notes] == list(range(1, 25))
+    assert [type(block).__name__ for block in printed.sections[2].body] == ["Prose", "Chart", "Prose"]
+    assert [type(block).__name__ for block in checked.outline.sections[2].body] == ["Prose", "Prose"]  # a copy
+    assert checked.notes[13].number == 14 and notes[17] is not checked.notes[13]                      # untouched
+    miscounted = Float(chart, chart, 1, 11.0, 3, passed=3, order=matched.order)
+    assert outline_as_printed(checked.outline, [miscounted]) is None

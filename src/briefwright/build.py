@@ -151,6 +151,8 @@ class Pipeline:
                 word[0].cancel()
             raise
         result.seconds["pdf"] = _lap(clock, result.seconds)
+        if rendered.layout.floats and {"html", "docx"} & set(options.formats):
+            checked, citations, word = self._as_printed(checked, citations, rendered.layout.floats, settings, word)
         result.pages, result.passes, result.typography = rendered.pages, rendered.passes, rendered.typography
         result.note_pages = {n: call for n, (call, _) in rendered.layout.notes.items()}
         result.floated = rendered.layout.floated
@@ -170,6 +172,25 @@ class Pipeline:
         for path, data in result.editions.values():
             write_atomically(path, data)
         return result
+
+    def _as_printed(self, checked: CheckedBrief, citations: FormattedCitations, floats: list,
+                    settings: ThemeSettings, word: tuple | None) -> tuple:
+        """The brief for the web and Word editions once figures floated in the PDF: each figure where the
+        PDF prints it, the notes numbered and formatted in the PDF's order (the Word edition is started
+        again); the brief as it was if the PDF's order cannot be matched."""
+        from .render.floats import outline_as_printed
+
+        printed = outline_as_printed(checked.outline, floats)
+        if printed is None:
+            return checked, citations, word
+        outline, notes = printed
+        checked = replace(checked, outline=outline, notes=notes)
+        citations = format_citations(notes, self.corpus, checked.style, outline.lang or "en")
+        citations = with_suggested_citation(outline, citations, checked.style)
+        if word:
+            word[0].cancel()
+            word = self._word_edition(checked, citations, settings)
+        return checked, citations, word
 
     def _web_edition(self, checked: CheckedBrief, citations: FormattedCitations, settings: ThemeSettings,
                      options: BuildOptions, result: BuildResult) -> None:

@@ -25,17 +25,24 @@ and Word editions, which have no pages, keep every figure where the editor put i
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import tinyhtml5
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox
 
+from ..outline.blocks import Chart, Figure, Table
+from ..outline.prose import CiteGroup
+from ..outline.reader import Outline, Prose
 from .hyphenation import text_runs
 from .page_fill import _atoms
-from .typography import HEADINGS, INTRODUCED, MAX_HOLE_LINES, _flow, figure_starting, holes, is_floating, note_of
+from .typography import (HEADINGS, INTRODUCED, MAX_HOLE_LINES, _flow, figure_label, figure_starting, holes,
+                         is_floating, note_of)
 
-NotesInOrder = Callable[[list[int]], list[str]]   # the old note numbers in their new order: each note's new text
+NotesInOrder = Callable[[list[int]], list[str]]   # the notes' outline numbers in a new order: each note's new text
+BODIES = {"section", "main", "article", "body"}   # what holds the blocks a figure may stand between
+OUTLINE_NUMBER = "data-outline-note"   # a renumbered note (or call) keeps its number in the outline's order
 
 
 @dataclass
@@ -48,17 +55,20 @@ class Float:
     hole_lines: float
     pages: int                        # pages before the float: a float that adds one is taken back
     _home: tuple[Element, int] = (None, 0)   # (parent, index) the figure came from
+    passed: int = 0                   # the blocks of the sections' bodies it moved past (for the other editions)
+    order: list[int] = field(default_factory=list)  # the notes' outline numbers in the PDF's order after it
     _saved: list = field(default_factory=list)  # (element, attributes, text, children) of each renumbered element
 
     def make(self, root: Element, notes_in_order: NotesInOrder) -> None:
         """Move the figure after `after`, and number the notes in their new reading order."""
         parents = _parents(root)
+        self.passed = _blocks_between(self.figure, self.after, parents)
         home = parents[self.figure]
         self._home = (home, list(home).index(self.figure))
         home.remove(self.figure)
         target = parents[self.after]
         target.insert(list(target).index(self.after) + 1, self.figure)
-        self._saved = _renumber(root, notes_in_order)
+        self.order, self._saved = _renumber(root, notes_in_order)
 
     def take_back(self, root: Element) -> None:
         """Put the figure and the notes back exactly as they were."""
@@ -127,8 +137,15 @@ def _blocks_to_follow(figure: BlockBox, parents: dict, hole: float, pages: list)
         needed += sum(part.margin_height() + sum(notes.get(n, 0.0) for n in _calls(part)) for part in parts)
         if needed >= hole and element.tag not in HEADINGS and _heading(parts[-1]) is None:
             runs_on = needed - hole   # what no longer fits on the page with the hole: it comes before the figure
-            return element if runs_on + figure_height <= pages[0]._page_box.height else None
+            return _body_block(element, parents) if runs_on + figure_height <= pages[0]._page_box.height else None
     return None
+
+
+def _body_block(element: Element, parents: dict) -> Element:
+    """The block of a section's body that holds `element` (a list, not its item): what the figure may follow."""
+    while parents.get(element) is not None and parents[element].tag not in BODIES:
+        element = parents[element]
+    return element
 
 
 def _in_figure(element: Element, parents: dict) -> bool:
@@ -179,39 +196,77 @@ def _page_of(pages, element: Element) -> int | None:
     return None
 
 
+def _blocks_between(figure: Element, after: Element, parents: dict) -> int:
+    """How many blocks of the sections' bodies (a heading is none) stand from `figure` to `after`, `after` too."""
+    passed, element = 0, figure
+    while element is not after:
+        element = _next_block(element, parents)
+        if element is None:
+            return 0
+        passed += element.tag not in HEADINGS
+    return passed
+
+
+def _next_block(element: Element, parents: dict) -> Element | None:
+    """The block after `element` in reading order: its next sibling, else the first child of the next section."""
+    while element is not None:
+        parent = parents.get(element)
+        if parent is None:
+            return None
+        siblings = list(parent)
+        index = siblings.index(element)
+        if index + 1 < len(siblings):
+            following = siblings[index + 1]
+            return following[0] if following.tag == "section" and len(following) else following
+        element = parent
+    return None
+
+
 def _parents(root: Element) -> dict[Element, Element]:
     return {child: parent for parent in root.iter() for child in parent}
 
 
 # -- notes numbered again in their new reading order -----------------------------------------
 
-def _renumber(root: Element, notes_in_order: NotesInOrder) -> list:
-    """Number footnotes (or endnote calls) in document order, with their texts for that order; return what changed."""
+def _renumber(root: Element, notes_in_order: NotesInOrder) -> tuple[list[int], list]:
+    """Number footnotes (or endnote calls) in document order, with their texts for that order.
+
+    Return the notes' numbers in the outline in their new order, and what changed (to take it back).
+    Each renumbered element keeps its number in the outline (`OUTLINE_NUMBER`), so a second float
+    asks for the texts by the same numbers."""
     notes = [e for e in root.iter() if _has_class(e, "fn") and e.get("data-note")]
     calls = [e for e in root.iter() if _has_class(e, "fn-call") or _has_class(e, "note-call")]
-    order = [int(e.get("data-note")) for e in notes] or [int(e.text) for e in calls if (e.text or "").isdigit()]
-    if order == sorted(order):
-        return []
+    order = [_outline_number(e, e.get("data-note")) for e in notes] or \
+        [_outline_number(e, e.text) for e in calls if (e.text or "").isdigit()]
+    if order == sorted(order) and all(e.get(OUTLINE_NUMBER) is None for e in notes + calls):
+        return order, []
     new_number = {old: new for new, old in enumerate(order, start=1)}
     texts = notes_in_order(order)
     saved = [(e, dict(e.attrib), e.text, list(e)) for e in notes + calls]
     for call in calls:
-        old = int(call.text)
+        old = _outline_number(call, call.text)
         kind = "endnote" if _has_class(call, "note-call") else "note"
+        call.set(OUTLINE_NUMBER, str(old))
         call.text = str(new_number[old])
         call.set("id", f"call-{new_number[old]}")
         call.set("href", f"#{kind}-{new_number[old]}")
     for note in notes:
-        new = new_number[int(note.get("data-note"))]
-        note.set("id", f"note-{new}")
-        note.set("data-note", str(new))
-        _set_content(note, texts[new - 1])
+        old = _outline_number(note, note.get("data-note"))
+        note.set(OUTLINE_NUMBER, str(old))
+        note.set("id", f"note-{new_number[old]}")
+        note.set("data-note", str(new_number[old]))
+        _set_content(note, texts[new_number[old] - 1])
     endnotes = {e.get("id"): e for e in root.iter() if (e.get("id") or "").startswith("endnote-")}
     for new in range(1, len(order) + 1) if endnotes else ():
         if (item := endnotes.get(f"endnote-{new}")) is not None:
             saved.append((item, dict(item.attrib), item.text, list(item)))
             _set_content(item, texts[new - 1])
-    return saved
+    return order, saved
+
+
+def _outline_number(element: Element, shown: str) -> int:
+    """The note's number in the outline's order: kept by an earlier float, else the one it shows."""
+    return int(element.get(OUTLINE_NUMBER) or shown)
 
 
 def _set_content(element: Element, html: str) -> None:
@@ -231,3 +286,41 @@ def _renumberable(root: Element) -> bool:
     """True if the notes can be numbered again: none, or footnotes numbered 1 to N (endnote calls are)."""
     notes = [int(e.get("data-note")) for e in root.iter() if _has_class(e, "fn") and e.get("data-note")]
     return not notes or sorted(notes) == list(range(1, len(notes) + 1))
+
+
+# -- the other editions: the outline as the PDF prints it -------------------------------------
+
+def outline_as_printed(outline: Outline, floats: list[Float]) -> tuple[Outline, list[CiteGroup]] | None:
+    """A copy of `outline` with each floated figure where the PDF prints it, and its notes numbered in that order,
+    for the web and Word editions to carry the PDF's notes; None if the copy's notes would not come in the PDF's
+    order (a theme whose markup the block count does not fit)."""
+    printed = deepcopy(outline)
+    for move in floats:
+        if not _move_block(printed, figure_label(move.figure), move.passed):
+            return None
+    notes = [group for block in printed.prose()
+             for group in (block.citations if isinstance(block, Prose) else [block.note]) if group is not None]
+    if floats[-1].order and [group.number for group in notes] != floats[-1].order:
+        return None
+    for number, group in enumerate(notes, start=1):
+        group.number = number
+    return printed, notes
+
+
+def _move_block(outline: Outline, label: str, passed: int) -> bool:
+    """Move the figure or table `label` ("figure 1") past `passed` blocks of the sections' bodies; False if it cannot."""
+    kind, _, number = label.partition(" ")
+    kinds = (Figure, Chart) if kind == "figure" else (Table,)
+    places = [(s, b) for s, section in enumerate(outline.sections) for b, block in enumerate(section.body)
+              if isinstance(block, kinds) and str(block.number) == number]
+    if len(places) != 1 or passed < 1:
+        return False
+    section, index = places[0]
+    block = outline.sections[section].body.pop(index)
+    following = [(s, b) for s in range(section, len(outline.sections))
+                 for b in range(index if s == section else 0, len(outline.sections[s].body))]
+    if passed > len(following):
+        return False
+    target, after = following[passed - 1]
+    outline.sections[target].body.insert(after + 1, block)
+    return True

@@ -47,7 +47,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import hyphenation, weasy_messages, weasyprint_fix
-from .floats import NotesInOrder, figure_float
+from .floats import Float, NotesInOrder, figure_float
 from .page_fill import fill_holes
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
@@ -307,7 +307,12 @@ class Layout:
     seconds: float
     notes: dict[int, tuple[int | None, int | None]]
     faults: list[Fault]
-    floated: list[tuple[str, int]] = field(default_factory=list)  # ("figure 1", the page it floated to)
+    floats: list[Float] = field(default_factory=list)   # each figure floated to fill a hole, in order
+
+    @property
+    def floated(self) -> list[tuple[str, int]]:
+        """("figure 1", the page it floated to) for each float."""
+        return [(figure_label(move.figure), move.page + 1) for move in self.floats]
 
 
 def lay_out(source: HTML, render_options: dict, max_passes: int | None = None,
@@ -362,8 +367,7 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None,
             if css == NOTE_REPAIR:
                 element.set(REPAIR_BREAK, "")   # the hole this break leaves is still a fault
     faults = [fault for fault in faults if fault.message]
-    return Layout(document, passes, time.perf_counter() - start, notes, faults,
-                  [(figure_label(move.figure), move.page + 1) for move in floated])
+    return Layout(document, passes, time.perf_counter() - start, notes, faults, floated)
 
 
 def _misplaced(notes: dict[int, tuple[int | None, int | None]]) -> set[int]:
