@@ -33,7 +33,7 @@ table of contents) stay on their text.
 from __future__ import annotations
 
 from weasyprint.anchors import gather_anchors
-from weasyprint.formatting_structure.boxes import BlockBox, ParentBox
+from weasyprint.formatting_structure.boxes import BlockBox, BlockLevelBox, ParentBox
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.layout.background import layout_box_backgrounds
 
@@ -67,13 +67,13 @@ def fill_holes(pages) -> list[int]:
 
 
 def _grows_with_content(box) -> bool:
-    """A container that may grow with its blocks: blocks stacked one under the other, nothing clipped,
-    nothing placed against it (it is not positioned) and no columns."""
-    style = box.style
-    children = box.children
-    return (box.element_tag in CONTAINERS and style["position"] == "static" and style["overflow"] == "visible"
-            and style["column_count"] == "auto" and style["column_width"] == "auto" and bool(children)
-            and all(type(child) is BlockBox and child.is_in_normal_flow() for child in children)
+    """A container that may grow with its blocks: a plain block (not a table, a flex or a grid box) holding
+    blocks stacked one under the other, nothing clipped, nothing placed against it (not positioned), no columns."""
+    style, children = box.style, box.children
+    return (type(box) is BlockBox and not box.is_table_wrapper and box.element_tag in CONTAINERS
+            and style["position"] == "static" and style["overflow"] == "visible" and style["column_count"] == "auto"
+            and style["column_width"] == "auto" and bool(children)
+            and all(isinstance(child, BlockLevelBox) and child.is_in_normal_flow() for child in children)
             and _stacked(children))
 
 
@@ -100,8 +100,6 @@ def _moves_with_its_absolutes(box, positioned: bool = False) -> bool:
 
 def _atoms(box):
     """The blocks to lay apart, in flow order: a growing container's blocks, or the box itself."""
-    if not isinstance(box, BlockBox):
-        return
     if _grows_with_content(box):
         for child in box.children:
             yield from _atoms(child)
