@@ -299,6 +299,17 @@ def test_a_hole_the_pages_gaps_can_take_is_spread_over_them_and_nothing_changes_
     assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
 
 
+def test_a_block_with_nothing_to_show_is_no_gap_to_grow():
+    """Empty blocks (the page furniture the running heads read, of no height) between the paragraphs: the
+    gaps counted are the eleven between lines, so each grows alike, none twice for an empty block in it."""
+    short = "".join(f"<p>Paragraph {n}.</p>" + ("<div></div>" if n % 4 == 1 else "") for n in range(12))
+    layout = lay_out(HTML(string=FILL_PAGE.format(short=short, long=" ".join(["kept"] * 90))), {})
+    assert not [f for f in layout.faults if "hole" in f.message], layout.faults
+    tops = line_tops(layout.document.pages[0])
+    gaps = [after - before for before, after in zip(tops, tops[1:])]
+    assert len(tops) == 12 and max(gaps) - min(gaps) < 0.01, gaps
+    assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
+
 def test_a_hole_too_large_for_the_pages_gaps_is_left_and_reported():
     html = FILL_PAGE.format(short="".join(f"<p>Paragraph {n}.</p>" for n in range(3)),
                             long=" ".join(["kept"] * 150))
