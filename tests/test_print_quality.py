@@ -299,6 +299,24 @@ def test_a_hole_the_pages_gaps_can_take_is_spread_over_them_and_nothing_changes_
     assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
 
 
+def test_a_table_among_a_sections_paragraphs_moves_whole_and_the_section_still_grows():
+    """Ten paragraphs and a table of two rows in one section: the section's gaps grow (the table's among
+    them), and the table moves whole, its rows as close together as before. The same section clipping what
+    overflows it is not grown (its blocks would be cut off), so its hole is left and reported."""
+    table = "<table style='border-collapse: collapse'><tr><td>one</td></tr><tr><td>two</td></tr></table>"
+    html = FILL_PAGE.format(short="<section>" + "".join(f"<p>Paragraph {n}.</p>" for n in range(10)) + table
+                            + "</section>", long=" ".join(["kept"] * 90))
+    clipping = html.replace("<section>", "<section style='overflow: hidden'>")
+    assert len(hole_messages(clipping)) == 1
+    unfilled = line_tops(lay_out(HTML(string=clipping), {}).document.pages[0])
+    layout = lay_out(HTML(string=html), {})
+    assert not [f for f in layout.faults if "hole" in f.message], layout.faults
+    tops = line_tops(layout.document.pages[0])
+    assert len(tops) == len(unfilled) == 12
+    assert abs((tops[11] - tops[10]) - (unfilled[11] - unfilled[10])) < 0.01          # the rows, as they were
+    growth = [(tops[n + 1] - tops[n]) - (unfilled[n + 1] - unfilled[n]) for n in range(10)]
+    assert max(growth) - min(growth) < 0.01 and growth[0] > 1, growth        # px
+
 def test_a_block_with_nothing_to_show_is_no_gap_to_grow():
     """Empty blocks (the page furniture the running heads read, of no height) between the paragraphs: the
     gaps counted are the eleven between lines, so each grows alike, none twice for an empty block in it."""
