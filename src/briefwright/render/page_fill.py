@@ -15,12 +15,14 @@ Blocks are moved on the laid-out pages (`Box.translate`). A container whose
 children are blocks stacked one under the other (html, body, a section, a list, the
 key points box, a quotation) grows with what it holds: its items are laid apart and
 its border, padding and background grow with them. Other blocks (a paragraph, a
-list item, a figure, a table, a box in columns) move whole.
+list item, a figure, a table, a box in columns, one that clips what overflows it)
+move whole. A block of no height (the page furniture the running heads read) is no gap.
 
 WeasyPrint computes each background's painting area once, when it lays out the page
 (`layout_backgrounds`); moved boxes have theirs computed again (`_lay_out_backgrounds`),
 or a box's background (the key points' tint, a recommendation's round number) would
-stay behind. An absolutely positioned box moves with its block (its placeholder's
+stay behind (a moved recommendation's number kept its digit, drawn with its line box,
+but lost its disc). An absolutely positioned box moves with its block (its placeholder's
 `translate` moves it), which is right when it is placed from where it stands in the
 flow (a list's marker) or against a positioned box that moves too (policy-brief's
 numbered recommendations: `position: absolute` in a `position: relative` item). One
