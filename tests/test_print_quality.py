@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import shutil
 import statistics
+import subprocess
 from pathlib import Path
 
 import pyphen
 import pytest
 from weasyprint import HTML
-from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.formatting_structure.boxes import BlockBox, LineBox
 
 from briefwright.build import BuildOptions, BuildResult, Pipeline
 from briefwright.regen.rebuild import page_report
@@ -302,6 +303,35 @@ def test_a_hole_the_pages_gaps_can_take_is_spread_over_them_and_nothing_changes_
     assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
 
 
+def test_a_table_among_a_sections_paragraphs_moves_whole_and_the_section_still_grows():
+    """Ten paragraphs and a table of two rows in one section: the section's gaps grow (the table's among
+    them), and the table moves whole, its rows as close together as before. The same section clipping what
+    overflows it is not grown (its blocks would be cut off), so its hole is left and reported."""
+    table = "<table style='border-collapse: collapse'><tr><td>one</td></tr><tr><td>two</td></tr></table>"
+    html = FILL_PAGE.format(short="<section>" + "".join(f"<p>Paragraph {n}.</p>" for n in range(10)) + table
+                            + "</section>", long=" ".join(["kept"] * 90))
+    clipping = html.replace("<section>", "<section style='overflow: hidden'>")
+    assert len(hole_messages(clipping)) == 1
+    unfilled = line_tops(lay_out(HTML(string=clipping), {}).document.pages[0])
+    layout = lay_out(HTML(string=html), {})
+    assert not [f for f in layout.faults if "hole" in f.message], layout.faults
+    tops = line_tops(layout.document.pages[0])
+    assert len(tops) == len(unfilled) == 12
+    assert abs((tops[11] - tops[10]) - (unfilled[11] - unfilled[10])) < 0.01          # the rows, as they were
+    growth = [(tops[n + 1] - tops[n]) - (unfilled[n + 1] - unfilled[n]) for n in range(10)]
+    assert max(growth) - min(growth) < 0.01 and growth[0] > 1, growth        # px
+
+def test_a_block_with_nothing_to_show_is_no_gap_to_grow():
+    """Empty blocks (the page furniture the running heads read, of no height) between the paragraphs: the
+    gaps counted are the eleven between lines, so each grows alike, none twice for an empty block in it."""
+    short = "".join(f"<p>Paragraph {n}.</p>" + ("<div></div>" if n % 4 == 1 else "") for n in range(12))
+    layout = lay_out(HTML(string=FILL_PAGE.format(short=short, long=" ".join(["kept"] * 90))), {})
+    assert not [f for f in layout.faults if "hole" in f.message], layout.faults
+    tops = line_tops(layout.document.pages[0])
+    gaps = [after - before for before, after in zip(tops, tops[1:])]
+    assert len(tops) == 12 and max(gaps) - min(gaps) < 0.01, gaps
+    assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
+
 def test_a_hole_too_large_for_the_pages_gaps_is_left_and_reported():
     html = FILL_PAGE.format(short="".join(f"<p>Paragraph {n}.</p>" for n in range(3)),
                             long=" ".join(["kept"] * 150))
@@ -309,6 +339,128 @@ def test_a_hole_too_large_for_the_pages_gaps_is_left_and_reported():
     assert len(messages) == 1 and messages[0].startswith("page 1: a hole of "), messages
     tops = line_tops(lay_out(HTML(string=html), {}).document.pages[0])
     assert [round(b - a, 2) for a, b in zip(tops, tops[1:])] == [round(14 * 4 / 3, 2)] * 2   # gaps untouched
+
+
+# -- what the fill may lay apart: a decorated box's blocks, a list's items, items numbered from outside the flow
+
+DECORATED = ("<style>@page {{ size: 120mm 100mm; margin: 10mm }} body {{ font: 10pt/14pt serif }} p {{ margin: 0 }} "
+             "ul {{ margin: 0; padding-left: 12pt }} .kept {{ break-inside: avoid }} "
+             ".box {{ background: rgb(51, 102, 204); border-left: 3pt solid black; padding: 6pt 9pt; color: white }} "
+             "ol {{ list-style: none; padding: 0; margin: 0 }} ol li {{ position: relative; padding-left: 22pt }} "
+             "ol li::before {{ content: counter(list-item); position: absolute; left: 0; top: 1pt; width: 14pt; "
+             "height: 14pt; border-radius: 7pt; background: rgb(204, 0, 0); color: white; "
+             "font: bold 7.5pt/14pt sans-serif; text-align: center }}</style>"
+             "<p>Opening.</p>{middle}<div class='kept'><p id='target'>{long}</p></div>")
+KEPT = " ".join(["kept"] * 90)
+BLUE, RED = (51, 102, 204), (204, 0, 0)
+
+
+def filled_first_page(middle: str):
+    """The first page of `middle` between an opening line and a block kept whole that goes to page 2."""
+    layout = lay_out(HTML(string=DECORATED.format(middle=middle, long=KEPT)), {})
+    assert layout.passes == 1 and not [f for f in layout.faults if "hole" in f.message], layout.faults
+    assert 1.4 < holes(layout.document.pages)[0].lines <= 1.55
+    return layout.document
+
+
+def painted_rows(document, tmp_path: Path, x: float, colour: tuple[int, int, int]) -> list[int]:
+    """The rows (CSS px from the page's top) where page 1 of `document`, drawn by poppler at 96 dpi
+    (one pixel a CSS px), shows `colour` in column `x`."""
+    from PIL import Image
+    (tmp_path / "page.pdf").write_bytes(document.write_pdf())
+    subprocess.run(["pdftoppm", "-png", "-r", "96", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "page.pdf"),
+                    str(tmp_path / "page")], check=True)
+    image = Image.open(tmp_path / "page.png").convert("RGB")
+    return [y for y in range(image.height)
+            if all(abs(a - b) <= 8 for a, b in zip(image.getpixel((round(x), y)), colour))]
+
+
+def boxes_of(page, tag: str) -> list:
+    return [box for box in page._page_box.descendants(placeholders=True) if box.element_tag == tag]
+
+
+def test_a_decorated_box_grows_with_the_gaps_between_its_blocks_its_background_enclosing_its_text(tmp_path):
+    """Ten one-line paragraphs in a box with a background, a border and padding: the box moved whole would
+    leave one gap to grow; its paragraphs are laid apart instead, and its painted background grows with it."""
+    document = filled_first_page("<div class='box'>" + "".join(f"<p>Point {n}.</p>" for n in range(10)) + "</div>")
+    page = document.pages[0]
+    tops = line_tops(page)
+    gaps = [after - before for before, after in zip(tops[1:], tops[2:])]   # inside the box
+    assert len(tops) == 11 and max(gaps) - min(gaps) < 0.01 and 14 * 4 / 3 < gaps[0] < 14 * 4 / 3 * 1.5, gaps
+    box = boxes_of(page, "div")[0]
+    assert box.border_box_y() < tops[1] and tops[-1] + 14 * 4 / 3 <= box.border_box_y() + box.border_height()
+    painted = painted_rows(document, tmp_path, box.border_box_x() + box.border_width() - 3, BLUE)
+    assert abs(painted[0] - box.border_box_y()) <= 1.5, (painted[0], box.border_box_y())
+    assert abs(painted[-1] - (box.border_box_y() + box.border_height())) <= 1.5, (painted[-1], box.border_height())
+    assert len(painted) >= box.border_height() - 2      # one band, from the box's top to its foot
+
+
+def link_rectangles(pdf: Path) -> list[tuple[float, float, float, float]]:
+    """Page 1's internal links as (left, top, right, bottom) in pt from the page's top left, as pdftotext gives words."""
+    import pikepdf
+    with pikepdf.open(pdf) as document:
+        page = document.pages[0]
+        height = float(page.MediaBox[3])
+        rectangles = [[float(n) for n in annotation.Rect] for annotation in page.get("/Annots", [])
+                      if "/Dest" in annotation]
+    return [(min(x1, x2), height - max(y1, y2), max(x1, x2), height - min(y1, y2)) for x1, y1, x2, y2 in rectangles]
+
+
+def test_a_lists_items_are_laid_apart_and_a_link_in_one_still_lands_on_its_text(tmp_path):
+    """Eleven one-line items: the list moved whole would leave one gap; its items are laid apart, and the
+    PDF's link in the last item covers its text (poppler's words against pikepdf's link rectangles)."""
+    items = "".join(f"<li>Item {n}.</li>" for n in range(10)) + "<li>Item <a href='#target'>linked</a>.</li>"
+    document = filled_first_page(f"<ul>{items}</ul>")
+    tops = line_tops(document.pages[0])
+    gaps = [after - before for before, after in zip(tops[1:], tops[2:])]
+    assert len(tops) == 12 and max(gaps) - min(gaps) < 0.01 and 14 * 4 / 3 < gaps[0] < 14 * 4 / 3 * 1.5, gaps
+    (tmp_path / "list.pdf").write_bytes(document.write_pdf())
+    words = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(tmp_path / "list.pdf"), "-"],
+                           check=True, capture_output=True, text=True).stdout
+    word = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">linked\.<', words)
+    word_left, word_top, word_right, word_bottom = map(float, word.groups())
+    rectangles = link_rectangles(tmp_path / "list.pdf")
+    assert len(rectangles) == 1
+    left, top, right, bottom = rectangles[0]
+    assert word_left - 1 <= left < right <= word_right + 1, (rectangles, word.groups())
+    assert right - left > (word_right - word_left) * 0.8, (rectangles, word.groups())   # the word, maybe not its "."
+    assert top - 1 <= word_top < word_bottom <= bottom + 1, (rectangles, word.groups())
+
+
+def test_numbers_placed_absolutely_in_their_items_move_with_them_drawn_on_their_first_lines(tmp_path):
+    """policy-brief's recommendations: each number is `position: absolute; top: 1pt` in a `position: relative`
+    item. The items are laid apart and each number (its box and its painted disc) stays 1pt below its item's top."""
+    document = filled_first_page("<ol>" + "".join(f"<li>Recommendation {n}.</li>" for n in range(11)) + "</ol>")
+    page = document.pages[0]
+    tops = line_tops(page)
+    items = [box for box in boxes_of(page, "li") if box.style["position"] == "relative"]
+    numbers = [box for box in boxes_of(page, "li::before") if isinstance(box, BlockBox)]
+    gaps = [after.position_y - before.position_y for before, after in zip(items, items[1:])]
+    assert len(items) == len(numbers) == 11 and max(gaps) - min(gaps) < 0.01 and gaps[0] > 14 * 4 / 3, gaps
+    assert all(abs(number.border_box_y() - item.border_box_y() - 4 / 3) < 0.01 for number, item in zip(numbers, items))
+    painted = painted_rows(document, tmp_path, numbers[0].border_box_x() + 2, RED)   # left of the digits
+    starts = [row for row, before in zip(painted, [None] + painted) if before != row - 1]
+    ends = [row for row, after in zip(painted, painted[1:] + [None]) if after != row + 1]
+    discs = [(start + end) / 2 for start, end in zip(starts, ends)]    # each disc's middle row
+    radius = 7 * 4 / 3
+    assert len(discs) == 11, discs
+    assert all(abs(disc - number.border_box_y() - radius) <= 1.5 for disc, number in zip(discs, numbers)), discs
+    assert all(top <= disc <= top + 14 * 4 / 3 for disc, top in zip(discs, tops[1:]))   # on its item's first line
+
+
+def test_a_block_holding_a_box_placed_against_the_page_stays_where_it_is():
+    """An absolutely positioned box placed against the page (no positioned block around it) would not follow
+    its paragraph: the paragraph and all above it stay; the gap left below it is too few to fill the hole."""
+    placed = "<span style='position: absolute; top: 0; right: 0'>placed</span>"
+    short = "".join(f"<p>Paragraph {n}.{placed if n == 10 else ''}</p>" for n in range(12))
+    html = FILL_PAGE.format(short=short, long=" ".join(["kept"] * 90))
+    messages = hole_messages(html)
+    assert len(messages) == 1 and messages[0].startswith("page 1: a hole of "), messages
+    page = lay_out(HTML(string=html), {}).document.pages[0]
+    assert [round(b - a, 2) for a, b in zip(line_tops(page), line_tops(page)[1:])][:10] == [round(14 * 4 / 3, 2)] * 10
+    anchored = FILL_PAGE.format(short=short.replace("<p>Paragraph 10.", "<p style='position: relative'>Paragraph 10."),
+                                long=" ".join(["kept"] * 90))
+    assert hole_messages(anchored) == []      # placed against its own paragraph, it moves with it
 
 
 def test_the_page_report_counts_findings_in_good_english_and_lists_each_with_its_page():

@@ -6,30 +6,46 @@ break) allow, which can leave a few lines empty at the foot of a page above its
 notes: a hole (`typography.holes`). As a typesetter does (LaTeX's flush bottom, a
 page-layout program's vertical justification), `fill_holes` spreads what exceeds
 `AIM_LINES` of that space over the gaps between the page's blocks (paragraphs,
-headings, lists, quotations, figures, tables), as long as no gap grows by more than
-`MAX_GROWTH` of a line. Nothing moves from page to page: the same lines, notes and
-breaks, only laid a little apart, so the fill costs no layout. A hole too large to
-fill so (a figure that went whole to the next page) is left as it is, and reported.
+headings, list items, quotations, figures, tables), as long as no gap grows by more
+than `MAX_GROWTH` of a line. Nothing moves from page to page: the same lines, notes
+and breaks, only laid a little apart, so the fill costs no layout. A hole too large
+to fill so (a figure that went whole to the next page) is left as it is, and reported.
 
-Blocks are moved on the laid-out pages (`Box.translate`); a plain container (html,
-body, main, a section: no border, padding or background above or below) grows with
-what it holds, a decorated box (the key points, a quotation with its rule) moves
-whole; a block holding an absolutely positioned ::before (a recommendation's number)
-stays where it is, and only the gaps below it grow. The page's links and anchors are gathered again, so the PDF's links (note
-calls, the table of contents) stay on their text.
+Blocks are moved on the laid-out pages (`Box.translate`). A container whose
+children are blocks stacked one under the other (html, body, a section, a list, the
+key points box, a quotation) grows with what it holds: its items are laid apart and
+its border, padding and background grow with them. Other blocks (a paragraph, a
+list item, a figure, a table, a box in columns, one that clips what overflows it)
+move whole. A block of no height (the page furniture the running heads read) is no gap.
+
+WeasyPrint computes each background's painting area once, when it lays out the page
+(`layout_backgrounds`); moved boxes have theirs computed again (`_lay_out_backgrounds`),
+or a box's background (the key points' tint, a recommendation's round number) would
+stay behind (a moved recommendation's number kept its digit, drawn with its line box,
+but lost its disc). An absolutely positioned box moves with its block (its placeholder's
+`translate` moves it), which is right when it is placed from where it stands in the
+flow (a list's marker) or against a positioned box that moves too (policy-brief's
+numbered recommendations: `position: absolute` in a `position: relative` item). One
+placed against a box that does not move (the page, a section around it) would drift
+from its place: a block holding one stays where it is, and only the gaps below it grow.
+The page's links and anchors are gathered again, so the PDF's links (note calls, the
+table of contents) stay on their text.
 """
 
 from __future__ import annotations
 
 from weasyprint.anchors import gather_anchors
-from weasyprint.formatting_structure.boxes import BlockBox, LineBox
+from weasyprint.formatting_structure.boxes import BlockBox, BlockLevelBox, ParentBox
 from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.layout.background import layout_box_backgrounds
 
 from .typography import MAX_HOLE_LINES, holes, _flow
 
 AIM_LINES = 1.5          # fill a hole down to this many lines (a hole is more than MAX_HOLE_LINES)
 MAX_GROWTH = 0.5         # of a line: the most any one gap between blocks may grow
-CONTAINERS = {"html", "body", "main", "section", "article", "div"}
+CONTAINERS = {"html", "body", "main", "section", "article", "div", "header", "footer", "aside", "nav",
+              "ul", "ol", "blockquote"}
+STACKING_SLACK = 0.01    # CSS px: children closer than this are still one under the other
 
 
 def fill_holes(pages) -> list[int]:
@@ -39,47 +55,62 @@ def fill_holes(pages) -> list[int]:
         if hole.lines <= MAX_HOLE_LINES:
             continue
         page = pages[hole.page - 1]
-        atoms = [atom for box in _flow(page._page_box) for atom in _atoms(box)]
-        fixed = [number for number, atom in enumerate(atoms) if _holds_drawn_pseudo_element(atom)]
+        atoms = [atom for box in _flow(page._page_box) for atom in _atoms(box) if atom.margin_height() > 0]
+        fixed = [number for number, atom in enumerate(atoms) if not _moves_with_its_absolutes(atom)]
         atoms = atoms[fixed[-1]:] if fixed else atoms   # the gaps below the last block that must stay put
         growth = (hole.lines - AIM_LINES) * hole.line_height / max(1, len(atoms) - 1)
         if len(atoms) < 2 or growth > MAX_GROWTH * hole.line_height:
             continue
         _spread(page._page_box, atoms, growth)
+        _lay_out_backgrounds(page._page_box)
         _gather_links(page)
         filled.append(hole.page)
     return filled
 
 
-def _plain(box) -> bool:
-    """A container that may grow with its content: nothing drawn above or below it, no background."""
-    style = box.style
-    return (box.element_tag in CONTAINERS and not (box.border_top_width or box.border_bottom_width
-            or box.padding_top or box.padding_bottom) and style["background_color"].alpha == 0
-            and not any(image for image in style["background_image"] if image[0] != "none"))
+def _grows_with_content(box) -> bool:
+    """A container that may grow with its blocks: a plain block (not a table, a flex or a grid box) holding
+    blocks stacked one under the other, nothing clipped, nothing placed against it (not positioned), no columns."""
+    style, children = box.style, box.children
+    return (type(box) is BlockBox and not box.is_table_wrapper and box.element_tag in CONTAINERS
+            and style["position"] == "static" and style["overflow"] == "visible" and style["column_count"] == "auto"
+            and style["column_width"] == "auto" and bool(children)
+            and all(isinstance(child, BlockLevelBox) and child.is_in_normal_flow() for child in children)
+            and _stacked(children))
 
 
-def _holds_drawn_pseudo_element(box) -> bool:
-    """True if `box` holds an absolutely positioned ::before or ::after (policy-brief's numbered
-    recommendations): WeasyPrint 70 draws its text where it was laid out, so the box must not move."""
-    return any(isinstance(child, AbsolutePlaceholder) and "::" in (child.element_tag or "")
-               for child in box.descendants())
+def _stacked(children) -> bool:
+    """True if each child's border box begins at or below the foot of the one before it (margins collapse)."""
+    return all(after.border_box_y() >= before.border_box_y() + before.border_height() - STACKING_SLACK
+               for before, after in zip(children, children[1:]))
+
+
+def _moves_with_its_absolutes(box, positioned: bool = False) -> bool:
+    """True if every absolutely positioned box inside `box` is placed from where it stands in the flow
+    (top and bottom auto: a list's marker) or against a positioned box inside `box`, so moving `box`
+    moves each of them to its right place."""
+    positioned = positioned or box.style["position"] != "static"
+    for child in getattr(box, "children", []):
+        if isinstance(child, AbsolutePlaceholder):
+            from_the_flow = child.style["top"] == "auto" and child.style["bottom"] == "auto"
+            if not (from_the_flow or (positioned and child.style["position"] == "absolute")):
+                return False
+        elif isinstance(child, ParentBox) and not _moves_with_its_absolutes(child, positioned):
+            return False
+    return True
 
 
 def _atoms(box):
-    """The blocks to lay apart, in flow order: a plain container's blocks, or the box itself."""
-    if not isinstance(box, BlockBox):
-        return
-    children = [child for child in box.children if isinstance(child, BlockBox) and child.is_in_normal_flow()]
-    if _plain(box) and children and not any(isinstance(child, LineBox) for child in box.children):
-        for child in children:
+    """The blocks to lay apart, in flow order: a growing container's blocks, or the box itself."""
+    if _grows_with_content(box):
+        for child in box.children:
             yield from _atoms(child)
     else:
         yield box
 
 
 def _spread(page_box, atoms: list, growth: float) -> None:
-    """Move the k-th atom down by k × growth; each plain container around them grows to match."""
+    """Move the k-th atom down by k × growth; each container around them grows to match."""
     shift = {id(atom): number * growth for number, atom in enumerate(atoms)}
     for box in _flow(page_box):
         _move(box, shift)
@@ -97,6 +128,27 @@ def _move(box, shift: dict[int, float]) -> tuple[float, float] | None:
     box.position_y += first
     box.height += last - first
     return first, last
+
+
+def _lay_out_backgrounds(page_box) -> None:
+    """Compute again where the flow's backgrounds are painted, from their boxes' new places and sizes."""
+    for top in _flow(page_box):
+        for box in top.descendants(placeholders=True):
+            if getattr(box, "background", None) is not None:
+                images = _images_of(box)
+                layout_box_backgrounds(page_box, box, lambda url, orientation=None: images[url],
+                                       layout_children=False)
+
+
+def _images_of(box) -> dict:
+    """The images `box` was laid out with, by address (its background layers, border and mask images)."""
+    style = box.style
+    images = {value: layer.image for (kind, value), layer in zip(style["background_image"], box.background.layers)
+              if kind == "url"}
+    for source, attribute in (("border_image_source", "border_image"), ("mask_border_source", "mask_border_image")):
+        if style[source][0] == "url":
+            images[style[source][1]] = getattr(box, attribute, None)
+    return images
 
 
 def _gather_links(page) -> None:
