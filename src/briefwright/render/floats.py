@@ -18,8 +18,15 @@ again in their new reading order: a note's text can change with its place (a
 style's short form or "Ibid." after the first citation), so the texts come from the
 citation processor again (`notes_in_order`, given the old numbers in their new
 order). `Float.take_back` restores the element and the notes exactly, so the layout
-before the float stays true of the document when a float does not help. The web
-and Word editions, which have no pages, keep every figure where the editor put it.
+before the float stays true of the document when a float does not help (the `pdf`
+stage takes back a float that leaves the hole, adds a page or moves a note off its
+call's page). A figure a colon introduces ("… in 2014–2015:") completes its sentence
+and stays; the hole's message says so.
+
+The web and Word editions have no pages, but carry the PDF's notes: `outline_as_printed`
+gives them a copy of the outline with each floated figure where the PDF prints it
+(moved past as many blocks of the sections' bodies as in the HTML) and the notes
+numbered in that order, checked against the PDF's order.
 """
 
 from __future__ import annotations
@@ -54,9 +61,9 @@ class Float:
     page: int                         # the page with the hole (from 1); the figure should stand on the next
     hole_lines: float
     pages: int                        # pages before the float: a float that adds one is taken back
-    _home: tuple[Element, int] = (None, 0)   # (parent, index) the figure came from
     passed: int = 0                   # the blocks of the sections' bodies it moved past (for the other editions)
     order: list[int] = field(default_factory=list)  # the notes' outline numbers in the PDF's order after it
+    _home: tuple[Element | None, int] = (None, 0)   # (parent, index) the figure came from
     _saved: list = field(default_factory=list)  # (element, attributes, text, children) of each renumbered element
 
     def make(self, root: Element, notes_in_order: NotesInOrder) -> None:
@@ -283,7 +290,7 @@ def _has_class(element: Element, name: str) -> bool:
 
 
 def _renumberable(root: Element) -> bool:
-    """True if the notes can be numbered again: none, or footnotes numbered 1 to N (endnote calls are)."""
+    """True if the notes can be numbered again: no footnotes, or footnotes numbered 1 to N (none skipped)."""
     notes = [int(e.get("data-note")) for e in root.iter() if _has_class(e, "fn") and e.get("data-note")]
     return not notes or sorted(notes) == list(range(1, len(notes) + 1))
 
