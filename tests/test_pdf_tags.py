@@ -172,3 +172,22 @@ def test_the_check_of_marked_content_sees_a_dangling_mcid():
         [table] = tables(pdf)
         table.K = pikepdf.Array(list(table.K)[:-1])    # drop the TBody, its cells' MCIDs left marked
         assert marked_content_problems(pdf)
+
+
+def test_each_tbody_of_a_long_table_stays_its_own_tbody_with_its_rows():
+    table = long_table("Row", 120).replace("<tr><td>Row 61<", "</tbody><tbody><tr><td>Row 61<")
+    with pikepdf.open(io.BytesIO(pdf_ua(table))) as pdf:
+        [merged] = tables(pdf)
+        assert [str(k.S) for k in kids(merged)] == ["/Caption", "/THead", "/TBody", "/TBody"]
+        assert [len(kids(body)) for body in kids(merged)[2:]] == [60, 60]
+        assert marked_content_problems(pdf) == []
+
+
+def test_a_long_table_with_a_footer_is_left_as_weasyprint_tags_it():
+    footed = long_table("Row", 120).replace("<tbody>", "<tfoot><tr><td>All</td><td>0</td></tr></tfoot><tbody>")
+    assert pdf_ua(footed) == pdf_ua(footed, merged=False)
+
+
+def test_a_long_table_holding_a_table_is_left_as_weasyprint_tags_it():
+    nesting = long_table("Row", 120).replace("<td>Row 5</td>", f"<td>{SHORT_TABLE}</td>")
+    assert pdf_ua(nesting) == pdf_ua(nesting, merged=False)
