@@ -191,3 +191,8 @@ def test_a_long_table_with_a_footer_is_left_as_weasyprint_tags_it():
 def test_a_long_table_holding_a_table_is_left_as_weasyprint_tags_it():
     nesting = long_table("Row", 120).replace("<td>Row 5</td>", f"<td>{SHORT_TABLE}</td>")
     assert pdf_ua(nesting) == pdf_ua(nesting, merged=False)
+
+
+def test_a_long_table_with_a_cell_split_over_pages_is_left_as_weasyprint_tags_it():
+    tall = long_table("Row", 20).replace("<td>Row 10</td>", "<td>" + "word " * 3000 + "</td>")
+    assert pdf_ua(tall) == pdf_ua(tall, merged=False)
