@@ -43,7 +43,7 @@ class TableParts:
 
     parts: list = field(default_factory=list)           # Table structure elements, in page order
     elements: dict = field(default_factory=dict)        # object number of a structure element: its HTML element
-    nested: bool = False                                # a table inside a table: left alone
+    left_alone: bool = False       # a table inside a table, or a cell not in WeasyPrint's usual shape
 
 
 def merge_split_tables(document, pdf) -> None:
@@ -51,7 +51,10 @@ def merge_split_tables(document, pdf) -> None:
     if "StructTreeRoot" not in pdf.catalog:
         return
     objects = Objects(pdf)
-    pages = MarkedPages(objects)
+    try:
+        pages = MarkedPages(objects)
+    except Unexpected:
+        return
     plans = []
     for table in _tables(document, objects):
         try:
@@ -105,7 +108,7 @@ def _tables(document, objects: Objects) -> list[TableParts]:
     found: dict[int, TableParts] = {}
     for page in document.pages:
         _collect(page._page_box, None, None, found, objects)
-    return [table for table in found.values() if len(table.parts) > 1 and not table.nested]
+    return [table for table in found.values() if len(table.parts) > 1 and not table.left_alone]
 
 
 def _collect(box, table_box, group_box, found: dict, objects: Objects) -> None:
@@ -114,8 +117,8 @@ def _collect(box, table_box, group_box, found: dict, objects: Objects) -> None:
         box = box._box
     if isinstance(box, boxes.TableBox):
         if table_box is not None:
-            found.setdefault(id(table_box.element), TableParts()).nested = True
-            found.setdefault(id(box.element), TableParts()).nested = True
+            found.setdefault(id(table_box.element), TableParts()).left_alone = True
+            found.setdefault(id(box.element), TableParts()).left_alone = True
         table_box = box
     elif isinstance(box, boxes.TableRowGroupBox):
         group_box = box
@@ -133,11 +136,11 @@ def _note_cell(table: TableParts, cell_box, group_box, cell, objects: Objects) -
         group = objects.parent(row)
         part = objects.parent(group)
     except Unexpected:
-        table.nested = True     # not the shape expected: the whole table is left alone
+        table.left_alone = True     # not the shape expected: the whole table is left alone
         return
     if (cell.get("S") not in CELL_ROLES or row.get("S") != "/TR" or group.get("S") not in ("/THead", "/TBody")
             or part.get("S") != "/Table" or group_box is None):
-        table.nested = True
+        table.left_alone = True
         return
     if all(known is not part for known in table.parts):
         table.parts.append(part)
@@ -188,14 +191,12 @@ class MergePlan:
 def _plan(table: TableParts, objects: Objects, pages: MarkedPages) -> MergePlan:
     """Check that the parts are the plain split WeasyPrint makes, and say what merging them changes."""
     head, *rest = table.parts
-    head_children = objects.kids(head)
-    _check_roles(head_children)
+    head_children = _check_part(head, objects)
     head_theads = [c for c in head_children if c.get("S") == "/THead"]
     later, same_headers, dropped_mcids = [], {}, set()
     seen_cells = {id(table.elements[c.number]) for c in _cells(head, objects) if c.number in table.elements}
     for part in rest:
-        children = objects.kids(part)
-        _check_roles(children)
+        children = _check_part(part, objects)
         dropped = [c for c in children if c.get("S") == "/THead"]
         if len(dropped) != len(head_theads) or [c for c in children if c.get("S") == "/Caption"]:
             raise Unexpected(part)
@@ -214,9 +215,17 @@ def _plan(table: TableParts, objects: Objects, pages: MarkedPages) -> MergePlan:
     return MergePlan(head, later, table.elements, same_headers, dropped_mcids)
 
 
-def _check_roles(children: list) -> None:
-    if any(child.get("S") not in PART_ROLES for child in children):
-        raise Unexpected(children)
+def _check_part(part, objects: Objects) -> list:
+    """The part's children, checked: a caption, header or body each, and a parent chain up to the Document."""
+    children = objects.kids(part)
+    if len(children) != len(_kid_list(part)) or any(child.get("S") not in PART_ROLES for child in children):
+        raise Unexpected(part)
+    ancestor = part
+    for _ in objects.pdf.objects:          # bounded: a loop of /P entries is never followed for ever
+        if ancestor.get("S") == "/Document":
+            return children
+        ancestor = objects.parent(ancestor)
+    raise Unexpected(part)
 
 
 def _cells(element, objects: Objects) -> list:
@@ -259,7 +268,7 @@ class MarkedPages:
     def __init__(self, objects: Objects):
         self.objects = objects
         root = objects.get(objects.pdf.catalog["StructTreeRoot"])
-        nums = objects.get(root["ParentTree"]).get("Nums", ())
+        nums = objects.get(root.get("ParentTree")).get("Nums", ())
         self.parents = {key: value for key, value in zip(nums[::2], nums[1::2]) if isinstance(value, pydyf.Array)}
         self.page_numbers = {reference: number for number, reference in enumerate(objects.pdf.page_references)}
 
@@ -288,7 +297,7 @@ class MarkedPages:
             stream, marks = self._marks(number)
             parents = self._parents(number)
             new = {old: index for index, old in enumerate(m for m in range(len(parents)) if m not in gone)}
-            for element in _unique(self.objects.get(ref) for mcid, ref in enumerate(parents) if mcid not in gone):
+            for element in _unique(self.objects.element(ref) for mcid, ref in enumerate(parents) if mcid not in gone):
                 kids = _kid_list(element)
                 kids[:] = [new[kid] if isinstance(kid, int) else kid for kid in kids]
             self._set_parents(number, pydyf.Array(parents[old] for old in new))
@@ -331,8 +340,9 @@ class MarkedPages:
         if not in_shape or sorted(mcids) != list(range(len(parents))):
             raise Unexpected(number)
         page_reference = self.objects.pdf.page_references[number]
-        for element in _unique(self.objects.get(ref) for ref in parents):
-            if element.get("Pg") != page_reference:
+        for element in _unique(self.objects.element(ref) for ref in parents):
+            mcids = [kid for kid in _kid_list(element) if isinstance(kid, int)]
+            if element.get("Pg") != page_reference or any(parents[m] != element.reference for m in mcids):
                 raise Unexpected(element)
         return stream, set(marks)
 
