@@ -196,3 +196,16 @@ def test_a_long_table_holding_a_table_is_left_as_weasyprint_tags_it():
 def test_a_long_table_with_a_cell_split_over_pages_is_left_as_weasyprint_tags_it():
     tall = long_table("Row", 20).replace("<td>Row 10</td>", "<td>" + "word " * 3000 + "</td>")
     assert pdf_ua(tall) == pdf_ua(tall, merged=False)
+
+
+def test_links_in_the_caption_and_the_cells_of_a_long_table_are_kept_in_the_one_table(tmp_path):
+    table = (long_table("Row", 120).replace("<caption>Row", '<caption><a href="#x">Row</a>')
+             .replace("<td>Row 100</td>", '<td><a href="#x">Row 100</a></td>'))
+    data = pdf_ua(f'{table}<p id="x">X</p>')
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        [merged] = tables(pdf)
+        assert [str(k.S) for k in kids(merged)] == ["/Caption", "/THead", "/TBody"]
+        links = [node for node, _ in elements(merged) if not isinstance(node, int) and node.S == "/Link"]
+        assert len(links) == 2 and len(kids(kids(merged)[2])) == 120
+        assert marked_content_problems(pdf) == []
+    qpdf_check(data, tmp_path)

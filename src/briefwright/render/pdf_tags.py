@@ -31,6 +31,7 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 
 CELL_ROLES = ("/TD", "/TH")
 PART_ROLES = ("/Caption", "/THead", "/TBody")
+ROW_STRUCTURE = ("/Table", "/THead", "/TBody", "/TR")
 
 
 class Unexpected(Exception):
@@ -167,7 +168,7 @@ class MergePlan:
                 for element in _subtree(thead, objects):
                     element.clear()
             part.clear()
-        for cell in _subtree(self.head, objects):
+        for cell in _cells(self.head, objects):
             headers = cell.get("A", {}).get("Headers") if cell.get("S") == "/TD" else None
             for index, header in enumerate(headers if isinstance(headers, pydyf.Array) else ()):
                 if isinstance(header, pydyf.String) and header.string in self.same_headers:
@@ -229,9 +230,11 @@ def _check_part(part, objects: Objects) -> list:
 
 
 def _cells(element, objects: Objects) -> list:
-    """The TD and TH under `element`, in order (not looking inside them)."""
+    """The TD and TH of `element`'s rows, in order (not looking inside them, nor into a caption)."""
     if element.get("S") in CELL_ROLES:
         return [element]
+    if element.get("S") not in ROW_STRUCTURE:
+        return []
     return [cell for kid in objects.kids(element) for cell in _cells(kid, objects)]
 
 
