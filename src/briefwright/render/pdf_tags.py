@@ -10,7 +10,9 @@ of the later parts join its TBody (one TBody per `<tbody>`, in order); each
 repeated header is still drawn but becomes an `/Artifact` in its page's content
 stream, its structure elements are left out of the tree, the cells' `/Headers`
 name the header kept, and the page's marked-content ids are numbered again so
-that each is referenced once and the ParentTree maps each back.
+that each is referenced once and the ParentTree maps each back. A later part's
+wrappers that the move leaves empty (the page's share of a figure's `<div>` or of
+a section) leave the tree too.
 
 Parts are told apart by WeasyPrint's own boxes: the cells' boxes carry the
 structure element made for them (`box.mark`) and the `<table>` element they
@@ -226,6 +228,7 @@ def _check_part(part, objects: Objects) -> list:
         if ancestor.get("S") == "/Document":
             return children
         ancestor = objects.parent(ancestor)
+        _kid_list(ancestor)
     raise Unexpected(part)
 
 
@@ -281,9 +284,11 @@ class MarkedPages:
         for below in _subtree(element, objects):
             for kid in _kid_list(below):
                 if isinstance(kid, int):
-                    if below.get("Pg") not in self.page_numbers:
-                        raise Unexpected(below)
-                    found.add((self.page_numbers[below["Pg"]], kid))
+                    page = self.page_numbers.get(below.get("Pg"))
+                    parents = self._parents(page) if page is not None else ()
+                    if not 0 <= kid < len(parents) or parents[kid] != below.reference:
+                        raise Unexpected(below)      # the ParentTree must map the MCID back to its holder
+                    found.add((page, kid))
         return found
 
     def can_renumber(self, page_numbers: set) -> bool:
