@@ -166,6 +166,15 @@ def test_the_long_table_of_a_brief_is_one_table_and_its_marked_content_stays_val
         assert marked_content_problems(pdf, outside_tree_allowed=True) == []
 
 
+def test_poppler_reads_the_long_table_of_a_brief_as_one_table_its_header_once_its_rows_in_order(rendered):  # noqa: F811
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(rendered / "build" / "t.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    long = tree.split("Table (block)")[-1]
+    texts = re.findall(r'^\s*"(.*)"$', long, flags=re.MULTILINE)
+    assert tree.count("Table (block)") == 2 and texts.count("Year") == 1
+    assert [t for t in texts if re.fullmatch(r"20\d\d", t)] == [str(2000 + n) for n in range(1, 91)]
+
+
 def test_the_check_of_marked_content_sees_a_dangling_mcid():
     """The check itself: an MCID whose element is taken out of the tree is reported."""
     with pikepdf.open(io.BytesIO(pdf_ua(SHORT_TABLE))) as pdf:
