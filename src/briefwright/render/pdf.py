@@ -49,6 +49,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import hyphenation, weasy_messages, weasyprint_fix
 from .floats import Float, NotesInOrder, figure_float
 from .page_fill import fill_holes
+from .pdf_tags import merge_split_tables
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
@@ -234,7 +235,7 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
             files = options.attachments(fetcher.loaded) if options.attachments and options.variant == "a-3b" else []
             data = layout.document.write_pdf(pdf_identifier=_identifier(html, options, files),
                                              pdf_variant=variant, attachments=_attachments(files, options.epoch),
-                                             finisher=_list_each_attachment_once)
+                                             finisher=_finish)
     finally:
         logger.removeHandler(collector)
     problems = [fetcher.reasons.get(url) or f"refused to load {url} (only files of the theme and the workspace "
@@ -414,6 +415,12 @@ def _identifier(html: str, options: PdfOptions, files: list[tuple[str, str, byte
     for name, _, content in files:
         digest.update(name.encode() + b"\0" + content)
     return digest.hexdigest()[:32].encode()
+
+
+def _finish(document, pdf) -> None:
+    """Mend WeasyPrint's PDF objects before they are written: attachments listed once, split tables tagged as one."""
+    _list_each_attachment_once(document, pdf)
+    merge_split_tables(document, pdf)
 
 
 def _list_each_attachment_once(document, pdf) -> None:
