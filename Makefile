@@ -37,7 +37,7 @@ references: $(STAMP)
 # function it changed, fastest first: a surviving mutant costs all of them, so they must be fast).
 # Results: build/mutation/NAME/score.json (killed, survived, ...) and survivors.txt;
 # `cd build/mutation/NAME && ../../../.venv/bin/mutmut show MUTANT` shows one mutant.
-MUTATION_MODULES := matcher resolver drift freshness lock pdf workspace
+MUTATION_MODULES := matcher resolver drift freshness lock pdf workspace floats
 MUTATION_TIMEOUT ?= 3600   # seconds per module
 MUTATION_JOBS    ?= 1      # processes per module (the machine may be shared)
 FAST             := -m "not renders"
@@ -63,6 +63,8 @@ tests_pdf        := tests/test_mutants_pdf.py tests/test_pdf.py tests/test_promi
                     -k "fetcher or page_check or note_off or note_set_off or note_whose or refused_url or image_outside"
 only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
                     'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
+mutate_floats    := src/briefwright/render/floats.py
+tests_floats     := tests/test_floats.py
 mutate_workspace := src/briefwright/workspace.py
 tests_workspace  := tests/test_mutants_workspace.py tests/test_outline.py $(FAST) $(INPROCESS)
 
