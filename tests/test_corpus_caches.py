@@ -187,3 +187,12 @@ def test_status_makes_each_changed_sources_matcher_view_once(workspace, monkeypa
     monkeypatch.setattr(status, "SourceIndex", lambda source: made.append(source.id) or real(source))
     status.quotation_drift(lock, changed, load_corpus(workspace, lazy=True))
     assert sorted(made) == sorted(changed)
+
+
+def test_the_old_cache_of_parsed_entries_is_removed_once_the_index_is_written(big):
+    """briefwright 0.2 kept .briefwright/catalog.json; nothing reads it now, so it is not left behind."""
+    old = _cache(big).with_name("catalog.json")
+    old.parent.mkdir(exist_ok=True)
+    old.write_text('{"version": 1}', encoding="utf-8")
+    _parsed(big)
+    assert _cache(big).is_file() and not old.exists()

@@ -27,6 +27,7 @@ from ..workspace import OutputError, UnsafePath, Workspace, read_inside, write_a
 
 CACHE_VERSION = 2
 CACHE_FILE = "catalog.index"
+OLD_CACHE_FILE = "catalog.json"    # briefwright 0.2's cache of parsed entries: removed once the index is written
 MAX_CACHE_BYTES = 200_000_000     # a 40 MB catalog's index and entries, with room to spare
 MIN_CACHED_BYTES = 16_000         # smaller catalogs parse in less time than the cache takes to check
 _READ: dict[tuple[str, str], "CatalogIndex"] = {}  # (catalog path, content hash) → index, within one process
@@ -177,5 +178,6 @@ def store_index(workspace: Workspace, data: bytes, index: CatalogIndex) -> None:
         _cache_path(workspace).parent.mkdir(exist_ok=True)
         _ignore_in_git(_cache_path(workspace).parent)
         write_atomically(_cache_path(workspace), json.dumps(head).encode("utf-8") + b"\n" + body)
+        _cache_path(workspace).with_name(OLD_CACHE_FILE).unlink(missing_ok=True)
     except (OSError, OutputError):
         pass
