@@ -64,7 +64,7 @@ tests_pdf        := tests/test_mutants_pdf.py tests/test_pdf.py tests/test_promi
 only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
                     'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
 mutate_floats    := src/briefwright/render/floats.py
-tests_floats     := tests/test_floats.py
+tests_floats     := tests/test_floats.py -k "not economy and not editions"   # the pages made for the case (a second each)
 mutate_workspace := src/briefwright/workspace.py
 tests_workspace  := tests/test_mutants_workspace.py tests/test_outline.py $(FAST) $(INPROCESS)
 

@@ -21,6 +21,7 @@ from weasyprint.formatting_structure.boxes import FootnoteAreaBox, TextBox
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.regen.report import page_report
 from briefwright.render.citations import pandoc_path
+from briefwright.render.floats import Float
 from briefwright.render.pdf import lay_out
 from briefwright.render.typography import holes
 from briefwright.workspace import Workspace
@@ -118,6 +119,80 @@ def test_a_float_that_does_not_fill_the_hole_is_taken_back_and_the_pages_are_tho
 def test_without_a_way_to_number_the_notes_again_no_figure_floats():
     layout = lay_out(HTML(string=page()), {})
     assert layout.floated == [] and any(hole.lines > 5 for hole in holes(layout.document.pages))
+
+
+def test_a_float_is_judged_by_its_pages_the_hole_it_leaves_and_the_page_the_figure_lands_on():
+    layout = lay_out(HTML(string=page()), {}, notes_in_order=in_new_order)
+    pages, chart = layout.document.pages, layout.floats[0].figure      # page 1's hole is 0.2 lines, the chart on page 2
+    judged = lambda **given: Float(chart, chart, **{"page": 1, "hole_lines": 5.8, "pages": 3, **given}).helped(pages)  # noqa: E731
+    assert judged() and judged(hole_lines=1.2 + 1e-9) and judged(page=2, hole_lines=5.8)
+    assert not judged(pages=2)              # a page more than before
+    assert not judged(hole_lines=1.1)       # the hole not a line smaller
+    assert not judged(page=3)               # no page after the last: no hole to judge, no page to land on
+    assert layout.floats[0].passed == 1 and layout.floats[0].order == [2, 1]
+
+
+def heading_case(next_section: str = "section") -> str:
+    """The paragraph after the figure (4 lines) does not fill the hole (5.8), the heading after it (3) would."""
+    return page(after=f"<p>{' '.join(['following'] * 18)}</p>").replace(
+        "h2 { font-size: 10pt; margin: 0 }", "h2 { font-size: 10pt; margin: 24pt 0 0 }").replace(
+        " ".join(["closing"] * 30), " ".join(["closing"] * 8)).replace(
+        "<section class='section'><h2>Next", f"<section class='{next_section}'><h2>Next")
+
+
+def test_the_figure_never_follows_a_heading_directly():
+    """The figure follows the first paragraph under the next section's heading instead."""
+    source = HTML(string=heading_case())
+    layout = lay_out(source, {}, notes_in_order=in_new_order)
+    assert layout.floated == [("figure 1", 2)]
+    sections = source.etree_element.findall("body/section")
+    assert [child.tag for child in sections[0]] == ["p", "p"]
+    assert [child.tag for child in sections[1]] == ["h2", "p", "figure"] and layout.floats[0].passed == 2
+
+
+def test_a_figure_never_floats_into_another_kind_of_section():
+    layout = lay_out(HTML(string=heading_case("recommendations")), {}, notes_in_order=in_new_order)
+    assert layout.floated == [] and any("figure 1 went whole" in fault.message for fault in layout.faults)
+
+
+ENDNOTES = ("<section class='endnotes'><ol>{items}</ol></section>")
+
+
+def endnote_call(number: int) -> str:
+    return f"<a class='note-call' id='call-{number}' href='#endnote-{number}'>{number}</a>"
+
+
+def test_endnote_calls_and_the_list_of_endnotes_are_numbered_again_in_the_new_order():
+    words = lambda count: " ".join(["following"] * count)  # noqa: E731
+    html = page(after=f"<p>{words(2)} {endnote_call(2)} {words(28)}</p><p>{words(23)}</p>").replace(
+        call(1), endnote_call(1)) + ENDNOTES.format(items="".join(
+            f"<li id='endnote-{n}'>Note {n} as typed.</li>" for n in (1, 2)))
+    source = HTML(string=html)
+    layout = lay_out(source, {}, notes_in_order=in_new_order)
+    assert layout.floated == [("figure 1", 2)]
+    root = source.etree_element
+    calls = [(a.text, a.get("href")) for a in root.iter("a")]
+    assert calls == [("1", "#endnote-1"), ("2", "#endnote-2")]            # the paragraph's call first now
+    assert ["".join(li.itertext()) for li in root.iter("li")] == [
+        "Old note 2, printed first.", "Old note 1, printed after note 1."]
+
+
+def test_a_second_float_asks_for_the_notes_by_their_numbers_in_the_outline():
+    """Two figures float, one after the other: the second asks the citation processor for the notes by
+    the numbers the outline gave them (2, 1, 4, 3), not by those the first float printed."""
+    words = lambda count: " ".join(["following"] * count)  # noqa: E731
+    first = page()
+    second = (first.split("<section class='section'>")[1].replace(call(1), call(3)).replace(call(2), call(4))
+              .replace("figure-1", "figure-2").replace("Figure 1", "Figure 2"))
+    html = first.replace("<section class='section'><h2>Next",
+                         f"<section class='section' style='break-before: page'>{second}<section class='section'><h2>Next")
+    asked = []
+    layout = lay_out(HTML(string=html), {}, notes_in_order=lambda order: asked.append(order) or in_new_order(order))
+    assert [name for name, _ in layout.floated] == ["figure 1", "figure 2"]
+    assert asked == [[2, 1, 3, 4], [2, 1, 4, 3]]
+    texts = [note for page_notes in notes_on_pages(layout.document) for note in page_notes]
+    assert texts == ["1. Old note 2, printed first.", "2. Old note 1, printed after note 1.",
+                     "3. Old note 4, printed after note 2.", "4. Old note 3, printed after note 3."]
 
 
 # -- the economy example, set in the briefing-note theme ----------------------------------------

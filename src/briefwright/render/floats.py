@@ -142,7 +142,7 @@ def _blocks_to_follow(figure: BlockBox, parents: dict, hole: float, pages: list)
         if _in_figure(element, parents) or _section_of(element, parents) != section:
             return None            # another figure or table, or another kind of section: the figure stays
         needed += sum(part.margin_height() + sum(notes.get(n, 0.0) for n in _calls(part)) for part in parts)
-        if needed >= hole and element.tag not in HEADINGS and _heading(parts[-1]) is None:
+        if needed >= hole and element.tag not in HEADINGS:
             runs_on = needed - hole   # what no longer fits on the page with the hole: it comes before the figure
             return _body_block(element, parents) if runs_on + figure_height <= pages[0]._page_box.height else None
     return None
@@ -161,13 +161,6 @@ def _in_figure(element: Element, parents: dict) -> bool:
             return True
         element = parents.get(element)
     return False
-
-
-def _heading(atom) -> object | None:
-    """The heading `atom` is or ends with (a block never to be followed directly by the figure)."""
-    children = [child for child in getattr(atom, "children", []) if isinstance(child, BlockBox)]
-    last = children[-1] if children else None
-    return last if last is not None and last.element_tag in HEADINGS else None
 
 
 def _section_of(element: Element, parents: dict) -> tuple[str, str] | None:

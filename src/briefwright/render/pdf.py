@@ -346,7 +346,7 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None,
                 _reparsed(source)
                 document, notes = before, notes_before
             trial = None
-        elif notes_in_order and passes < limit and \
+        if notes_in_order and passes < limit and \
                 (move := figure_float(document.pages, source.etree_element, tried)) is not None:
             move.make(source.etree_element, notes_in_order)   # before any other repair: it moves everything after
             _reparsed(source)
