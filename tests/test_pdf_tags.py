@@ -122,7 +122,8 @@ def same_drawing(first: bytes, second: bytes, tmp_path) -> None:
     """Both PDFs give the same text (pdftotext) and the same pixels (pdftoppm), page by page."""
     for name, data in (("first", first), ("second", second)):
         (tmp_path / f"{name}.pdf").write_bytes(data)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+                       check=True)
     texts = [subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True,
                             check=True).stdout for name in ("first", "second")]
     assert texts[0] == texts[1] and texts[0].strip()

@@ -3,28 +3,24 @@
 `mend_tags` runs as a finisher, on WeasyPrint's pydyf objects before the bytes are
 written, and mends two things WeasyPrint 70 leaves short of PDF/UA-1.
 
-Page furniture. The running heads, running feet and page numbers (the `@page` margin
-boxes) are drawn as marked content with MCIDs whose structure elements are left out
-of the tree: content neither in the structure tree nor an artifact. Each such
-sequence becomes an artifact, `/Artifact <</Type /Pagination /Subtype /Header>> BDC`
-for a box at the top of the page (`@top-…`), `/Footer` at the bottom, no subtype at
-the sides; the elements are emptied and leave the ParentTree. The kind is read from
-the page's margin boxes, matched one to one with the marked content in tree order; if
-they do not match, the sequences become plain `/Artifact BMC`. A page whose content
-outside the tree holds anything but marked content (a link in a running head) is left
-as it was.
+Page furniture. The running heads and feet and the page numbers (the `@page` margin
+boxes) are marked content whose structure elements are left out of the tree: neither
+tagged nor artifacts. Each such sequence becomes `/Artifact <</Type /Pagination
+/Subtype /Header>> BDC` for a box at the top of the page (`@top-…`), `/Footer` at the
+bottom, no subtype at the sides (the boxes matched one to one with the sequences in tree
+order; if they do not match, plain `/Artifact BMC`); its elements are emptied and leave
+the ParentTree. A page whose content outside the tree holds more than marked content
+(a link in a running head) is left as it was.
 
-Split tables. WeasyPrint builds the structure tree page by page: each page's part of a long
-table becomes a `/Table` of its own, with the header row WeasyPrint repeats at
-the top of each page tagged again as a `/THead`. A screen reader then meets as
-many tables as pages, each announcing its header. The parts are made one Table:
-the first part keeps its caption and its header; the rows
-of the later parts join its TBody (one TBody per `<tbody>`, in order); each
-repeated header is still drawn but becomes an `/Artifact` in its page's content
-stream, its structure elements are left out of the tree, the cells' `/Headers`
-name the header kept. A later part's
-wrappers that the move leaves empty (the page's share of a figure's `<div>` or of
-a section) leave the tree too.
+Split tables. WeasyPrint builds the structure tree page by page: each page's part of a
+long table becomes a `/Table` of its own, with the header row it repeats at the top of
+each page tagged again as a `/THead`. A screen reader then meets as many tables as
+pages, each announcing its header. The parts are made one Table: the first keeps its
+caption and its header; the rows of the later parts join its TBody (one TBody per
+`<tbody>`, in order); each repeated header is still drawn but becomes an `/Artifact`,
+its structure elements are left out of the tree, the cells' `/Headers` name the header
+kept. A later part's wrappers that the move leaves empty (the page's share of a
+figure's `<div>` or of a section) leave the tree too.
 
 Either way, the page's marked-content ids are numbered again so that each is referenced
 once and the ParentTree maps each back.
@@ -456,13 +452,17 @@ class MarkedPages:
 
 def _reached(root, objects: Objects) -> set:
     """The object numbers of the structure elements under the tree's root."""
-    reached, todo = set(), list(root.get("K", ()))
+    reached, todo = set(), [root.get("K")]
     while todo:
         kid = todo.pop()
-        found = objects.get(kid) if isinstance(kid, bytes) else None
-        if isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem" and found.number not in reached:
-            reached.add(found.number)
-            todo.extend(found.get("K") if isinstance(found.get("K"), pydyf.Array) else ())
+        if isinstance(kid, pydyf.Array):
+            todo.extend(kid)
+        elif isinstance(kid, bytes):
+            found = objects.get(kid)
+            is_element = isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem"
+            if is_element and found.number not in reached:
+                reached.add(found.number)
+                todo.append(found.get("K"))
     return reached
 
 
