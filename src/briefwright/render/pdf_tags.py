@@ -1,18 +1,29 @@
-"""One PDF/UA Table for a table that breaks across pages.
+"""PDF/UA tags mended: page furniture drawn as artifacts, one Table for a table that breaks across pages.
 
-WeasyPrint 70 builds the structure tree page by page: each page's part of a long
-table becomes a `/Table` of its own, with the header row WeasyPrint repeats at
-the top of each page tagged again as a `/THead`. A screen reader then meets as
-many tables as pages, each announcing its header. `merge_split_tables` runs as a
-finisher, on WeasyPrint's pydyf objects before the bytes are written, and makes
-the parts one Table: the first part keeps its caption and its header; the rows
-of the later parts join its TBody (one TBody per `<tbody>`, in order); each
-repeated header is still drawn but becomes an `/Artifact` in its page's content
-stream, its structure elements are left out of the tree, the cells' `/Headers`
-name the header kept, and the page's marked-content ids are numbered again so
-that each is referenced once and the ParentTree maps each back. A later part's
-wrappers that the move leaves empty (the page's share of a figure's `<div>` or of
-a section) leave the tree too.
+`mend_tags` runs as a finisher, on WeasyPrint's pydyf objects before the bytes are
+written, and mends two things WeasyPrint 70 leaves short of PDF/UA-1.
+
+Page furniture. The running heads and feet and the page numbers (the `@page` margin
+boxes) are marked content whose structure elements are left out of the tree: neither
+tagged nor artifacts. Each such sequence becomes `/Artifact <</Type /Pagination
+/Subtype /Header>> BDC` for a box at the top of the page (`@top-…`), `/Footer` at the
+bottom, no subtype at the sides (the boxes matched one to one with the sequences in tree
+order; if they do not match, plain `/Artifact BMC`); its elements are emptied and leave
+the ParentTree. A page whose content outside the tree holds more than marked content
+(a link in a running head) is left as it was.
+
+Split tables. WeasyPrint builds the structure tree page by page: each page's part of a
+long table becomes a `/Table` of its own, with the header row it repeats at the top of
+each page tagged again as a `/THead`. A screen reader then meets as many tables as
+pages, each announcing its header. The parts are made one Table: the first keeps its
+caption and its header; the rows of the later parts join its TBody (one TBody per
+`<tbody>`, in order); each repeated header is still drawn but becomes an `/Artifact`,
+its structure elements are left out of the tree, the cells' `/Headers` name the header
+kept. A later part's wrappers that the move leaves empty (the page's share of a
+figure's `<div>` or of a section) leave the tree too.
+
+Either way, the page's marked-content ids are numbered again so that each is referenced
+once and the ParentTree maps each back.
 
 Parts are told apart by WeasyPrint's own boxes: the cells' boxes carry the
 structure element made for them (`box.mark`) and the `<table>` element they
@@ -49,8 +60,8 @@ class TableParts:
     left_alone: bool = False       # a table inside a table, or a cell not in WeasyPrint's usual shape
 
 
-def merge_split_tables(document, pdf) -> None:
-    """Make each table that WeasyPrint tagged as one Table per page a single Table (see the module docstring)."""
+def mend_tags(document, pdf) -> None:
+    """Draw the page furniture as artifacts and make each split table one Table (see the module docstring)."""
     if "StructTreeRoot" not in pdf.catalog:
         return
     objects = Objects(pdf)
@@ -58,15 +69,94 @@ def merge_split_tables(document, pdf) -> None:
         pages = MarkedPages(objects)
     except Unexpected:
         return
+    furniture = [_furniture(page, number, objects, pages) for number, page in enumerate(document.pages)]
     plans = []
     for table in _tables(document, objects):
         try:
             plans.append(_plan(table, objects, pages))
         except Unexpected:
             continue
-    pages.renumber({mcid for plan in plans for mcid in plan.dropped_mcids})   # before the elements are cleared
+    artifacts = {mcid: None for plan in plans for mcid in plan.dropped_mcids}
+    for page in furniture:
+        artifacts.update(page.artifacts)
+    pages.renumber(artifacts)             # before the elements are cleared
+    for page in furniture:
+        for element in page.elements:
+            element.clear()
     for plan in plans:
         plan.apply(objects)
+
+
+merge_split_tables = mend_tags          # the name render/pdf.py's finisher calls
+
+
+@dataclass
+class Furniture:
+    """A page's marked content that no structure element of the tree reaches (its margin boxes')."""
+
+    artifacts: dict = field(default_factory=dict)   # (page number, MCID): artifact properties (None: plain)
+    elements: list = field(default_factory=list)    # the structure elements WeasyPrint made for it, to empty
+
+
+def _furniture(page, number: int, objects: Objects, pages: MarkedPages) -> Furniture:
+    """The page's marked content outside the tree, each with the artifact it becomes; nothing if not plain."""
+    try:
+        holders = [objects.element(ref) for ref in pages._parents(number)]
+        outside = sorted(mcid for mcid, holder in enumerate(holders) if holder.number not in pages.reached)
+        if not outside or not pages.can_renumber({number}):
+            return Furniture()
+        roots = sorted(_unique(_outside_root(holders[mcid], pages.reached, objects) for mcid in outside),
+                       key=lambda root: root.number)
+        elements = [element for root in roots for element in _subtree(root, objects)]
+        in_order = [mcid for root in roots for mcid in _mcids_in_order(root, objects)]
+    except Unexpected:
+        return Furniture()           # a link in a running head, or a structure not WeasyPrint's: left alone
+    if sorted(in_order) != outside or any(element.number in pages.reached for element in elements):
+        return Furniture()
+    kinds = _margin_artifacts(page._page_box)
+    if len(kinds) != len(in_order):
+        kinds = [None] * len(in_order)
+    return Furniture({(number, mcid): kind for mcid, kind in zip(in_order, kinds)}, elements)
+
+
+def _outside_root(element, reached: set, objects: Objects):
+    """The topmost ancestor of `element` (itself perhaps) that the tree does not reach."""
+    for _ in objects.pdf.objects:          # bounded: a loop of /P entries is never followed for ever
+        parent = objects.element(element.get("P"))
+        if parent.number in reached:
+            return element
+        element = parent
+    raise Unexpected(element)
+
+
+def _mcids_in_order(element, objects: Objects) -> list:
+    """The MCIDs under `element`, in tree order."""
+    return [mcid for kid in _kid_list(element)
+            for mcid in ([kid] if isinstance(kid, int) else _mcids_in_order(objects.element(kid), objects))]
+
+
+def _margin_artifacts(page_box) -> list:
+    """The artifact properties of each text and image drawn in the page's margin boxes, in tree order."""
+    return [_pagination(box.at_keyword) for box in page_box.children if isinstance(box, boxes.MarginBox)
+            for _ in range(_marked_pieces(box))]
+
+
+def _marked_pieces(box) -> int:
+    """How many marked-content sequences WeasyPrint draws for `box`: one per text and per image."""
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+        return 1
+    return sum(_marked_pieces(child) for child in getattr(box, "children", ()))
+
+
+def _pagination(at_keyword: str) -> pydyf.Dictionary:
+    """A Pagination artifact's properties: a Header at the top of the page, a Footer at the bottom."""
+    properties = pydyf.Dictionary({"Type": "/Pagination"})
+    subtype = {"@top": "/Header", "@bottom": "/Footer"}.get(at_keyword.split("-")[0])
+    if subtype:
+        properties["Subtype"] = subtype
+    return properties
 
 
 class Objects:
@@ -277,6 +367,7 @@ class MarkedPages:
         nums = objects.get(root.get("ParentTree")).get("Nums", ())
         self.parents = {key: value for key, value in zip(nums[::2], nums[1::2]) if isinstance(value, pydyf.Array)}
         self.page_numbers = {reference: number for number, reference in enumerate(objects.pdf.page_references)}
+        self.reached = _reached(root, objects)
 
     def marked_in(self, element, objects: Objects) -> set:
         """{(page number, MCID)} of the marked content under `element`."""
@@ -298,10 +389,13 @@ class MarkedPages:
         except Unexpected:
             return False
 
-    def renumber(self, dropped: set) -> None:
-        """Make the `dropped` (page, MCID) artifacts and number the rest of each page's MCIDs from 0 again."""
-        for number in sorted({page for page, _ in dropped}):
-            gone = {mcid for page, mcid in dropped if page == number}
+    def renumber(self, artifacts: dict) -> None:
+        """Make artifacts of the marked content {(page, MCID): its properties, or None for a plain artifact}.
+
+        The rest of each page's MCIDs are numbered from 0 again.
+        """
+        for number in sorted({page for page, _ in artifacts}):
+            gone = {mcid: properties for (page, mcid), properties in artifacts.items() if page == number}
             stream, marks = self._marks(number)
             parents = self._parents(number)
             new = {old: index for index, old in enumerate(m for m in range(len(parents)) if m not in gone)}
@@ -312,9 +406,10 @@ class MarkedPages:
             items = []
             for index, item in enumerate(stream.stream):
                 if index in marks and item["MCID"] in gone:
-                    items[-1] = "/Artifact"
+                    properties = gone[item["MCID"]]
+                    items[-1:] = ["/Artifact"] if properties is None else ["/Artifact", properties]
                 elif index - 1 in marks and stream.stream[index - 1]["MCID"] in gone:
-                    items.append(b"BMC")
+                    items.append(b"BMC" if gone[stream.stream[index - 1]["MCID"]] is None else item)
                 else:
                     items.append(item)
             for index in marks:
@@ -353,6 +448,22 @@ class MarkedPages:
             if element.get("Pg") != page_reference or any(parents[m] != element.reference for m in mcids):
                 raise Unexpected(element)
         return stream, set(marks)
+
+
+def _reached(root, objects: Objects) -> set:
+    """The object numbers of the structure elements under the tree's root."""
+    reached, todo = set(), [root.get("K")]
+    while todo:
+        kid = todo.pop()
+        if isinstance(kid, pydyf.Array):
+            todo.extend(kid)
+        elif isinstance(kid, bytes):
+            found = objects.get(kid)
+            is_element = isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem"
+            if is_element and found.number not in reached:
+                reached.add(found.number)
+                todo.append(found.get("K"))
+    return reached
 
 
 def _unique(elements) -> list:
