@@ -328,7 +328,7 @@ def examples(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for kind in ("mended", "as tagged"):
             if kind == "as tagged":
-                patch.setattr(briefwright.render.pdf, "merge_split_tables", lambda document, pdf: None)
+                patch.setattr(briefwright.render.pdf, "mend_tags", lambda document, pdf: None)
             options = BuildOptions(output=root / kind, pdf_variant="ua-1")
             outcomes = build_stale(Workspace.at(root), [Path(o) for o in outlines], options, force=True, jobs=1)
             assert [o.status for o in outcomes] == ["built"] * len(outlines), [o.messages for o in outcomes]

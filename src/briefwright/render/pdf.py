@@ -49,7 +49,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import hyphenation, weasy_messages, weasyprint_fix
 from .floats import Float, NotesInOrder, figure_float
 from .page_fill import fill_holes
-from .pdf_tags import merge_split_tables
+from .pdf_tags import mend_tags
 from ..errors import BriefwrightError
 from ..workspace import UnsafePath, read_inside
 from .themes import TemplateProblem, Theme, origin_label
@@ -418,9 +418,10 @@ def _identifier(html: str, options: PdfOptions, files: list[tuple[str, str, byte
 
 
 def _finish(document, pdf) -> None:
-    """Mend WeasyPrint's PDF objects before they are written: attachments listed once, split tables tagged as one."""
+    """Mend WeasyPrint's PDF objects before they are written: attachments listed once, and (PDF/UA) the page
+    furniture made artifacts, a table split across pages tagged as one (`pdf_tags`)."""
     _list_each_attachment_once(document, pdf)
-    merge_split_tables(document, pdf)
+    mend_tags(document, pdf)
 
 
 def _list_each_attachment_once(document, pdf) -> None:

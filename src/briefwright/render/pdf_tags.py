@@ -42,13 +42,11 @@ import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
+from .pdf_objects import MarkedPages, Objects, Unexpected, kid_list, subtree, unique
+
 CELL_ROLES = ("/TD", "/TH")
 PART_ROLES = ("/Caption", "/THead", "/TBody")
 ROW_STRUCTURE = ("/Table", "/THead", "/TBody", "/TR")
-
-
-class Unexpected(Exception):
-    """The structure is not the one WeasyPrint makes for a plain split table: leave it alone."""
 
 
 @dataclass
@@ -87,9 +85,6 @@ def mend_tags(document, pdf) -> None:
         plan.apply(objects)
 
 
-merge_split_tables = mend_tags          # the name render/pdf.py's finisher calls
-
-
 @dataclass
 class Furniture:
     """A page's marked content that no structure element of the tree reaches (its margin boxes')."""
@@ -105,9 +100,9 @@ def _furniture(page, number: int, objects: Objects, pages: MarkedPages) -> Furni
         outside = sorted(mcid for mcid, holder in enumerate(holders) if holder.number not in pages.reached)
         if not outside or not pages.can_renumber({number}):
             return Furniture()
-        roots = sorted(_unique(_outside_root(holders[mcid], pages.reached, objects) for mcid in outside),
+        roots = sorted(unique(_outside_root(holders[mcid], pages.reached, objects) for mcid in outside),
                        key=lambda root: root.number)
-        elements = [element for root in roots for element in _subtree(root, objects)]
+        elements = [element for root in roots for element in subtree(root, objects)]
         in_order = [mcid for root in roots for mcid in _mcids_in_order(root, objects)]
     except Unexpected:
         return Furniture()           # a link in a running head, or a structure not WeasyPrint's: left alone
@@ -131,7 +126,7 @@ def _outside_root(element, reached: set, objects: Objects):
 
 def _mcids_in_order(element, objects: Objects) -> list:
     """The MCIDs under `element`, in tree order."""
-    return [mcid for kid in _kid_list(element)
+    return [mcid for kid in kid_list(element)
             for mcid in ([kid] if isinstance(kid, int) else _mcids_in_order(objects.element(kid), objects))]
 
 
@@ -157,43 +152,6 @@ def _pagination(at_keyword: str) -> pydyf.Dictionary:
     if subtype:
         properties["Subtype"] = subtype
     return properties
-
-
-class Objects:
-    """The PDF's objects by reference."""
-
-    def __init__(self, pdf):
-        self.pdf = pdf
-
-    def get(self, reference):
-        """The object a reference (`b"12 0 R"`) names; Unexpected for anything else."""
-        if not isinstance(reference, bytes) or not reference.endswith(b" 0 R"):
-            raise Unexpected(reference)
-        number = int(reference.split()[0])
-        if not 0 < number < len(self.pdf.objects):
-            raise Unexpected(reference)
-        return self.pdf.objects[number]
-
-    def element(self, reference):
-        """The structure element a reference names; Unexpected for anything else (an OBJR, a page)."""
-        found = self.get(reference)
-        if not isinstance(found, pydyf.Dictionary) or found.get("Type") != "/StructElem":
-            raise Unexpected(reference)
-        return found
-
-    def kids(self, element) -> list:
-        """The structure elements directly under `element` (Unexpected for a marked-content or object reference)."""
-        return [self.element(kid) for kid in _kid_list(element) if not isinstance(kid, int)]
-
-    def parent(self, element):
-        return self.element(element.get("P"))
-
-
-def _kid_list(element) -> pydyf.Array:
-    kids = element.get("K")
-    if not isinstance(kids, pydyf.Array):
-        raise Unexpected(element)
-    return kids
 
 
 def _tables(document, objects: Objects) -> list[TableParts]:
@@ -257,7 +215,7 @@ class MergePlan:
                 self._move(child, objects)
             _detach(part, objects)
             for thead in dropped:
-                for element in _subtree(thead, objects):
+                for element in subtree(thead, objects):
                     element.clear()
             part.clear()
         for cell in _cells(self.head, objects):
@@ -268,17 +226,17 @@ class MergePlan:
 
     def _move(self, child, objects: Objects) -> None:
         """Put `child` of a later part into the head: a TBody continuing the head's last TBody joins it."""
-        last = objects.element(_kid_list(self.head)[-1])
+        last = objects.element(kid_list(self.head)[-1])
         continued = (child.get("S") == last.get("S") == "/TBody"
                      and self.elements.get(child.number) is self.elements.get(last.number) is not None)
         if continued:
             for row in objects.kids(child):
                 row["P"] = last.reference
-            _kid_list(last).extend(_kid_list(child))
+            kid_list(last).extend(kid_list(child))
             child.clear()
         else:
             child["P"] = self.head.reference
-            _kid_list(self.head).append(child.reference)
+            kid_list(self.head).append(child.reference)
 
 
 def _plan(table: TableParts, objects: Objects, pages: MarkedPages) -> MergePlan:
@@ -311,14 +269,14 @@ def _plan(table: TableParts, objects: Objects, pages: MarkedPages) -> MergePlan:
 def _check_part(part, objects: Objects) -> list:
     """The part's children, checked: a caption, header or body each, and a parent chain up to the Document."""
     children = objects.kids(part)
-    if len(children) != len(_kid_list(part)) or any(child.get("S") not in PART_ROLES for child in children):
+    if len(children) != len(kid_list(part)) or any(child.get("S") not in PART_ROLES for child in children):
         raise Unexpected(part)
     ancestor = part
     for _ in objects.pdf.objects:          # bounded: a loop of /P entries is never followed for ever
         if ancestor.get("S") == "/Document":
             return children
         ancestor = objects.parent(ancestor)
-        _kid_list(ancestor)
+        kid_list(ancestor)
     raise Unexpected(part)
 
 
@@ -341,16 +299,11 @@ def _same_header_ids(dropped, kept, table: TableParts, objects: Objects) -> dict
             if isinstance(d.get("ID"), pydyf.String) and isinstance(k.get("ID"), pydyf.String)}
 
 
-def _subtree(element, objects: Objects) -> list:
-    """`element` and every structure element under it, in order."""
-    return [element] + [below for kid in objects.kids(element) for below in _subtree(kid, objects)]
-
-
 def _detach(part, objects: Objects) -> None:
     """Take `part` out of its parent's kids, and each ancestor this leaves empty out of its own (never the root's)."""
     child, parent = part, objects.get(part.get("P"))
     while isinstance(parent, pydyf.Dictionary) and parent.get("Type") == "/StructElem":
-        kids = _kid_list(parent)
+        kids = kid_list(parent)
         kids[:] = [kid for kid in kids if kid != child.reference]
         if kids or parent.get("S") == "/Document":
             return
@@ -358,119 +311,3 @@ def _detach(part, objects: Objects) -> None:
         child.clear()
 
 
-class MarkedPages:
-    """Each page's marked content: its content stream's MCIDs and the ParentTree's array for them."""
-
-    def __init__(self, objects: Objects):
-        self.objects = objects
-        root = objects.get(objects.pdf.catalog["StructTreeRoot"])
-        nums = objects.get(root.get("ParentTree")).get("Nums", ())
-        self.parents = {key: value for key, value in zip(nums[::2], nums[1::2]) if isinstance(value, pydyf.Array)}
-        self.page_numbers = {reference: number for number, reference in enumerate(objects.pdf.page_references)}
-        self.reached = _reached(root, objects)
-
-    def marked_in(self, element, objects: Objects) -> set:
-        """{(page number, MCID)} of the marked content under `element`."""
-        found = set()
-        for below in _subtree(element, objects):
-            for kid in _kid_list(below):
-                if isinstance(kid, int):
-                    page = self.page_numbers.get(below.get("Pg"))
-                    parents = self._parents(page) if page is not None else ()
-                    if not 0 <= kid < len(parents) or parents[kid] != below.reference:
-                        raise Unexpected(below)      # the ParentTree must map the MCID back to its holder
-                    found.add((page, kid))
-        return found
-
-    def can_renumber(self, page_numbers: set) -> bool:
-        """Whether each page's stream marks exactly the MCIDs its ParentTree array maps, each once."""
-        try:
-            return all(self._marks(number) is not None for number in page_numbers)
-        except Unexpected:
-            return False
-
-    def renumber(self, artifacts: dict) -> None:
-        """Make artifacts of the marked content {(page, MCID): its properties, or None for a plain artifact}.
-
-        The rest of each page's MCIDs are numbered from 0 again.
-        """
-        for number in sorted({page for page, _ in artifacts}):
-            gone = {mcid: properties for (page, mcid), properties in artifacts.items() if page == number}
-            stream, marks = self._marks(number)
-            parents = self._parents(number)
-            new = {old: index for index, old in enumerate(m for m in range(len(parents)) if m not in gone)}
-            for element in _unique(self.objects.element(ref) for mcid, ref in enumerate(parents) if mcid not in gone):
-                kids = _kid_list(element)
-                kids[:] = [new[kid] if isinstance(kid, int) else kid for kid in kids]
-            self._set_parents(number, pydyf.Array(parents[old] for old in new))
-            items = []
-            for index, item in enumerate(stream.stream):
-                if index in marks and item["MCID"] in gone:
-                    properties = gone[item["MCID"]]
-                    items[-1:] = ["/Artifact"] if properties is None else ["/Artifact", properties]
-                elif index - 1 in marks and stream.stream[index - 1]["MCID"] in gone:
-                    items.append(b"BMC" if gone[stream.stream[index - 1]["MCID"]] is None else item)
-                else:
-                    items.append(item)
-            for index in marks:
-                if stream.stream[index]["MCID"] not in gone:
-                    stream.stream[index]["MCID"] = new[stream.stream[index]["MCID"]]
-            stream.stream[:] = items
-
-    def _page(self, number: int):
-        return self.objects.get(self.objects.pdf.page_references[number])
-
-    def _parents(self, number: int) -> pydyf.Array:
-        key = self._page(number).get("StructParents")
-        if key not in self.parents:
-            raise Unexpected(number)
-        return self.parents[key]
-
-    def _set_parents(self, number: int, array: pydyf.Array) -> None:
-        self._parents(number)[:] = array
-
-    def _marks(self, number: int):
-        """(the page's content stream, the indexes of its MCID property lists), or Unexpected."""
-        stream = self.objects.get(self._page(number).get("Contents"))
-        parents = self._parents(number)
-        if not isinstance(stream, pydyf.Stream):
-            raise Unexpected(number)
-        items = stream.stream
-        marks = [i for i, item in enumerate(items) if isinstance(item, pydyf.Dictionary) and "MCID" in item]
-        mcids = [items[i]["MCID"] for i in marks]
-        in_shape = all(0 < i < len(items) - 1 and isinstance(items[i - 1], str) and items[i - 1].startswith("/")
-                       and items[i + 1] == b"BDC" for i in marks)
-        if not in_shape or sorted(mcids) != list(range(len(parents))):
-            raise Unexpected(number)
-        page_reference = self.objects.pdf.page_references[number]
-        for element in _unique(self.objects.element(ref) for ref in parents):
-            mcids = [kid for kid in _kid_list(element) if isinstance(kid, int)]
-            if element.get("Pg") != page_reference or any(parents[m] != element.reference for m in mcids):
-                raise Unexpected(element)
-        return stream, set(marks)
-
-
-def _reached(root, objects: Objects) -> set:
-    """The object numbers of the structure elements under the tree's root."""
-    reached, todo = set(), [root.get("K")]
-    while todo:
-        kid = todo.pop()
-        if isinstance(kid, pydyf.Array):
-            todo.extend(kid)
-        elif isinstance(kid, bytes):
-            found = objects.get(kid)
-            is_element = isinstance(found, pydyf.Dictionary) and found.get("Type") == "/StructElem"
-            if is_element and found.number not in reached:
-                reached.add(found.number)
-                todo.append(found.get("K"))
-    return reached
-
-
-def _unique(elements) -> list:
-    """`elements` without repeats (by identity), in order."""
-    seen, unique = set(), []
-    for element in elements:
-        if id(element) not in seen:
-            seen.add(id(element))
-            unique.append(element)
-    return unique
