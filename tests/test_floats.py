@@ -89,11 +89,17 @@ def test_a_figure_too_tall_for_the_page_floats_and_the_text_after_it_fills_the_h
 
 
 def test_the_notes_are_numbered_again_in_the_new_reading_order_with_the_texts_for_that_order():
-    layout = lay_out(HTML(string=page()), {}, notes_in_order=in_new_order)
+    source = HTML(string=page())
+    layout = lay_out(source, {}, notes_in_order=in_new_order)
     notes = notes_on_pages(layout.document)
     # the paragraph's note (2 as the editor placed it) comes first now, the figure's note after it
     assert notes[:2] == [["1. Old note 2, printed first."], ["2. Old note 1, printed after note 1."]]
     assert calls_in_text(layout.document) == ["1", "2"]   # the calls in the text carry the new numbers, in order
+    root = source.etree_element
+    assert [(a.text, a.get("href"), a.get("id")) for a in root.iter("a")] == [
+        ("1", "#note-1", "call-1"), ("2", "#note-2", "call-2")]            # the PDF's links follow the numbers
+    assert [(span.get("id"), span.get("data-note")) for span in root.iter("span") if span.get("class") == "fn"] == [
+        ("note-1", "1"), ("note-2", "2")]
     assert layout.notes == {1: (1, 1), 2: (2, 2)}
 
 
@@ -106,7 +112,8 @@ def test_a_figure_a_colon_introduces_stays_with_it_and_the_hole_says_why():
 
 
 def test_a_float_that_does_not_fill_the_hole_is_taken_back_and_the_pages_are_those_without_it():
-    kept = f"<div class='kept'><p>{' '.join(['kept'] * 60)}</p></div>"   # taller than the hole, and cannot split
+    marked = call(2).replace("Note 2 as typed.", "Note 2 in <em>a journal</em>.")   # a note with markup in it
+    kept = f"<div class='kept'><p>kept {marked} {' '.join(['kept'] * 60)}</p></div>"   # taller than the hole, kept
     plain = lay_out(HTML(string=page(after=kept)), {})
     source = HTML(string=page(after=kept))
     tried = lay_out(source, {}, notes_in_order=in_new_order)
@@ -114,6 +121,26 @@ def test_a_float_that_does_not_fill_the_hole_is_taken_back_and_the_pages_are_tho
     assert [text_of(p) for p in tried.document.pages] == [text_of(p) for p in plain.document.pages]
     assert notes_on_pages(tried.document) == notes_on_pages(plain.document)
     assert [child.tag for child in source.etree_element.find("body/section")] == ["p", "figure", "div"]
+    # the parsed HTML is back as it was too, for any layout that follows: the notes' numbers and markup
+    spans = [span for span in source.etree_element.iter("span") if span.get("class") == "fn"]
+    assert [(span.get("id"), "".join(span.itertext()), [c.tag for c in span]) for span in spans] == [
+        ("note-1", "Note 1 as typed.", []), ("note-2", "Note 2 in a journal.", ["em"])]
+
+
+def test_a_figure_too_tall_to_stand_after_the_text_that_would_run_on_is_not_floated():
+    """What the paragraph after the figure carries over, and the figure, would not fit on the next page:
+    no float is tried (it would cost a layout, and be taken back)."""
+    html = page(art="70mm", after=f"<p>{' '.join(['following'] * 60)}</p>").replace(call(1), "")   # no notes
+    plain = lay_out(HTML(string=html), {}, max_passes=1)
+    assert holes(plain.document.pages)[0].lines > 2
+    layout = lay_out(HTML(string=html), {}, notes_in_order=in_new_order)
+    assert layout.floated == [] and layout.passes == 1
+
+
+def test_notes_numbered_with_a_gap_are_not_numbered_again_so_no_figure_floats():
+    html = page().replace(call(2), call(3))      # notes 1 and 3: a theme or style that skips a number
+    layout = lay_out(HTML(string=html), {}, notes_in_order=in_new_order)
+    assert layout.floated == [] and layout.passes == 1
 
 
 def test_without_a_way_to_number_the_notes_again_no_figure_floats():
