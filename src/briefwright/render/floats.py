@@ -43,8 +43,8 @@ from ..outline.blocks import Chart, Figure, Table
 from ..outline.prose import CiteGroup
 from ..outline.reader import Outline, Prose
 from .hyphenation import text_runs
-from .page_fill import _atoms
-from .typography import (HEADINGS, INTRODUCED, MAX_HOLE_LINES, _flow, figure_label, figure_starting, holes,
+from .page_fill import stacked_blocks
+from .typography import (HEADINGS, INTRODUCED, MAX_HOLE_LINES, figure_label, figure_starting, flow_boxes, holes,
                          is_floating, note_of)
 
 NotesInOrder = Callable[[list[int]], list[str]]   # the notes' outline numbers in a new order: each note's new text
@@ -90,7 +90,8 @@ class Float:
             element[:] = children
 
     def helped(self, pages) -> bool:
-        """True if the layout after the float has no more pages, a smaller hole on the page, and the figure on the next."""
+        """True if the layout after the float has no more pages, a hole a line smaller or more on the page,
+        and the figure on the next page (or on the page itself)."""
         if len(pages) > self.pages or self.page >= len(pages):
             return False
         after = next((hole.lines for hole in holes(pages) if hole.page == self.page), 0.0)
@@ -135,7 +136,7 @@ def _blocks_to_follow(figure: BlockBox, parents: dict, hole: float, pages: list)
     figure_height = figure.margin_height() + sum(notes.get(n, 0.0) for n in _calls(figure))
     needed, blocks = 0.0, {}
     for page in pages:
-        for atom in (a for flow in _flow(page._page_box) for a in _atoms(flow)):
+        for atom in (a for flow in flow_boxes(page._page_box) for a in stacked_blocks(flow)):
             if atom.element is not None and atom.element not in inside:
                 blocks.setdefault(atom.element, []).append(atom)
     for element, parts in blocks.items():
@@ -308,7 +309,8 @@ def outline_as_printed(outline: Outline, floats: list[Float]) -> tuple[Outline, 
 
 
 def _move_block(outline: Outline, label: str, passed: int) -> bool:
-    """Move the figure or table `label` ("figure 1") past `passed` blocks of the sections' bodies; False if it cannot."""
+    """Move the figure or table `label` ("figure 1") past `passed` blocks of the sections' bodies;
+    False if it cannot."""
     kind, _, number = label.partition(" ")
     kinds = (Figure, Chart) if kind == "figure" else (Table,)
     places = [(s, b) for s, section in enumerate(outline.sections) for b, block in enumerate(section.body)

@@ -39,7 +39,7 @@ from weasyprint.formatting_structure.boxes import BlockBox, BlockLevelBox, Paren
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.layout.background import layout_box_backgrounds
 
-from .typography import MAX_HOLE_LINES, holes, _flow
+from .typography import MAX_HOLE_LINES, flow_boxes, holes
 
 AIM_LINES = 1.5          # fill a hole down to this many lines (a hole is more than MAX_HOLE_LINES)
 MAX_GROWTH = 0.5         # of a line: the most any one gap between blocks may grow
@@ -55,7 +55,7 @@ def fill_holes(pages) -> list[int]:
         if hole.lines <= MAX_HOLE_LINES:
             continue
         page = pages[hole.page - 1]
-        atoms = [atom for box in _flow(page._page_box) for atom in _atoms(box) if atom.margin_height() > 0]
+        atoms = [atom for box in flow_boxes(page._page_box) for atom in stacked_blocks(box) if atom.margin_height() > 0]
         fixed = [number for number, atom in enumerate(atoms) if not _moves_with_its_absolutes(atom)]
         atoms = atoms[fixed[-1]:] if fixed else atoms   # the gaps below the last block that must stay put
         growth = (hole.lines - AIM_LINES) * hole.line_height / max(1, len(atoms) - 1)
@@ -100,11 +100,11 @@ def _moves_with_its_absolutes(box, positioned: bool = False) -> bool:
     return True
 
 
-def _atoms(box):
+def stacked_blocks(box):
     """The blocks to lay apart, in flow order: a growing container's blocks, or the box itself."""
     if _grows_with_content(box):
         for child in box.children:
-            yield from _atoms(child)
+            yield from stacked_blocks(child)
     else:
         yield box
 
@@ -112,7 +112,7 @@ def _atoms(box):
 def _spread(page_box, atoms: list, growth: float) -> None:
     """Move the k-th atom down by k × growth; each container around them grows to match."""
     shift = {id(atom): number * growth for number, atom in enumerate(atoms)}
-    for box in _flow(page_box):
+    for box in flow_boxes(page_box):
         _move(box, shift)
 
 
@@ -132,7 +132,7 @@ def _move(box, shift: dict[int, float]) -> tuple[float, float] | None:
 
 def _lay_out_backgrounds(page_box) -> None:
     """Compute again where the flow's backgrounds are painted, from their boxes' new places and sizes."""
-    for top in _flow(page_box):
+    for top in flow_boxes(page_box):
         for box in top.descendants(placeholders=True):
             if getattr(box, "background", None) is not None:
                 images = _images_of(box)

@@ -140,7 +140,7 @@ def holes(pages) -> list[Hole]:
 def _text_bottom(page_box) -> float | None:
     """The bottom of the page's last line of text in the flow (not the notes, not the margin boxes)."""
     bottoms = [line.position_y + line.margin_height()
-               for child in _flow(page_box) for line in child.descendants() if isinstance(line, LineBox)]
+               for child in flow_boxes(page_box) for line in child.descendants() if isinstance(line, LineBox)]
     return max(bottoms, default=None)
 
 
@@ -158,14 +158,14 @@ def _a_page_of_its_own(pages) -> bool:
     return _starts_with_forced_break(pages[-1]._page_box, before)
 
 
-def _flow(page_box) -> list:
+def flow_boxes(page_box) -> list:
     """The page's boxes of the main flow: neither its notes nor its margin boxes (running heads)."""
     return [child for child in page_box.children if not isinstance(child, (FootnoteAreaBox, MarginBox))]
 
 
 def _starts_with_forced_break(page_box, seen: set[int]) -> bool:
     """True if an element starting at the top of the page (not one continued from before) forces a page break."""
-    flow = _flow(page_box)
+    flow = flow_boxes(page_box)
     box = flow[0] if flow else None
     while box is not None:
         element = getattr(box, "element", None)
@@ -186,7 +186,7 @@ def _body_line_height(pages) -> float:
     """The commonest height of a line in the flow: the body text's line height."""
     heights: dict[float, int] = {}
     for page in pages:
-        for child in _flow(page._page_box):
+        for child in flow_boxes(page._page_box):
             for line in child.descendants():
                 if isinstance(line, LineBox):
                     key = round(line.height, 1)
@@ -255,7 +255,7 @@ def _hole_faults(pages) -> list[Fault]:
 
 def figure_starting(page_box) -> BlockBox | None:
     """The figure (or table block, see `is_floating`) that opens the page, if one does."""
-    flow = _flow(page_box)
+    flow = flow_boxes(page_box)
     box = flow[0] if flow else None
     while box is not None and not isinstance(box, LineBox):
         if box.element is not None and "::" not in (box.element_tag or "::") and is_floating(box.element):
@@ -272,7 +272,7 @@ def is_floating(element) -> bool:
 
 def _quotation_starting(page_box) -> BlockBox | None:
     """The block quotation kept together that opens the page, if one does."""
-    flow = _flow(page_box)
+    flow = flow_boxes(page_box)
     box = flow[0] if flow else None
     while box is not None and not isinstance(box, LineBox):
         if box.element_tag == "blockquote":
