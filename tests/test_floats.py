@@ -307,3 +307,16 @@ def test_the_editions_keep_the_outline_order_when_the_pdf_order_of_the_notes_can
     assert checked.notes[13].number == 14 and notes[17] is not checked.notes[13]                      # untouched
     miscounted = Float(chart, chart, 1, 11.0, 3, passed=3, order=matched.order)
     assert outline_as_printed(checked.outline, [miscounted]) is None
+    # past one block (a paragraph of section 2), or to the end of section 3: the last place a figure may go
+    one = Float(chart, chart, 1, 11.0, 3, passed=1, order=[*range(1, 14), 15, 16, 14, *range(17, 25)])
+    assert [type(b).__name__ for b in outline_as_printed(checked.outline, [one])[0].sections[1].body] == [
+        "Prose", "Prose", "Chart"]
+    last = Float(chart, chart, 1, 11.0, 3, passed=3, order=[*range(1, 14), *range(15, 22), 14, *range(22, 25)])
+    assert [type(b).__name__ for b in outline_as_printed(checked.outline, [last])[0].sections[2].body] == [
+        "Prose", "Prose", "Chart"]
+    beyond = Float(chart, chart, 1, 11.0, 3, passed=4, order=last.order)
+    assert outline_as_printed(checked.outline, [beyond]) is None
+    # a table the outline does not have: nothing moves, and the editions keep the outline's order
+    table = Element("div", {"id": "table-1"})
+    unmoved = Float(table, table, 1, 11.0, 3, passed=2, order=list(range(1, 25)))
+    assert outline_as_printed(checked.outline, [unmoved]) is None
