@@ -109,6 +109,18 @@ def parse_prose(text: str) -> ParsedProse:
     return parsed
 
 
+def first_citation(text: str) -> int | None:
+    """Where the first citation in `text` starts (or anything that opens like one), or None.
+
+    For the values printed as typed (a title, a heading, a speaker): a citation
+    there would be printed raw, so the reader refuses it at this offset.
+    """
+    parsed = parse_prose(text)
+    starts = [s.offset for s in parsed.segments if isinstance(s, CiteGroup)]
+    starts += [offset for offset, _ in parsed.problems if text[offset:offset + 1] != "]"]  # a stray ] is text here
+    return min(starts, default=None)
+
+
 def _skipped_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in SKIPPED.finditer(text)]
 
