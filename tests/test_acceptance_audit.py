@@ -38,3 +38,49 @@ def test_an_at_sign_inside_a_word_in_a_heading_is_text(run, write_outline):
     outline_with(write_outline, "publisher: 'Example Institute (press@example.org)'\n", "'Write to editor@example.org'")
     result = run("check", "briefs/test.yaml")
     assert result.exit_code == 0, result.output
+
+
+# -- catalog values that pandoc's own CSL-YAML reading takes -----------------------------------
+
+LENIENT_ENTRIES = {  # each read by pandoc from CSL-YAML without complaint; its JSON reader refuses them
+    "year-only": "issued: 2020",
+    "plain-author": "author: Smith",
+    "number-in-name": "author: [{family: Doe, given: 5}]",
+    "one-editor": "editor: {family: Roe, given: Ann}",
+    "date-as-list": "issued: [2020]",
+}
+
+
+def _lenient_catalog() -> str:
+    return "references:\n" + "".join(
+        f"  - id: {key}\n    file: {key}.txt\n    type: article-journal\n    title: \"On {key}\"\n    {field}\n"
+        for key, field in LENIENT_ENTRIES.items())
+
+
+def _pandocs_own_notes(catalog: str, style) -> dict[str, str]:
+    """Each entry's first note as pandoc itself formats it, given the catalog as CSL-YAML metadata."""
+    import subprocess
+
+    from briefwright.render.citations import pandoc_path
+
+    text = "---\n" + catalog + "---\n\n" + "\n\n".join(f"X [@{key}]." for key in LENIENT_ENTRIES) + "\n"
+    plain = subprocess.run([str(pandoc_path()), "--sandbox", "--citeproc", f"--csl={style}", "-f", "markdown",
+                            "-t", "plain", "--wrap=none"], input=text, capture_output=True, text=True,
+                           check=True).stdout
+    notes = [line.split("] ", 1)[1] for line in plain.splitlines() if line.startswith("[")]
+    return dict(zip(LENIENT_ENTRIES, notes))
+
+
+def test_catalog_values_pandoc_reads_in_yaml_format_as_pandoc_formats_them(workspace, run):
+    from briefwright.corpus.sources import load_corpus
+    from briefwright.render.citations import find_style, format_catalog
+
+    catalog = _lenient_catalog()
+    workspace.catalog.write_text(catalog, encoding="utf-8")
+    for key in LENIENT_ENTRIES:
+        (workspace.seeds / f"{key}.txt").write_text("One paragraph.\n", encoding="utf-8")
+    style = find_style("chicago-notes-bibliography", workspace)
+    notes = format_catalog(load_corpus(workspace), style)
+    ours = {key: notes[key][0] for key in LENIENT_ENTRIES}
+    assert ours == _pandocs_own_notes(catalog, style)
+    assert run("sources").exit_code == 0
