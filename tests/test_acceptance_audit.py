@@ -84,3 +84,31 @@ def test_catalog_values_pandoc_reads_in_yaml_format_as_pandoc_formats_them(works
     ours = {key: notes[key][0] for key in LENIENT_ENTRIES}
     assert ours == _pandocs_own_notes(catalog, style)
     assert run("sources").exit_code == 0
+
+
+# -- YAML syntax errors in plain words --------------------------------------------------------
+
+PYYAML_WORDS = ("expected", "but found", "but got", "<", "while parsing", "while scanning", "document start")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: [unclosed\nsections: []\n",
+     "test.yaml:1:8: error: this '[' opens a YAML list that is never closed: if the value is text, "
+     "put the whole of it in single quotes ('[unclosed'); if it is a list, close it with ']'"),
+    ("title: x\nsections:\n  - heading: A\n    body:\n      - {quote: trt-2021, text: \"who stands\"\n",
+     "test.yaml:5:9: error: this '{' opens a YAML mapping that is never closed"),
+    ("title: x\nsections:\n- heading: A\n  body:\n  - 'x'\n   - 'y'\n",
+     "test.yaml:6:4: error: this list item is indented more than the item above it (line 5); "
+     "align their dashes (both at column 3)"),
+    ("title: x\n---\ntitle: y\n", "test.yaml:2:1: error: a line '---' starts a second YAML document here"),
+    ("title: x\nsections:\n  - heading: A\n    body:\n      - 'x'\n  junk\n",
+     "test.yaml:6:3: error: this line is neither `key: value` nor a list item"),
+    ("title: x\nsections: ]\n", "test.yaml:2:11: error: YAML cannot read this line: check its indentation"),
+])
+def test_a_yaml_syntax_error_never_shows_pyyamls_words(run, write_outline, text, expected):
+    write_outline(text)
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert expected in result.output
+    message = result.output.splitlines()[0].split(": error: ", 1)[1]
+    assert not [words for words in PYYAML_WORDS if words in message], message
