@@ -112,3 +112,25 @@ def test_a_yaml_syntax_error_never_shows_pyyamls_words(run, write_outline, text,
     assert expected in result.output
     message = result.output.splitlines()[0].split(": error: ", 1)[1]
     assert not [words for words in PYYAML_WORDS if words in message], message
+
+
+# -- a quotation mark left open before a citation ----------------------------------------------
+
+@pytest.mark.parametrize("prose, mark", [
+    ("'Open \"made up words never said[@trt-2021].'", '"'),
+    ("'Curly “made up words never said[@trt-2021].'", "“"),
+    ("'Around “the plan[@trt-2021]” failed.'", "“"),
+])
+def test_a_mark_left_open_before_a_citation_is_an_error_not_an_unverified_quotation(run, write_outline, prose, mark):
+    write_outline(MINIMAL.format(body=prose))
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    column = len("      - ") + 1 + prose.index(mark)
+    assert f"briefs/test.yaml:5:{column}: error: this quotation mark is never closed before the citation" \
+        in result.output
+
+
+def test_balanced_marks_and_inch_marks_before_a_citation_are_fine(run, write_outline):
+    write_outline(MINIMAL.format(body="'The \"Caspian\" report [@trt-2021] on 5\" pipes [@trt-2021].'"))
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 0, result.output
