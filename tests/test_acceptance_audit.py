@@ -134,3 +134,14 @@ def test_balanced_marks_and_inch_marks_before_a_citation_are_fine(run, write_out
     write_outline(MINIMAL.format(body="'The \"Caspian\" report [@trt-2021] on 5\" pipes [@trt-2021].'"))
     result = run("check", "briefs/test.yaml")
     assert result.exit_code == 0, result.output
+
+
+# -- a failure that names no place is still the brief's error ---------------------------------
+
+@pytest.mark.renders
+def test_a_build_failure_without_a_line_is_reported_as_the_briefs_error(run, write_outline, workspace):
+    write_outline(MINIMAL.format(body='"Plain."'))
+    (workspace.root / "build").write_text("not a folder", encoding="utf-8")
+    result = run("build", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "briefs/test.yaml: error: cannot write build/test.pdf: build is a file, not a folder" in result.output
