@@ -145,3 +145,15 @@ def test_a_build_failure_without_a_line_is_reported_as_the_briefs_error(run, wri
     result = run("build", "briefs/test.yaml")
     assert result.exit_code == 1
     assert "briefs/test.yaml: error: cannot write build/test.pdf: build is a file, not a folder" in result.output
+
+
+# -- a broken catalog hides no outline's own problems -----------------------------------------
+
+def test_check_with_a_broken_catalog_still_reports_each_outlines_own_problems(run, write_outline, workspace):
+    with open(workspace.catalog, "a", encoding="utf-8") as catalog:
+        catalog.write("  - id: trt-2021\n    type: article\n    file: again.txt\n")
+    write_outline('title: "A test brief"\nbogus: 1\nsections:\n  - heading: A\n    body:\n      - "Plain."\n')
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "seeds/sources.yaml:" in result.output and "catalog id 'trt-2021' is used twice" in result.output
+    assert "briefs/test.yaml:2:1: error: unknown key 'bogus' in the outline" in result.output
