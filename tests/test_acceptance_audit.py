@@ -157,3 +157,14 @@ def test_check_with_a_broken_catalog_still_reports_each_outlines_own_problems(ru
     assert result.exit_code == 1
     assert "seeds/sources.yaml:" in result.output and "catalog id 'trt-2021' is used twice" in result.output
     assert "briefs/test.yaml:2:1: error: unknown key 'bogus' in the outline" in result.output
+
+
+# -- a damaged lock in words ------------------------------------------------------------------
+
+def test_a_lock_that_is_not_json_is_a_warning_in_words_and_a_rebuild(run, write_outline, workspace):
+    write_outline(MINIMAL.format(body='"Plain."'))
+    (workspace.briefs / "test.lock").write_text('{"version": 1,\n  garbage', encoding="utf-8")
+    result = run("status", "briefs/test.yaml")
+    assert "briefs/test.lock: warning: damaged lock (not JSON from line 2, column 3); the brief will be rebuilt" \
+        in result.output
+    assert "char" not in result.output and "Expecting" not in result.output
