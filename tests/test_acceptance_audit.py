@@ -168,3 +168,33 @@ def test_a_lock_that_is_not_json_is_a_warning_in_words_and_a_rebuild(run, write_
     assert "briefs/test.lock: warning: damaged lock (not JSON from line 2, column 3); the brief will be rebuilt" \
         in result.output
     assert "char" not in result.output and "Expecting" not in result.output
+
+
+# -- the Word edition keeps a figure's source line apart from its caption -------------------------
+
+SQUARE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+
+
+def _caption_lines(docx, label: str) -> list[str]:
+    """The lines (runs, split at Word line breaks) of the caption paragraph that starts with `label`."""
+    import re
+    import zipfile
+
+    document = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    for paragraph in re.findall(r"<w:p>.*?</w:p>|<w:p .*?</w:p>", document, re.S):
+        text = "".join("\n" if piece.startswith("<w:br") else re.sub(r"<[^>]+>", "", piece)
+                       for piece in re.findall(r"<w:br ?/>|<w:t[ >].*?</w:t>", paragraph, re.S))
+        if text.startswith(label):
+            return text.split("\n")
+    raise AssertionError(f"no caption starting {label!r}")
+
+
+@pytest.mark.renders
+def test_the_word_edition_sets_a_figures_source_on_its_own_line(run, write_outline, workspace):
+    (workspace.root / "figures").mkdir()
+    (workspace.root / "figures" / "square.svg").write_text(SQUARE_SVG, encoding="utf-8")
+    write_outline(MINIMAL.format(body="{figure: figures/square.svg, caption: A square, alt: A black square, "
+                                      "source: 'Adapted from [@avdaliani-2020, para. 15]'}"))
+    result = run("build", "briefs/test.yaml", "--format", "pdf,docx")
+    assert result.exit_code == 0, result.output
+    assert _caption_lines(workspace.build / "test.docx", "Figure 1.") == ["Figure 1. A square", "Source: Adapted from\u2060"]
