@@ -34,6 +34,15 @@ def test_a_citation_in_a_heading_or_the_title_block_is_an_error_not_printed_raw(
     assert expected in result.output
 
 
+def test_a_citation_in_a_figures_alt_text_is_an_error_not_printed_raw(run, write_outline, workspace):
+    (workspace.root / "figures").mkdir()
+    (workspace.root / "figures" / "square.svg").write_text(SQUARE_SVG, encoding="utf-8")
+    write_outline(MINIMAL.format(body="{figure: figures/square.svg, alt: 'A square [@trt-2021]'}"))
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "briefs/test.yaml:5:53: error: alt: a citation here would be printed as typed" in result.output
+
+
 def test_an_at_sign_inside_a_word_in_a_heading_is_text(run, write_outline):
     outline_with(write_outline, "publisher: 'Example Institute (press@example.org)'\n", "'Write to editor@example.org'")
     result = run("check", "briefs/test.yaml")
