@@ -207,3 +207,12 @@ def test_the_word_edition_sets_a_figures_source_on_its_own_line(run, write_outli
     result = run("build", "briefs/test.yaml", "--format", "pdf,docx")
     assert result.exit_code == 0, result.output
     assert _caption_lines(workspace.build / "test.docx", "Figure 1.") == ["Figure 1. A square", "Source: Adapted from\u2060"]
+
+
+# -- catalog import says where a bibliography breaks, and why ---------------------------------
+
+def test_a_broken_bibtex_file_is_reported_at_its_line_with_pandocs_reason(run, workspace):
+    (workspace.root / "broken.bib").write_text("@article{doe2020,\n  title = {Unfinished\n", encoding="utf-8")
+    result = run("catalog", "import", "broken.bib")
+    assert result.exit_code == 1
+    assert "broken.bib:3:1: pandoc cannot read it as bibtex: unexpected end of input" in result.output
