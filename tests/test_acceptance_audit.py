@@ -216,3 +216,10 @@ def test_a_broken_bibtex_file_is_reported_at_its_line_with_pandocs_reason(run, w
     result = run("catalog", "import", "broken.bib")
     assert result.exit_code == 1
     assert "broken.bib:3:1: pandoc cannot read it as bibtex: unexpected end of input" in result.output
+
+
+def test_an_about_item_read_as_a_list_is_named_in_good_english(run, write_outline):
+    write_outline(MINIMAL.format(body='"Plain."') + "about:\n  - [see the website]\n")
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "error: an about item was read as a list because it begins with '['" in result.output

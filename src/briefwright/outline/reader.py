@@ -397,7 +397,8 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
 
     def _prose_list(self, node, what: str) -> list[Prose] | None:
         items = self.sequence(node, what)
-        return None if items is None else [p for p in (self._prose(i, f"a {what} item") for i in items) if p]
+        article = "an" if what[:1] in "aeiou" else "a"   # "an about item", "a summary item"
+        return None if items is None else [p for p in (self._prose(i, f"{article} {what} item") for i in items) if p]
 
     def _prose(self, node, what: str) -> Prose | None:
         text = self.text(node, what)
