@@ -223,3 +223,21 @@ def test_an_about_item_read_as_a_list_is_named_in_good_english(run, write_outlin
     result = run("check", "briefs/test.yaml")
     assert result.exit_code == 1
     assert "error: an about item was read as a list because it begins with '['" in result.output
+
+
+# -- a paragraph range written backwards says so ----------------------------------------------
+
+def test_a_backwards_paragraph_range_says_so_in_the_outline_and_in_show(run, write_outline):
+    write_outline(MINIMAL.format(body="{quote: trt-2021, paragraphs: 7-6}"))
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "briefs/test.yaml:5:39: error: paragraphs: 7-6 runs backwards: write 6-7" in result.output
+    shown = run("show", "trt-2021", "--para", "5-3")
+    assert shown.exit_code == 2
+    assert "'5-3' runs backwards: write 3-5" in shown.output
+
+
+def test_search_limited_to_one_passage_says_so_in_good_english(run):
+    result = run("search", "only country", "--limit", "1")
+    assert result.exit_code == 0
+    assert "(the first passage only; --limit N shows more)" in result.output

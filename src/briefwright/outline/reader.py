@@ -21,7 +21,7 @@ from .. import yamlnodes
 from ..errors import Position, Problem, ProblemLog, ProblemsFound
 from .blocks import BlockReader, Chart, DataFile, Figure, Table, number_blocks
 from .prose import CiteGroup, ParsedProse, first_citation, parse_prose
-from ..corpus.passages import Passage, parse_paragraph_range
+from ..corpus.passages import Passage, parse_paragraph_range, reversed_range
 from ..settings import DEFAULT_STYLE, PDF_VARIANTS, SETTINGS, unknown_setting_message
 from ..workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
 from ..yamlnodes import Declared
@@ -380,6 +380,9 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
         paragraphs = parse_paragraph_range(node.value) if isinstance(node, ScalarNode) else None
         if paragraphs:
             return paragraphs
+        if isinstance(node, ScalarNode) and (turned := reversed_range(node.value)):
+            self.error(node, f"paragraphs: {node.value} runs backwards: write {turned[0]}-{turned[1]}")
+            return None
         self.error(node, "paragraphs must be a range such as 6-7 (first and last paragraph)")
         return None
 
