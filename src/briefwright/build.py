@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .render.citations import CitationError, FormattedCitations, find_style, format_citations
 from .corpus.sources import Corpus, load_corpus
-from .errors import BriefwrightError, Position, Problem, ProblemLog
+from .errors import BriefwrightError, Position, Problem, ProblemLog, ProblemsFound
 from .outline.reader import Outline, load_outline
 from .outline.prose import CiteGroup
 from .render.back_matter import with_suggested_citation
@@ -263,8 +263,27 @@ def output_path(workspace: Workspace, outline_path: Path, options: BuildOptions)
 
 
 def check_briefs(workspace: Workspace, outlines: Iterable[Path]) -> list[tuple[Path, CheckedBrief | BriefwrightError]]:
-    """Check each outline; return (path, checked brief or the error) for every one."""
-    return Pipeline(workspace).check_all(outlines)
+    """Check each outline; return (path, checked brief or the error) for every one.
+
+    A broken catalog comes first; each outline is then still read on its own, so that
+    its own problems (keys, types, citation syntax) show in the same run.
+    """
+    try:
+        pipeline = Pipeline(workspace)
+    except ProblemsFound as broken_catalog:
+        read = [(path, _outline_problems(path, workspace)) for path in outlines]
+        return [(workspace.catalog, broken_catalog)] + [(path, error) for path, error in read if error]
+    return pipeline.check_all(outlines)
+
+
+def _outline_problems(path: Path, workspace: Workspace) -> ProblemsFound | None:
+    """The problems of an outline read without the corpus (its sources unchecked), or None."""
+    log = ProblemLog()
+    try:
+        load_outline(path, workspace.root, log)
+    except ProblemsFound as error:
+        return error
+    return ProblemsFound(log.errors) if log.errors else None
 
 
 def _located(log: ProblemLog, outline: Outline, key: str, find: Callable):

@@ -357,11 +357,13 @@ def show(workspace: Workspace, source_id: str, para: str | None) -> None:
 
 
 def _paragraph_range(para: str | None, count: int) -> tuple[int, int]:
-    from .corpus.passages import parse_paragraph_range
+    from .corpus.passages import parse_paragraph_range, reversed_range
 
     if para is None:
         return 1, count
     paragraphs = parse_paragraph_range(para)
+    if paragraphs is None and (turned := reversed_range(para)):
+        raise click.BadParameter(f"{para!r} runs backwards: write {turned[0]}-{turned[1]}", param_hint="--para")
     if paragraphs is None:
         raise click.BadParameter(f"{para!r} is not N or N-M", param_hint="--para")
     if paragraphs[1] > count:
@@ -412,7 +414,8 @@ def search(workspace: Workspace, text: str, source_id: str | None, case_sensitiv
         click.echo(f"no passage contains {text!r}", err=True)
         raise SystemExit(1)
     if result.more:
-        click.echo(f"(the first {limit} passages; --limit N shows more)", err=True)
+        shown = "the first passage only" if limit == 1 else f"the first {limit} passages"
+        click.echo(f"({shown}; --limit N shows more)", err=True)
 
 
 def _index_progress(count: int):

@@ -82,9 +82,9 @@ def _merge(workspace: Workspace, entries: list[dict], attached: dict[str, Path])
 def _read_with_pandoc(data: bytes, reader: str, path: Path) -> list[dict]:
     """Every entry, read by pandoc a thousand at a time (its memory grows with the file: a whole
     library read at once would take gigabytes)."""
-    entries = []
-    for chunk in _chunks(data, reader):
-        entries += _pandoc_entries(chunk, reader, path)
+    entries, chunks = [], _chunks(data, reader)
+    for chunk in chunks:
+        entries += _pandoc_entries(chunk, reader, path, whole=len(chunks) == 1)
     if not entries:
         raise BriefwrightError(f"{path}: no entries found in it")
     return entries
@@ -112,15 +112,32 @@ def _chunks(data: bytes, reader: str) -> list[bytes]:
     return [(shared + "".join(records[i:i + size])).encode("utf-8") for i in range(0, len(records), size)]
 
 
-def _pandoc_entries(data: bytes, reader: str, path: Path) -> list[dict]:
+def _pandoc_entries(data: bytes, reader: str, path: Path, whole: bool = True) -> list[dict]:
     import pypandoc
 
     command = [pypandoc.get_pandoc_path(), "--sandbox", "-f", reader, "-t", "csljson"]
     answer = subprocess.run(command, input=data, capture_output=True, timeout=120)
     if answer.returncode != 0:
-        reason = (answer.stderr.decode("utf-8", "replace").strip().splitlines() or ["unreadable"])[0]
-        raise BriefwrightError(f"{path}: pandoc cannot read it as {reader}: {reason}")
+        last_line = data.count(b"\n") + 1 if whole else None
+        raise BriefwrightError(_unreadable(answer.stderr.decode("utf-8", "replace"), reader, path, last_line))
     return json.loads(answer.stdout.decode("utf-8") or "[]")
+
+
+def _unreadable(stderr: str, reader: str, path: Path, last_line: int | None) -> str:
+    """pandoc's complaint as `FILE:LINE:COL: …` and its reason ("unexpected end of input"), not its first line alone.
+
+    pandoc says `Error at (line 3, column 1):` and the reason on the next line; the
+    line is the file's own only when pandoc read the whole file (`last_line`, its
+    last line, is then given: the end of input is placed there, not past it).
+    """
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()] or ["unreadable"]
+    at = re.search(r"\(line (\d+), column (\d+)\):?$", lines[0])
+    if at is None:
+        return f"{path}: pandoc cannot read it as {reader}: {lines[0]}"
+    reason = lines[1] if len(lines) > 1 else "unreadable"
+    place = str(path) if last_line is None else \
+        f"{path}:{min(int(at[1]), last_line)}:{at[2] if int(at[1]) <= last_line else 1}"
+    return f"{place}: pandoc cannot read it as {reader}: {reason}"
 
 
 def _attached_files(text: str, path: Path) -> dict[str, Path]:

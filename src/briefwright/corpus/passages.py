@@ -50,6 +50,13 @@ def parse_paragraph_range(text: str) -> tuple[int, int] | None:
     return (first, last) if 1 <= first <= last else None
 
 
+def reversed_range(text: str) -> tuple[int, int] | None:
+    """`7-6` (a range written backwards) as (6, 7), the way round it should be; else None."""
+    match = re.fullmatch(r"\s*(\d+)\s*[-–—]\s*(\d+)\s*", text)
+    first, last = (int(match[1]), int(match[2])) if match else (0, 0)
+    return (last, first) if 1 <= last < first else None
+
+
 @dataclass(frozen=True)
 class Passage:
     """A located passage: its paragraphs and the source characters to print."""

@@ -171,7 +171,7 @@ class BlockReader:
     """Reads `figure:`, `table:` and `chart:` blocks; mixed into the outline reader.
 
     Needs from its host: `self.folder` (the workspace root), the NodeReader methods,
-    `_unknown_keys` and `_prose`.
+    `_unknown_keys`, `_prose` and `plain_text`.
     """
 
     def _figure(self, node, fields) -> Figure | None:
@@ -247,7 +247,7 @@ class BlockReader:
         if "alt" not in fields:
             self.error(node, f"a {what} needs 'alt:': the {what} described in words, for readers who cannot see it")
             return None
-        return self.text(fields["alt"][1], "alt")
+        return self.plain_text(fields["alt"][1], "alt")
 
     def _workspace_file(self, node, what: str, limit: int) -> DataFile | None:
         """Read the workspace file a scalar names, or log why not (at the scalar)."""

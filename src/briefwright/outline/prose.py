@@ -109,6 +109,18 @@ def parse_prose(text: str) -> ParsedProse:
     return parsed
 
 
+def first_citation(text: str) -> int | None:
+    """Where the first citation in `text` starts (or anything that opens like one), or None.
+
+    For the values printed as typed (a title, a heading, a speaker): a citation
+    there would be printed raw, so the reader refuses it at this offset.
+    """
+    parsed = parse_prose(text)
+    starts = [s.offset for s in parsed.segments if isinstance(s, CiteGroup)]
+    starts += [offset for offset, _ in parsed.problems if text[offset:offset + 1] != "]"]  # a stray ] is text here
+    return min(starts, default=None)
+
+
 def _skipped_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in SKIPPED.finditer(text)]
 
@@ -170,10 +182,14 @@ def _quotation_before(text: str, position: int, start: int, problems: list) -> t
     """Return (opening, closing, trailing punctuation, a space before the citation?) of the quotation just before `text[start]`.
 
     None if no quotation mark closes just before the citation, or (after logging
-    the problem) if the marks between `position` and it do not pair.
+    the problem) if the marks between `position` and it do not pair or one is left open.
     """
     end = BEFORE_CITATION.search(text, position, start)
     if end is None:
+        if opened := _open_marks(text, position, start):
+            problems.append((opened[-1], "this quotation mark is never closed before the citation, so its words "
+                             "would print as a quotation unverified: close it right before the citation "
+                             "(\"…\"[@id]) to quote the source, or remove it"))
         return None
     closing = end.start()
     opening = _curly_opening(text, position, closing) if text[closing] == "”" else None

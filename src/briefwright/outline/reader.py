@@ -20,8 +20,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .. import yamlnodes
 from ..errors import Position, Problem, ProblemLog, ProblemsFound
 from .blocks import BlockReader, Chart, DataFile, Figure, Table, number_blocks
-from .prose import CiteGroup, ParsedProse, parse_prose
-from ..corpus.passages import Passage, parse_paragraph_range
+from .prose import CiteGroup, ParsedProse, first_citation, parse_prose
+from ..corpus.passages import Passage, parse_paragraph_range, reversed_range
 from ..settings import DEFAULT_STYLE, PDF_VARIANTS, SETTINGS, unknown_setting_message
 from ..workspace import MAX_OUTLINE_BYTES, UnsafePath, read_inside
 from ..yamlnodes import Declared
@@ -60,6 +60,7 @@ QUOTE_KEYS = {
     "occurrence": "which occurrence, where the text occurs more than once",
 }
 TEXT_KEYS = {"title", "subtitle", "publisher", "classification", "style", "template", "series", "number", "licence"}
+PRINTED_AS_TYPED = {"title", "subtitle", "publisher", "classification", "series", "licence"}  # no citations
 DEFAULT_THEME = "policy-brief"
 
 
@@ -210,7 +211,9 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
         outline = Outline(self.path, "", [])
         outline.positions = {k: self.at(v) for k, (_, v) in fields.items()}
         for key, (_, node) in fields.items():
-            if key in TEXT_KEYS:
+            if key in PRINTED_AS_TYPED:
+                value = self.plain_text(node, key)
+            elif key in TEXT_KEYS:
                 value = self.text(node, key)
             elif key in OUTLINE_KEYS:
                 value = getattr(self, f"_read_{key}")(node)
@@ -270,7 +273,7 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
 
     def _author(self, node) -> Author | None:
         if isinstance(node, ScalarNode):
-            name = self.text(node, "an author")
+            name = self.plain_text(node, "an author")
             return Author(name) if name else None
         fields = self.mapping(node, "an author")
         if fields is None:
@@ -280,8 +283,8 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
             self.error(node, "an author needs a 'name:'")
             return None
         affiliation = fields.get("affiliation")
-        return Author(self.text(fields["name"][1], "name") or "",
-                      self.text(affiliation[1], "affiliation") if affiliation else None)
+        return Author(self.plain_text(fields["name"][1], "name") or "",
+                      self.plain_text(affiliation[1], "affiliation") if affiliation else None)
 
     def _read_summary(self, node):
         return self._prose_list(node, "summary")
@@ -309,7 +312,7 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
         self._unknown_keys(fields, SECTION_KEYS, "section")
         if "heading" not in fields:
             self.error(node, "a section needs a 'heading:'")
-        heading = self.text(fields["heading"][1], "heading") if "heading" in fields else ""
+        heading = self.plain_text(fields["heading"][1], "heading") if "heading" in fields else ""
         body = []
         if "body" not in fields:
             self.error(node, "a section needs a 'body:' list of paragraphs and quotations")
@@ -344,7 +347,7 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
             if name in fields:
                 setattr(quote, attribute, self._quotation_text(fields[name][1], name))
         if "speaker" in fields:
-            quote.speaker = self.text(fields["speaker"][1], "speaker")
+            quote.speaker = self.plain_text(fields["speaker"][1], "speaker")
         if "occurrence" in fields:
             quote.occurrence = self.integer(fields["occurrence"][1], "occurrence")
         if "paragraph" in fields:
@@ -377,14 +380,28 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
         paragraphs = parse_paragraph_range(node.value) if isinstance(node, ScalarNode) else None
         if paragraphs:
             return paragraphs
+        if isinstance(node, ScalarNode) and (turned := reversed_range(node.value)):
+            self.error(node, f"paragraphs: {node.value} runs backwards: write {turned[0]}-{turned[1]}")
+            return None
         self.error(node, "paragraphs must be a range such as 6-7 (first and last paragraph)")
         return None
 
     # -- prose -------------------------------------------------------------------
 
+    def plain_text(self, node, what: str) -> str | None:
+        """A value printed as typed (a title, a heading): refused where it holds a citation, which would print raw."""
+        value = self.text(node, what)
+        start = first_citation(value) if value is not None else None
+        if start is not None:
+            self.log.error(self.value_position(node, start), f"{what}: a citation here would be printed as typed, "
+                           "not as a note: cite in a paragraph, a list item or a caption instead")
+            return None
+        return value
+
     def _prose_list(self, node, what: str) -> list[Prose] | None:
         items = self.sequence(node, what)
-        return None if items is None else [p for p in (self._prose(i, f"a {what} item") for i in items) if p]
+        article = "an" if what[:1] in "aeiou" else "a"   # "an about item", "a summary item"
+        return None if items is None else [p for p in (self._prose(i, f"{article} {what} item") for i in items) if p]
 
     def _prose(self, node, what: str) -> Prose | None:
         text = self.text(node, what)

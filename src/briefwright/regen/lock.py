@@ -166,6 +166,9 @@ def read_lock(path: Path) -> tuple[Lock | None, str | None]:
         return Lock.from_text(text), None
     except RecursionError:
         return None, f"{display_path(path)}: warning: damaged lock (nested too deeply); the brief will be rebuilt"
+    except json.JSONDecodeError as error:  # in words, not the JSON parser's ("Expecting value: … (char 0)")
+        return None, (f"{display_path(path)}: warning: damaged lock (not JSON from line {error.lineno}, "
+                      f"column {error.colno}); the brief will be rebuilt")
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         return None, f"{display_path(path)}: warning: damaged lock ({error}); the brief will be rebuilt"
 

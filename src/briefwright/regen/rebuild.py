@@ -136,7 +136,7 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
         return Outcome(outline, FAILED, messages + _restored(outline, original)
                        + [error.format_message(nothing_written=True)])
     except BriefwrightError as error:
-        return Outcome(outline, FAILED, messages + _restored(outline, original) + [error.format_message()])
+        return Outcome(outline, FAILED, messages + _restored(outline, original) + [_located(outline, error)])
     except Exception as error:  # a defect of ours: fail this brief, not the run (the others go on)
         detail = "".join(traceback.format_exception(error)[-3:]).rstrip()
         return Outcome(outline, FAILED, messages + _restored(outline, original) + [
@@ -149,6 +149,13 @@ def build_one(pipeline: Pipeline | BriefwrightError, outline: Path, options: Bui
     return Outcome(outline, BUILT, messages, f"built {display_path(result.pdf)}{extra}: {plural(result.pages, 'page')}, "
                                              f"{cited}, {passes} ({seconds:.1f} s)",
                    report=page_report(result))
+
+
+def _located(outline: Path, error: BriefwrightError) -> str:
+    """The message of a failure that names no place (the PDF refused, an output not writable) as the brief's error."""
+    message = error.format_message()
+    first_line = message.partition("\n")[0]
+    return message if ": error: " in first_line else f"{display_path(outline)}: error: {message}"
 
 
 def _restored(outline: Path, original: bytes | None) -> list[str]:

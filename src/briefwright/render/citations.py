@@ -32,6 +32,7 @@ from ..errors import BriefwrightError
 from ..outline.prose import CiteGroup, CiteItem
 from ..corpus.passages import paragraph_label, source_locator
 from ..workspace import UnsafePath, Workspace, read_inside
+from .csl_json import as_pandoc_reads_yaml
 
 PANDOC_API_VERSION = [1, 23, 1, 1]  # pandoc 3.9, pinned through pypandoc-binary
 MAX_STYLE_BYTES = 2_000_000
@@ -207,7 +208,7 @@ def run_citeproc(citations: list[list[dict]], entries: list[dict], style: Path, 
     document = {"pandoc-api-version": PANDOC_API_VERSION, "meta": meta, "blocks": blocks}
     with tempfile.TemporaryDirectory(prefix="briefwright-") as folder:
         bibliography = Path(folder) / "cited.json"
-        bibliography.write_text(json.dumps(entries), encoding="utf-8")
+        bibliography.write_text(json.dumps([as_pandoc_reads_yaml(e) for e in entries]), encoding="utf-8")
         command = [str(pandoc_path()), "--sandbox", "--from=json", "--to=json", "--citeproc",
                    f"--csl={style}", f"--bibliography={bibliography}"]
         result = subprocess.run(command, input=json.dumps(document), capture_output=True,

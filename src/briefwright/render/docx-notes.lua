@@ -1,7 +1,8 @@
 -- briefwright's Word edition: put each note (a Div of class bw-note-text) in place of its
--- call (an empty Span of class bw-note with the same data-note), as a real footnote; and
--- set a table's number cells (class num: a column of numbers, its heading too) on the
--- right, as the PDF does.
+-- call (an empty Span of class bw-note with the same data-note), as a real footnote; start
+-- a figure's source line (a Span of class block-source in its caption) on a line of its
+-- own, as the PDF and the web edition do; and set a table's number cells (class num: a
+-- column of numbers, its heading too) on the right, as the PDF does.
 local notes = {}
 
 local function collect(div)
@@ -14,6 +15,9 @@ end
 local function place(span)
   if span.classes:includes("bw-note") then
     return pandoc.Note(notes[span.attributes["note"]])
+  end
+  if span.classes:includes("block-source") then
+    return { pandoc.LineBreak(), span }
   end
 end
 
