@@ -320,3 +320,13 @@ def test_the_editions_keep_the_outline_order_when_the_pdf_order_of_the_notes_can
     table = Element("div", {"id": "table-1"})
     unmoved = Float(table, table, 1, 11.0, 3, passed=2, order=list(range(1, 25)))
     assert outline_as_printed(checked.outline, [unmoved]) is None
+
+
+def test_a_figure_after_another_figure_is_not_taken_for_one_a_colon_introduces():
+    """The figure before ends in "Source: ¹", a colon once its call is left out: it introduces nothing."""
+    html = page(opening=30).replace(call(2), call(3)).replace(call(1), call(2)).replace(
+        "<figure id='figure-1'>", "<figure id='figure-0'><div class='art' style='height: 10mm'></div><figcaption>"
+        f"Figure 0. A small chart. Source: {call(1)}</figcaption></figure><figure id='figure-1'>")
+    layout = lay_out(HTML(string=html), {}, notes_in_order=in_new_order)
+    assert layout.floated == [("figure 1", 2)]
+    assert not [fault for fault in layout.faults if "colon" in fault.message]

@@ -119,11 +119,13 @@ def figure_float(pages, root: Element, tried: set[int]) -> Float | None:
 
 
 def _introduced_by_colon(figure: Element, parents: dict) -> bool:
-    """True if the block before the figure ends with a colon ("… in 2014–2015:"): the figure completes it."""
+    """True if the block before the figure ends with a colon ("… in 2014–2015:"): the figure completes it.
+    Another figure before it introduces nothing (its source line "Source: ¹" ends in a colon once its
+    note call is left out)."""
     siblings = list(parents[figure])
     index = siblings.index(figure)
     before = siblings[index - 1] if index else None
-    return before is not None and "".join(text_runs(before)).rstrip().endswith(":")
+    return before is not None and not is_floating(before) and "".join(text_runs(before)).rstrip().endswith(":")
 
 
 def _blocks_to_follow(figure: BlockBox, parents: dict, hole: float, pages: list) -> Element | None:

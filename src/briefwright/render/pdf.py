@@ -240,7 +240,8 @@ def render_pdf(html: str, theme: Theme, workspace_root: Path, options: PdfOption
         logger.removeHandler(collector)
     problems = [fetcher.reasons.get(url) or f"refused to load {url} (only files of the theme and the workspace "
                 "are read)" for url in fetcher.refused]
-    problems += [f"not found: {url}" for url in fetcher.missing]
+    problems += [f"not found: {_shown(url, workspace_root)} (the theme's folders and the workspace were searched)"
+                 for url in fetcher.missing]
     problems += weasy_messages.located([m for m in collector.messages
                                         if not _about_refused(m, fetcher.refused + fetcher.missing)],
                                        html, _stylesheet_names(theme))
@@ -459,6 +460,13 @@ def _fixed_clock(epoch: int):
         yield
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _shown(url: str, workspace_root: Path) -> str:
+    """A file URL as the editor knows it: its path in the workspace (templates/THEME/logo.png), else as it is."""
+    path = Path(unquote(urlsplit(url).path)) if urlsplit(url).scheme == "file" else None
+    root = workspace_root.resolve()
+    return str(path.relative_to(root)) if path is not None and path.is_relative_to(root) else url
 
 
 def _about_refused(message: str, refused: list[str]) -> bool:
