@@ -227,15 +227,21 @@ def test_a_stylesheet_symlink_leaving_the_theme_folder_is_refused(workspace, wri
         render(write_outline("template: house\n" + minimal("'p'")), workspace)
 
 
-def test_a_template_syntax_error_names_the_file_and_line(workspace, write_outline):
+def test_a_template_syntax_error_names_the_file_and_line_in_check_with_the_outlines_own_problems(
+        run, workspace, write_outline):
     write(workspace.templates / "house" / "brief.html", """
         {% extends "briefwright:policy-brief/brief.html" %}
         {% block colophon %}
         {% if theme.logo %}
         {% endblock %}
         """)
-    with pytest.raises(TemplateProblem, match=r"^templates/house/brief.html:4: error: template syntax: "):
-        render(write_outline("template: house\n" + minimal("'p'")), workspace)
+    write(workspace.templates / "house" / "blocks.html", "{% if block.kind %}{{ block.kind }\n")
+    write_outline("template: house\n" + minimal("'p [@no-such-source]'"))
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1
+    assert "templates/house/brief.html:4:1: error: template syntax: " in result.output, result.output
+    assert "templates/house/blocks.html:1:1: error: template syntax: " in result.output   # an included one too
+    assert "no-such-source" in result.output and "Traceback" not in result.output        # all in one run
 
 
 @pytest.mark.parametrize("expression, error", [("1/0", "ZeroDivisionError"), ("brief.title + 1", "TypeError")])

@@ -22,7 +22,7 @@ from .outline.reader import Outline, load_outline
 from .outline.prose import CiteGroup
 from .render.back_matter import with_suggested_citation
 from .render.blocks import chart_look
-from .render.html import brief_context, environment, render_html
+from .render.html import brief_context, environment, render_html, template_syntax_problems
 from .verify.resolver import Resolver
 from .render.theme_settings import ThemeSettings, resolve_settings
 from .render.themes import TemplateProblem, Theme, find_theme
@@ -104,6 +104,8 @@ class Pipeline:
         drifts = review_drift(outline, lock, self.resolver, log, accept) if lock else []
         theme = _located(log, outline, "template", lambda: find_theme(outline.template, self.workspace, log))
         settings = resolve_settings(theme, outline.theme, log) if theme else None
+        for path, line, message in template_syntax_problems(theme) if theme else ():
+            log.error(Position(path, line), message)
         style = _located(log, outline, "style", lambda: find_style(outline.style, self.workspace))
         log.raise_if_errors()
         return CheckedBrief(outline, notes, theme, style, log.warnings, settings, drifts)

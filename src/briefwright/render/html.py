@@ -30,6 +30,7 @@ from .citations import FormattedCitations
 from .quotemarks import set_quotation
 from .punctuation import PlacedCitation, place, punctuation_inside_quotes
 from ..errors import display_path
+from ..workspace import UnsafePath, read_inside
 from ..outline.blocks import Chart, Figure, Table
 from ..outline.reader import BulletList, Outline, Prose, Quote
 from .back_matter import back_matter_view
@@ -49,6 +50,7 @@ _PLACEHOLDER = "\ue000{}\ue001"
 # the word a citation follows, kept on one line with its note call (no call alone at a line's start)
 _WORD_BEFORE_CITATION = re.compile("([^\\s<>]+)\ue000(\\d+)\ue001")
 WORD_JOINER = "\u2060"
+MAX_TEMPLATE_BYTES = 1_000_000   # a theme's template file, as `check` reads it
 
 
 class _ContainedLoader(jinja2.FileSystemLoader):
@@ -134,6 +136,23 @@ def render_html(env: jinja2.Environment, context: dict, template: str = "brief.h
     except Exception as error:  # an expression that fails at render time: {{ 1/0 }}, {{ title + 1 }}
         raise TemplateProblem(f"{_template_position(error) or template + ': '}error: "
                               f"{type(error).__name__}: {error}") from None
+
+
+def template_syntax_problems(theme: Theme) -> list[tuple[Path, int, str]]:
+    """(file, line, message) for each Jinja syntax error in the templates the workspace gives the theme
+    (its own `.html` files; the built-in ones are checked by the tool's tests): `check` reports them too."""
+    env, found = environment(theme), []
+    for folder in theme.folders:
+        if folder.resolve().is_relative_to(builtin_themes().resolve()) or not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.html")):
+            try:
+                env.parse(read_inside(path, folder, MAX_TEMPLATE_BYTES).decode("utf-8"), path.name, str(path))
+            except jinja2.TemplateSyntaxError as error:
+                found.append((path, error.lineno, f"template syntax: {error.message}"))
+            except (UnsafePath, UnicodeDecodeError):
+                continue   # the build reads it through the path rules and says what is wrong
+    return found
 
 
 def _template_position(error: Exception) -> str:
