@@ -141,6 +141,12 @@ def test_search_finds_words_and_offers_a_citation(run):
     assert (missing.exit_code, missing.output) == (1, "no passage contains 'no such words anywhere'\n")
 
 
+@pytest.mark.parametrize("text", ["", "   ", "...", "“”"])
+def test_search_for_no_words_is_bad_usage(run, text):
+    result = run("search", text)
+    assert result.exit_code == 2 and "give words to look for" in result.output, result.output
+
+
 def test_search_within_one_source(run):
     result = run("search", "Pakistan's representative", "--source", "kazimbeyli-2017")
     assert "cite as: [@kazimbeyli-2017 \"Pakistan’s representative\"]" in result.output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -400,6 +401,9 @@ def search(workspace: Workspace, text: str, source_id: str | None, case_sensitiv
     """
     from .corpus.lookup import search_workspace
 
+    if not re.search(r"\w", text):
+        raise click.BadParameter("give words to look for, e.g. briefwright search \"only country\"",
+                                 param_hint="TEXT")
     try:
         result = search_workspace(workspace, text, source_id, case_sensitive=case_sensitive, limit=limit,
                                   warn=lambda message: click.echo(f"warning: {message}", err=True),
