@@ -60,6 +60,13 @@ def test_a_path_that_leaves_its_folder_is_refused_by_dots_or_by_a_symlink(root):
     assert raised.value.reason == "refused: the path leaves seeds/"
 
 
+def test_a_path_that_leaves_the_workspace_itself_names_it_so_not_as_dot(root):
+    (root / "link.txt").symlink_to(root.parent / "outside.txt")
+    with pytest.raises(UnsafePath) as raised:
+        resolve_inside(root / "link.txt", root)
+    assert raised.value.reason == "refused: the path leaves the workspace"
+
+
 def test_a_symlink_to_a_file_inside_the_folder_is_read(root):
     seeds = root / "seeds"
     (seeds / "alias.txt").symlink_to(seeds / "a.txt")

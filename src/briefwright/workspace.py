@@ -88,8 +88,14 @@ def resolve_inside(path: Path, folder: Path) -> Path:
     """Resolve `path` (symlinks too) and refuse it unless it lies inside `folder`."""
     resolved = Path(path).resolve()
     if not resolved.is_relative_to(folder.resolve()):
-        raise UnsafePath(path, f"refused: the path leaves {display_path(folder)}/")
+        raise UnsafePath(path, f"refused: the path leaves {_folder_named(folder)}")
     return resolved
+
+
+def _folder_named(folder: Path) -> str:
+    """"seeds/", "templates/house/"; the working folder (the workspace, as a rule) is "the workspace"."""
+    shown = display_path(folder)
+    return "the workspace" if shown == "." else f"{shown}/"
 
 
 def read_inside(path: Path, folder: Path, limit: int) -> bytes:
