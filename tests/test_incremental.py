@@ -201,7 +201,7 @@ def test_status_lists_the_quotations_that_drifted_and_json_says_the_same(ws):
     result = run("status")
     lines = result.output.splitlines()
     start = lines.index("briefs/small.yaml: stale: source cij-2017, source extra")
-    assert lines[start + 1] == "  briefs/small.yaml:6:28: edited: cij-2017, para. 7 now reads differently in para. 7 " \
+    assert lines[start + 1] == "  briefs/small.yaml:6:28: edited: cij-2017, para. 7 now reads differently " \
                                "(run briefwright build --accept to take the new text):"
     assert lines[start + 2] == "      economic relations remain [-underdeveloped-] {+weak+}"
     assert lines[start + 3] == "  briefs/small.yaml:7:21: moved: “a quiet harbour town with a small fleet” in extra is now para. 2 (was para. 1)"
@@ -260,7 +260,7 @@ def test_an_edited_quotation_fails_its_brief_until_accepted(ws):
     outline = ws.briefs / "small.yaml"
     result = run("build", "-j", "1")
     assert result.exit_code == 1
-    assert ("briefs/small.yaml:7:21: error: edited: extra, para. 1 now reads differently in para. 1 "
+    assert ("briefs/small.yaml:7:21: error: edited: extra, para. 1 now reads differently "
             "(run briefwright build --accept to take the new text):\n"
             "    a [-quiet-] {+sleepy+} harbour town with a small fleet") in result.output
     assert result.output.endswith("0 built, 1 up to date, 1 failed\n")

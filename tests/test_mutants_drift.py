@@ -86,7 +86,7 @@ def test_a_quotation_reworded_between_the_same_context_is_edited_with_a_word_dif
     drift = classify(record(MEMO, HARBOUR), index_of(today))
     assert (drift.kind, drift.paragraphs, drift.new_text) == ("edited", [2, 2], "the harbour is to be deepened in "
                                                                                  "the spring")
-    assert drift.message() == ("edited: memo, para. 2 now reads differently in para. 2 (run briefwright build "
+    assert drift.message() == ("edited: memo, para. 2 now reads differently (run briefwright build "
                                "--accept to take the new text):\n"
                                "    the harbour [-will-] {+is to+} be [-dredged-] {+deepened+} in the spring")
     drift.accepted = True

@@ -277,7 +277,7 @@ def test_a_single_character_edited_in_a_locked_quotation_is_edited(workspace, lo
     path, lock = locked_outline
     edit(workspace, TRT, QUOTED, QUOTED.replace("Armenia", "Armenie"))
     message = problems(workspace, path, lock)
-    assert "briefs/test.yaml:7:21: error: edited: trt-2021, para. 11 now reads differently in para. 11" in message
+    assert "briefs/test.yaml:7:21: error: edited: trt-2021, para. 11 now reads differently (" in message
     assert "\n    the only country which does not recognise [-Armenia-] {+Armenie+}\n" in message
 
 

@@ -103,7 +103,8 @@ class Drift:
             return f"gone: {quoted} ({record.source}, {old}) is no longer in the source, nor anything close to it"
         if self.kind == "edited":
             state = "accepted" if self.accepted else "run briefwright build --accept to take the new text"
-            return (f"edited: {record.source}, {old} now reads differently in {self.locator} ({state}):\n"
+            where = "" if self.locator == old else f" in {self.locator}"   # "in para. 11" only if it moved too
+            return (f"edited: {record.source}, {old} now reads differently{where} ({state}):\n"
                     f"    {word_diff(record.text, self.new_text or '')}")
         return f"unchanged: {quoted}"
 
