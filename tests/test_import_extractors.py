@@ -90,10 +90,21 @@ def test_word_file_footnotes_become_paragraphs_at_the_end():
     extracted = extract(fixtures.word_docx(), "report.docx")
     assert extracted.paragraphs[-2:] == [f"[1] {fixtures.FOOTNOTES[1]}", f"[2] {fixtures.FOOTNOTES[2]}"]
     first = words(fixtures.journal_paragraphs()[0])
-    assert extracted.paragraphs[0] == first + "[1]"
+    assert extracted.paragraphs[0] == first            # the call is a mark a reader sees, not "[1]"
     assert extracted.metadata["author"] == [{"family": "Aliyeva", "given": "Nigar"}]
     assert extracted.metadata["issued"] == {"date-parts": [[2017, 12, 20]]}
     assert extracted.extractor.startswith("pandoc 3.")
+
+
+def test_a_footnote_called_inside_a_sentence_leaves_the_sentence_whole_for_quotation():
+    import subprocess
+    import pypandoc
+
+    markdown = "The two sides signed^[Signed in Baku, *2010*.] a ten-year agreement.\n\nA second paragraph.\n"
+    docx = subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "docx", "-o", "-"],
+                          input=markdown.encode("utf-8"), capture_output=True, check=True).stdout
+    assert extract(docx, "memo.docx").paragraphs == [
+        "The two sides signed a ten-year agreement.", "A second paragraph.", "[1] Signed in Baku, 2010."]
 
 
 def test_markdown_front_matter_is_metadata_not_text():
