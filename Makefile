@@ -58,10 +58,10 @@ mutate_freshness := src/briefwright/regen/freshness.py
 tests_freshness  := tests/test_incremental.py tests/test_promises.py $(FAST) $(INPROCESS)
 mutate_lock      := src/briefwright/regen/lock.py
 tests_lock       := tests/test_mutants_lock.py tests/test_incremental.py tests/test_drift.py tests/test_promises.py $(FAST) $(INPROCESS)
-mutate_pdf       := src/briefwright/render/pdf.py
+mutate_pdf       := src/briefwright/render/pdf.py src/briefwright/render/layout.py
 tests_pdf        := tests/test_mutants_pdf.py tests/test_pdf.py tests/test_promises.py \
                     -k "fetcher or page_check or note_off or note_set_off or note_whose or refused_url or image_outside"
-only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.pdf.x_note_pages*' \
+only_pdf         := 'briefwright.render.pdf.xǁLocalFetcherǁ*' 'briefwright.render.layout.x_note_pages*' \
                     'briefwright.render.pdf.x_misplaced_message*' 'briefwright.render.pdf.x_about_refused*'
 mutate_floats    := src/briefwright/render/floats.py
 tests_floats     := tests/test_floats.py -k "not economy and not editions"   # the pages made for the case (a second each)
@@ -79,7 +79,7 @@ mutation-%: $(STAMP)
 	rm -rf build/mutation/$* && mkdir -p build/mutation/$*
 	tar --exclude=./.venv --exclude=./build --exclude=./.git -cf - . | tar -xf - -C build/mutation/$*
 	printf '[mutmut]\nsource_paths=src/briefwright\nonly_mutate=%s\nalso_copy=seeds\n  briefs\n  templates\n  data\npytest_add_cli_args_test_selection=%s\n' \
-	    '$(mutate_$*)' "$$(printf '%s\n  ' $(tests_$*))" > build/mutation/$*/setup.cfg
+	    "$$(printf '%s\n  ' $(mutate_$*))" "$$(printf '%s\n  ' $(tests_$*))" > build/mutation/$*/setup.cfg
 	cd build/mutation/$* && timeout $(MUTATION_TIMEOUT) nice $(MUTMUT) run \
 	    --max-children $(MUTATION_JOBS) $(only_$*) > run.log 2>&1; $(MUTATION_SCORE)
 

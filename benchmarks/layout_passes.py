@@ -25,7 +25,8 @@ from weasyprint.layout import block  # noqa: E402
 from briefwright.render import weasyprint_fix  # noqa: E402
 from briefwright.build import Pipeline  # noqa: E402
 from briefwright.render.citations import format_citations  # noqa: E402
-from briefwright.render.pdf import LocalFetcher, lay_out  # noqa: E402
+from briefwright.render.layout import lay_out  # noqa: E402
+from briefwright.render.pdf import LocalFetcher  # noqa: E402
 from tests.test_print import stress_workspace  # noqa: E402
 
 

@@ -22,7 +22,7 @@ from briefwright.build import BuildOptions, Pipeline
 from briefwright.regen.report import page_report
 from briefwright.render.citations import pandoc_path
 from briefwright.render.floats import Float
-from briefwright.render.pdf import lay_out
+from briefwright.render.layout import lay_out
 from briefwright.render.typography import holes
 from briefwright.workspace import Workspace
 
@@ -207,7 +207,6 @@ def test_endnote_calls_and_the_list_of_endnotes_are_numbered_again_in_the_new_or
 def test_a_second_float_asks_for_the_notes_by_their_numbers_in_the_outline():
     """Two figures float, one after the other: the second asks the citation processor for the notes by
     the numbers the outline gave them (2, 1, 4, 3), not by those the first float printed."""
-    words = lambda count: " ".join(["following"] * count)  # noqa: E731
     first = page()
     second = (first.split("<section class='section'>")[1].replace(call(1), call(3)).replace(call(2), call(4))
               .replace("figure-1", "figure-2").replace("Figure 1", "Figure 2"))

@@ -12,7 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from briefwright.build import BuildOptions, Pipeline
-from briefwright.render.pdf import PdfProblem, note_pages, render_pdf
+from briefwright.render.layout import note_pages
+from briefwright.render.pdf import PdfProblem, render_pdf
 from briefwright.render.html import find_theme
 from briefwright.workspace import Workspace
 
@@ -172,7 +173,7 @@ def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_pa
     """A real misplaced note, not a mocked check: a workspace theme whose page is tests/data/footnote-defect.html
     (a page WeasyPrint's own line layout gets wrong), laid out once without the repair, sets note 10 a page
     after its call; the build fails naming it, and writes neither PDF nor lock."""
-    import briefwright.render.pdf
+    import briefwright.render.layout
     from click.testing import CliRunner
     from weasyprint.layout import block
     from briefwright.cli import main
@@ -187,7 +188,7 @@ def test_a_note_off_its_page_fails_the_build_naming_it_and_writes_nothing(tmp_pa
         '    body:\n      - A claim.[@trt-2021, para. 1]\n', encoding="utf-8")
     weasyprint_fix.apply()
     monkeypatch.setattr(block, "_linebox_layout", weasyprint_fix.original)
-    monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
+    monkeypatch.setattr(briefwright.render.layout, "MAX_PASSES", 1)
     monkeypatch.chdir(workspace.root)
     result = CliRunner().invoke(main, ["build", "briefs/defect.yaml"])
     assert result.exit_code == 1, result.output

@@ -14,11 +14,12 @@ import pytest
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
 
-import briefwright.render.pdf
+import briefwright.render.layout
 from briefwright.render import weasyprint_fix
 from briefwright.build import BuildOptions, Pipeline
 from briefwright.render.citations import format_citations
-from briefwright.render.pdf import PdfProblem, lay_out, render_pdf
+from briefwright.render.layout import lay_out
+from briefwright.render.pdf import PdfProblem, render_pdf
 from briefwright.regen.rebuild import build_stale
 from briefwright.render.html import builtin_themes
 from briefwright.render.font_check import fallback_fonts
@@ -76,7 +77,7 @@ def test_the_hole_a_page_break_made_for_a_note_leaves_is_reported_not_excused_as
 
 
 def test_a_note_that_cannot_be_placed_fails_the_build_naming_it(unrepaired, monkeypatch, tmp_path):
-    monkeypatch.setattr(briefwright.render.pdf, "MAX_PASSES", 1)
+    monkeypatch.setattr(briefwright.render.layout, "MAX_PASSES", 1)
     theme = Pipeline(Workspace.at(REPO)).check(EXAMPLE).theme
     with pytest.raises(PdfProblem, match="note 10, called on page 1, would be printed on page 2"):
         render_pdf((DATA / "footnote-defect.html").read_text(encoding="utf-8"), theme, tmp_path)

@@ -21,7 +21,8 @@ from weasyprint.formatting_structure.boxes import BlockBox, LineBox
 
 from briefwright.build import BuildOptions, BuildResult, Pipeline
 from briefwright.regen.rebuild import page_report
-from briefwright.render.pdf import lay_out, render_pdf
+from briefwright.render.layout import lay_out
+from briefwright.render.pdf import render_pdf
 from briefwright.render.typography import holes
 from briefwright.workspace import Workspace
 from tests.pdf_measure import (AUTO_HYPHEN, characters_per_line, final_fragments, hyphenated_proper_nouns,

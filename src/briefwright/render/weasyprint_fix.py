@@ -11,7 +11,7 @@ itself are then never laid out, so a note can vanish from the PDF.
 instead, and the line's notes go with it (as LaTeX does). The repair is applied
 only when the function's source holds the exact statement it replaces: with
 any other WeasyPrint the layout stays as it is, and the page check after layout
-(`pdf.note_pages`) and its further passes still guard every brief.
+(`layout.note_pages`) and its further passes still guard every brief.
 """
 
 from __future__ import annotations
