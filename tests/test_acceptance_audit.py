@@ -241,3 +241,18 @@ def test_search_limited_to_one_passage_says_so_in_good_english(run):
     result = run("search", "only country", "--limit", "1")
     assert result.exit_code == 0
     assert "(the first passage only; --limit N shows more)" in result.output
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("authors: [7]\n", "test.yaml:2:11: error: an author must be a name, not a number (7)"),
+    ("authors:\n  - name: 1.5\n", "test.yaml:3:11: error: name must be a name, not a number (1.5)"),
+])
+def test_an_author_given_as_a_number_is_an_error(run, write_outline, header, expected):
+    outline_with(write_outline, header)
+    result = run("check", "briefs/test.yaml")
+    assert result.exit_code == 1 and expected in result.output, result.output
+
+
+def test_an_author_whose_name_is_digits_in_quotes_is_a_name(run, write_outline):
+    outline_with(write_outline, "authors: ['7']\n")
+    assert run("check", "briefs/test.yaml").exit_code == 0

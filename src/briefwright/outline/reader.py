@@ -273,7 +273,7 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
 
     def _author(self, node) -> Author | None:
         if isinstance(node, ScalarNode):
-            name = self.plain_text(node, "an author")
+            name = self._name(node, "an author")
             return Author(name) if name else None
         fields = self.mapping(node, "an author")
         if fields is None:
@@ -283,8 +283,15 @@ class _OutlineReader(BlockReader, yamlnodes.NodeReader):
             self.error(node, "an author needs a 'name:'")
             return None
         affiliation = fields.get("affiliation")
-        return Author(self.plain_text(fields["name"][1], "name") or "",
+        return Author(self._name(fields["name"][1], "name") or "",
                       self.plain_text(affiliation[1], "affiliation") if affiliation else None)
+
+    def _name(self, node, what: str) -> str | None:
+        """A person's name: text, never a number (`authors: [7]` is a slip, not a name)."""
+        if isinstance(node, ScalarNode) and node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            self.error(node, f"{what} must be a name, not a number ({node.value}); write it in quotes if it is one")
+            return None
+        return self.plain_text(node, what)
 
     def _read_summary(self, node):
         return self._prose_list(node, "summary")
