@@ -371,6 +371,22 @@ def _page_pictures(pdf: bytes, folder: Path, name: str) -> list[bytes]:
     return [page.read_bytes() for page in sorted(folder.glob(f"{name}-*.png"))]
 
 
+def cite_as(html: str) -> str:
+    found = re.search(r'<p class="cite-as"><span class="label">Cite this brief as:</span>(.*?)</p>', html, re.S)
+    return found[1].strip() if found else ""
+
+
+def test_the_preview_prints_the_suggested_citation_the_build_prints_and_follows_an_edit_of_it(preview):
+    server, session, outline = preview
+    wait_until(lambda: session.current.ok and session.current.print_html, 60)
+    snapshot = session.current
+    built = snapshot.pipeline.html(snapshot.checked, snapshot.pipeline.citations(snapshot.checked))
+    assert cite_as(session.current.print_html) == cite_as(built) and "Meridian Policy Brief" in cite_as(built)
+    outline.write_text(outline.read_text(encoding="utf-8").replace(
+        'series: "Meridian Policy Brief"', 'series: "Meridian Occasional Paper"'), encoding="utf-8")
+    wait_until(lambda: "Meridian Occasional Paper" in cite_as(session.current.print_html or ""), 60)
+
+
 def test_the_warm_pdf_reuses_fonts_and_parsed_css_until_the_stylesheet_changes(preview, tmp_path):
     from briefwright.build import _epoch
     from briefwright.render.pdf import PdfOptions, render_pdf

@@ -134,8 +134,7 @@ class Pipeline:
         outline_path = checked.outline.path
         result, clock = BuildResult(outline_path, warnings=list(checked.warnings)), time.perf_counter()
         result.notes = len(checked.notes)
-        citations = format_citations(checked.notes, self.corpus, checked.style, checked.outline.lang or "en")
-        citations = with_suggested_citation(checked.outline, citations, checked.style)
+        citations = self.citations(checked)
         result.seconds["citations"] = _lap(clock)
         settings = checked.settings.overridden("paper", options.paper, "--paper")
         html = self.html(checked, citations, settings, result.loaded)
@@ -185,10 +184,8 @@ class Pipeline:
         printed = outline_as_printed(checked.outline, floats)
         if printed is None:
             return checked, citations, word
-        outline, notes = printed
-        checked = replace(checked, outline=outline, notes=notes)
-        citations = format_citations(notes, self.corpus, checked.style, outline.lang or "en")
-        citations = with_suggested_citation(outline, citations, checked.style)
+        checked = replace(checked, outline=printed[0], notes=printed[1])
+        citations = self.citations(checked)
         if word:
             word[0].cancel()
             word = self._word_edition(checked, citations, settings)
@@ -214,6 +211,12 @@ class Pipeline:
 
         started, loaded = time.perf_counter(), []
         return start_docx(checked.outline, citations, checked.theme, settings, loaded), loaded, started
+
+    def citations(self, checked: CheckedBrief) -> FormattedCitations:
+        """The brief's notes and sources formatted by citeproc in its style and language, with the brief's
+        own suggested citation when it has back matter to print it in."""
+        citations = format_citations(checked.notes, self.corpus, checked.style, checked.outline.lang or "en")
+        return with_suggested_citation(checked.outline, citations, checked.style)
 
     def notes_in_order(self, checked: CheckedBrief) -> Callable[[list[int]], list[str]]:
         """The texts of the brief's notes in another order (a floated figure's): citeproc again, as a note's

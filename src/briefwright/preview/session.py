@@ -29,7 +29,8 @@ from ..build import CheckedBrief, Pipeline, _epoch
 from ..errors import BriefwrightError, ProblemsFound
 from ..outline.prose import CiteGroup
 from ..regen.lock import lock_path, read_lock
-from ..render.citations import FormattedCitations, format_citations
+from ..render.back_matter import brief_reference, has_back_matter
+from ..render.citations import FormattedCitations, citeproc_item
 from ..render.html import brief_context, environment, render_html
 from ..render.web import WebNotes, deep_links, media_type, note_passages, render_web
 from ..corpus.passages import Passage
@@ -148,13 +149,15 @@ class PreviewSession:
     def _formatted(self, pipeline: Pipeline, checked: CheckedBrief) -> FormattedCitations:
         """The notes formatted by citeproc, or the last answer when nothing that shapes them changed."""
         cited = sorted({item.source_id for group in checked.notes for item in group.items if item.source_id})
+        outline = checked.outline
         key = hashlib.sha256(json.dumps([
-            str(checked.style), checked.style.read_bytes().hex(),
-            [[(item.source_id, item.paragraphs) for item in group.items] for group in checked.notes],
+            str(checked.style), checked.style.read_bytes().hex(), outline.lang,
+            [[citeproc_item(item, pipeline.corpus) for item in group.items] for group in checked.notes],
             {source_id: pipeline.corpus.find(source_id).csl for source_id in cited},
+            brief_reference(outline) if has_back_matter(outline) else None,
         ], default=str, sort_keys=True).encode("utf-8")).hexdigest()
         if self._citations is None or self._citations[0] != key:
-            self._citations = (key, format_citations(checked.notes, pipeline.corpus, checked.style))
+            self._citations = (key, pipeline.citations(checked))
         return self._citations[1]
 
     def _publish(self, snapshot: Snapshot) -> None:

@@ -139,7 +139,7 @@ def format_citations(notes: list[CiteGroup], corpus: Corpus, style: Path, lang: 
     """Format every citation and the bibliography of the cited sources with `style`, in `lang`."""
     cited = sorted({item.source_id for note in notes for item in note.items})
     entries = [corpus.find(source_id).csl for source_id in cited]
-    answer = run_citeproc([[_item_dict(item, corpus) for item in note.items] for note in notes], entries, style, lang)
+    answer = run_citeproc([[citeproc_item(item, corpus) for item in note.items] for note in notes], entries, style, lang)
     parts = [_split_cite(block) for block in _cites(answer)]
     note_style = is_note_style(style)
     return FormattedCitations([AstHtml().blocks(note) for _, note in parts], _bibliography(answer),
@@ -232,7 +232,8 @@ def suffix_text(item: CiteItem, source=None) -> str:
     return item.suffix
 
 
-def _item_dict(item: CiteItem, corpus: Corpus) -> dict:
+def citeproc_item(item: CiteItem, corpus: Corpus) -> dict:
+    """The citation item as citeproc is given it: source, prefix, suffix with its locator, mode."""
     source = corpus.find(item.source_id) if item.source_id else None
     return _citation_dict(item.source_id, item.paragraphs, item.prefix, suffix_text(item, source), item.mode)
 
