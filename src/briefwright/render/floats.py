@@ -99,14 +99,18 @@ class Float:
 
 
 def figure_float(pages, root: Element, tried: set[int]) -> Float | None:
-    """The float that would fill the first hole a figure left, or None (a figure is floated once at most)."""
-    if not _renumberable(root):
-        return None
-    parents = _parents(root)
+    """The float that would fill the first hole a figure left, or None (a figure is floated once at most).
+
+    Runs after every layout: the parsed HTML is walked only once a hole with a figure after it is found."""
+    parents = None
     for hole in holes(pages):
         box = figure_starting(pages[hole.page]._page_box) if hole.lines > MAX_HOLE_LINES else None
         if box is None or id(box.element) in tried or _page_of(pages, box.element) != hole.page + 1:
             continue   # no figure, one tried already, or a long table's rows continued from the page
+        if parents is None:
+            if not _renumberable(root):
+                return None
+            parents = _parents(root)
         figure = box.element
         tried.add(id(figure))
         if _introduced_by_colon(figure, parents):

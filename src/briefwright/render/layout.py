@@ -55,13 +55,14 @@ def lay_out(source: HTML, render_options: dict, max_passes: int | None = None,
             notes_in_order: NotesInOrder | None = None) -> Layout:
     """Lay out `source` until every note begins on the page of its call, then mend typography.
 
-    After a layout with a misplaced note, the innermost block holding its call
-    (a paragraph, list item or quotation) starts a new page, so the call moves to
-    the page where its note can stand. Once every note is in place, a figure that
+    First, before any other repair (it moves everything after it), a figure that
     left a hole by going whole to the next page floats there while the text after
     it fills the hole (`floats`; with `notes_in_order`, which numbers the notes
-    again), and is taken back if that did not help; then typographic faults that
-    carry a repair (see `typography`) are mended. Each round of repairs costs one
+    again); it is taken back if that did not help or moved a note off its call's
+    page. After a layout with a misplaced note, the innermost block holding its
+    call (a paragraph, list item or quotation) starts a new page, so the call moves
+    to the page where its note can stand. Once every note is in place, typographic
+    faults that carry a repair (see `typography`) are mended. Each round of repairs costs one
     more layout; an element is repaired once at most, and there are at most
     `MAX_PASSES` layouts.
     """
