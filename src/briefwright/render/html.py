@@ -37,7 +37,7 @@ from .back_matter import back_matter_view
 from .blocks import ChartLook, FigureView, TableView, chart_view, figure_view, table_view
 from ..outline.prose import CiteGroup
 from .theme_settings import ThemeSettings
-from .themes import TemplateProblem, Theme, builtin_themes, find_theme
+from .themes import TemplateProblem, Theme, builtin_themes, find_theme, is_builtin
 
 __all__ = ["TemplateProblem", "Theme", "brief_context", "builtin_themes", "environment", "find_theme", "render_html"]
 
@@ -143,7 +143,7 @@ def template_syntax_problems(theme: Theme) -> list[tuple[Path, int, str]]:
     (its own `.html` files; the built-in ones are checked by the tool's tests): `check` reports them too."""
     env, found = environment(theme), []
     for folder in theme.folders:
-        if folder.resolve().is_relative_to(builtin_themes().resolve()) or not folder.is_dir():
+        if is_builtin(folder) or not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*.html")):
             try:

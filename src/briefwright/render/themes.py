@@ -61,7 +61,7 @@ class ThemeLayer:
 
     @property
     def origin(self) -> str:
-        kinds = ["workspace" if not _is_builtin(f) else "built-in" for f in self.folders]
+        kinds = ["workspace" if not is_builtin(f) else "built-in" for f in self.folders]
         return "both" if len(set(kinds)) > 1 else kinds[0]
 
 
@@ -136,7 +136,8 @@ class Theme:
         return "\n".join(parts)
 
 
-def _is_builtin(folder: Path) -> bool:
+def is_builtin(folder: Path) -> bool:
+    """True for a folder of the themes that ship with briefwright."""
     return folder.resolve().is_relative_to(builtin_themes().resolve())
 
 
